@@ -1,0 +1,12 @@
+import Store from 'electron-store';
+import type { SettingsBackend } from '../engine/config/user-settings';
+
+export function openElectronStoreBackend(options: { cwd: string; name: string }): SettingsBackend {
+  const store = new Store<Record<string, unknown>>({ cwd: options.cwd, name: options.name });
+  return {
+    path: store.path,
+    get: (key) => store.get(key),
+    set: (key, value) => store.set(key, value),
+    delete: (key) => store.delete(key),
+  };
+}

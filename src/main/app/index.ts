@@ -1,0 +1,60 @@
+// Electron main: thin glue between windows and the engine. Everything with behaviour worth testing
+// lives in src/main/engine and runs in plain Node.
+import path from 'node:path';
+import { Menu, app } from 'electron';
+import { openUserSettings } from '../engine/config/open-settings';
+import { ContextRegistry } from '../engine/context/context-registry';
+import { createEngineServices } from '../engine/context/engine-services';
+import { resolveDataDir } from '../engine/data-dir';
+import { createEngineHandlers } from '../engine/rpc/engine-handlers';
+import { Router } from '../engine/rpc/router';
+import { openElectronStoreBackend } from './electron-settings';
+import { bindIpc } from './ipc-bridge';
+import { buildMenu, pickFolder } from './menu';
+import { hardenWebContents } from './security';
+import { WindowManager } from './windows';
+
+const argv = process.argv.slice(app.isPackaged ? 1 : 2);
+const dataDir = resolveDataDir(argv, process.env, app.getPath('userData'));
+app.setPath('userData', dataDir);
+
+function folderArgument(args: readonly string[]): string | undefined {
+  const positional = args.filter((arg) => !arg.startsWith('-') && arg !== '.');
+  const candidate = positional.at(-1);
+  return candidate ? path.resolve(candidate) : undefined;
+}
+
+async function start(): Promise<void> {
+  const settings = openUserSettings(dataDir, openElectronStoreBackend);
+  for (const problem of settings.layer().problems) console.warn(`deskmate: settings: ${problem.message}`);
+  const services = createEngineServices({ dataDir, env: process.env, settings });
+  const registry = new ContextRegistry(services);
+  const windows = new WindowManager(registry, app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL);
+
+  hardenWebContents(windows.isAppUrl);
+  const handlers = createEngineHandlers(registry, {
+    pickWorkspace: (context) => pickFolder(windows.windowOf(context.clientId)),
+    openWindow: async (options) => Boolean(await windows.open(options)),
+  });
+  const ipc = bindIpc(new Router(registry, handlers), windows.isTrustedSender);
+  Menu.setApplicationMenu(buildMenu(windows, process.platform === 'darwin'));
+
+  app.on('activate', () => {
+    if (windows.count === 0) void windows.open();
+  });
+  app.on('will-quit', () => {
+    ipc.dispose();
+    registry.dispose();
+  });
+  const workspace = folderArgument(argv);
+  await windows.open(workspace ? { workspace } : {});
+}
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+
+app.whenReady().then(start, (error: unknown) => {
+  console.error('deskmate: failed to start', error);
+  app.exit(1);
+});

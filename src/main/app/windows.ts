@@ -1,0 +1,89 @@
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { BrowserWindow, type IpcMainInvokeEvent } from 'electron';
+import { eventChannel } from '../../shared/channels';
+import type { ContextRegistry } from '../engine/context/context-registry';
+import type { ConversationContext, EventSink } from '../engine/context/conversation-context';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const PRELOAD = path.join(here, '../preload/index.cjs');
+const RENDERER_HTML = path.join(here, '../renderer/index.html');
+
+/** One BrowserWindow per context; closing the window disposes the context. */
+export class WindowManager {
+  readonly #registry: ContextRegistry;
+  readonly #devServerUrl: string | undefined;
+  readonly #windows = new Map<number, BrowserWindow>();
+
+  constructor(registry: ContextRegistry, devServerUrl: string | undefined) {
+    this.#registry = registry;
+    this.#devServerUrl = devServerUrl;
+  }
+
+  isAppUrl = (url: string): boolean => {
+    if (this.#devServerUrl) return url.startsWith(this.#devServerUrl);
+    return url.split(/[?#]/)[0] === pathToFileURL(RENDERER_HTML).href;
+  };
+
+  isTrustedSender = (event: IpcMainInvokeEvent): boolean => {
+    const frame = event.senderFrame;
+    return (
+      this.#windows.has(event.sender.id) &&
+      frame !== null &&
+      frame === event.sender.mainFrame &&
+      this.isAppUrl(frame.url)
+    );
+  };
+
+  windowOf(clientId: string): BrowserWindow | null {
+    return this.#windows.get(Number(clientId)) ?? null;
+  }
+
+  contextOf(window: BrowserWindow | null | undefined): ConversationContext | undefined {
+    return window ? this.#registry.get(String(window.webContents.id)) : undefined;
+  }
+
+  async open(options: { workspace?: string } = {}): Promise<BrowserWindow> {
+    const window = new BrowserWindow({
+      width: 1100,
+      height: 780,
+      minWidth: 560,
+      minHeight: 420,
+      show: false,
+      title: 'Deskmate',
+      webPreferences: {
+        preload: PRELOAD,
+        contextIsolation: true,
+        sandbox: true,
+        nodeIntegration: false,
+        webSecurity: true,
+        spellcheck: true,
+      },
+    });
+    const contents = window.webContents;
+    const id = contents.id;
+    const sink: EventSink = (name, payload) => {
+      if (!contents.isDestroyed()) contents.send(eventChannel(name), payload);
+    };
+    const context = this.#registry.create(String(id), sink);
+    this.#windows.set(id, window);
+    // 'closed' fires after the webContents is gone: the context's turn, shell and listeners go with it.
+    window.on('closed', () => {
+      this.#windows.delete(id);
+      this.#registry.release(String(id));
+    });
+    window.once('ready-to-show', () => window.show());
+    if (options.workspace) {
+      await context.openWorkspace(options.workspace).catch((error: unknown) => {
+        console.warn(`deskmate: could not open ${options.workspace}:`, error);
+      });
+    }
+    if (this.#devServerUrl) await window.loadURL(this.#devServerUrl);
+    else await window.loadFile(RENDERER_HTML);
+    return window;
+  }
+
+  get count(): number {
+    return this.#windows.size;
+  }
+}

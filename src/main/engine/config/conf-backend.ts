@@ -1,0 +1,17 @@
+import Conf from 'conf';
+import type { SettingsBackend } from './user-settings';
+
+/** Settings for the Node hosts (headless, CLI): the same file format electron-store writes. */
+export function openConfBackend(options: { cwd: string; name: string }): SettingsBackend {
+  const conf = new Conf<Record<string, unknown>>({
+    cwd: options.cwd,
+    configName: options.name,
+    projectName: 'deskmate',
+  });
+  return {
+    path: conf.path,
+    get: (key) => conf.get(key),
+    set: (key, value) => conf.set(key, value),
+    delete: (key) => conf.delete(key),
+  };
+}

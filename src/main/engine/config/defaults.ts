@@ -1,0 +1,17 @@
+import { TOOL_NAMES, type ConfigLayer, type EffectiveConfig } from '../../../shared/config';
+import { deepFreeze } from './deep-freeze';
+
+export const DEFAULT_CONFIG: EffectiveConfig = deepFreeze({
+  provider: { baseUrl: 'https://api.openai.com/v1' },
+  model: 'gpt-4.1-mini',
+  prompt: '',
+  files: [],
+  env: {},
+  tools: [...TOOL_NAMES],
+  autoApprove: 0,
+  maxSteps: 30,
+});
+
+export function defaultsLayer(): ConfigLayer {
+  return deepFreeze({ source: 'defaults', values: structuredClone(DEFAULT_CONFIG), problems: [] });
+}

@@ -1,0 +1,58 @@
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../../../test/support/temp-dir';
+import { openConfBackend } from './conf-backend';
+import { openUserSettings } from './open-settings';
+
+describe('user settings', () => {
+  it('persists updates and unsets across reopen', async () => {
+    const dir = await tempDir();
+    const first = openUserSettings(dir, openConfBackend);
+    first.update({ model: 'm1', provider: { baseUrl: 'http://127.0.0.1:1/v1', apiKey: 'sk-1' } });
+    first.update({ provider: { baseUrl: 'http://127.0.0.1:2/v1' } });
+    first.update({}, ['model']);
+    const reopened = openUserSettings(dir, openConfBackend);
+    expect(reopened.layer().values).toEqual({
+      provider: { baseUrl: 'http://127.0.0.1:2/v1', apiKey: 'sk-1' },
+    });
+  });
+
+  it('moves a broken settings file aside instead of losing it, and reports it', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'settings.json'), '{ "config": { "model": "keep me"');
+    const settings = openUserSettings(dir, openConfBackend);
+    expect(settings.layer().values).toEqual({});
+    const [problem] = settings.layer().problems;
+    expect(problem?.path).toBe(path.join(dir, 'settings.json'));
+    const aside = (await readdir(dir)).find((f) => f.startsWith('settings.json.broken-'));
+    expect(aside).toBeDefined();
+    expect(await readFile(path.join(dir, aside!), 'utf8')).toContain('keep me');
+    expect(problem?.message).toContain(aside);
+  });
+
+  it('ignores and reports invalid values found in the file', async () => {
+    const dir = await tempDir();
+    await writeFile(
+      path.join(dir, 'settings.json'),
+      JSON.stringify({ config: { model: 42, maxSteps: 5, bogus: 1 } }),
+    );
+    const settings = openUserSettings(dir, openConfBackend);
+    expect(settings.layer().values).toEqual({ maxSteps: 5 });
+    expect(settings.layer().problems.map((p) => p.message)).toEqual([
+      expect.stringMatching(/^model:/),
+      expect.stringMatching(/^bogus: unknown setting/),
+    ]);
+  });
+
+  it('notifies listeners and forgets them once disposed', async () => {
+    const settings = openUserSettings(await tempDir(), openConfBackend);
+    const seen: unknown[] = [];
+    const subscription = settings.onDidChange((layer) => seen.push(layer.values.model));
+    settings.update({ model: 'a' });
+    subscription.dispose();
+    settings.update({ model: 'b' });
+    expect(seen).toEqual(['a']);
+    expect(settings.listenerCount).toBe(0);
+  });
+});

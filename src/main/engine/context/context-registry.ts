@@ -1,0 +1,59 @@
+import { NamedError } from '../../../shared/errors';
+import { ConversationContext, type ClientId, type EventSink } from './conversation-context';
+import { toDisposable, type Disposable } from './disposable';
+import type { EngineServices } from './engine-services';
+
+/** Maps a client (an Electron webContents, a WebSocket connection) to its one context. */
+export class ContextRegistry implements Disposable {
+  readonly #services: EngineServices;
+  readonly #contexts = new Map<ClientId, ConversationContext>();
+
+  constructor(services: EngineServices) {
+    this.#services = services;
+  }
+
+  get services(): EngineServices {
+    return this.#services;
+  }
+
+  get size(): number {
+    return this.#contexts.size;
+  }
+
+  create(clientId: ClientId, sink: EventSink): ConversationContext {
+    if (this.#contexts.has(clientId)) {
+      throw new NamedError('InvalidRequest', `Client ${clientId} already has a context`);
+    }
+    const context = new ConversationContext(clientId, this.#services, sink);
+    this.#contexts.set(clientId, context);
+    // The context removes its own entry, so a context disposed directly cannot linger here.
+    context.register(toDisposable(() => this.#contexts.delete(clientId)));
+    return context;
+  }
+
+  get(clientId: ClientId): ConversationContext | undefined {
+    return this.#contexts.get(clientId);
+  }
+
+  require(clientId: ClientId): ConversationContext {
+    const context = this.#contexts.get(clientId);
+    if (!context) throw new NamedError('NoContext', 'No conversation is attached to this window');
+    return context;
+  }
+
+  /** Disposes and forgets the context of a client that went away; false if it had none. */
+  release(clientId: ClientId): boolean {
+    const context = this.#contexts.get(clientId);
+    if (!context) return false;
+    context.dispose();
+    return true;
+  }
+
+  contexts(): IterableIterator<ConversationContext> {
+    return this.#contexts.values();
+  }
+
+  dispose(): void {
+    for (const context of [...this.#contexts.values()]) context.dispose();
+  }
+}

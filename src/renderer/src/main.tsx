@@ -1,0 +1,17 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { createRpcClient, type WindowApi } from './rpc-client';
+import './styles.css';
+
+const api = (window as unknown as { deskmate?: WindowApi }).deskmate;
+const root = createRoot(document.getElementById('root')!);
+if (api) {
+  root.render(
+    <StrictMode>
+      <App client={createRpcClient(api)} />
+    </StrictMode>,
+  );
+} else {
+  root.render(<p className="fatal">Deskmate could not reach its engine (no bridge on this page).</p>);
+}

@@ -1,0 +1,110 @@
+import { z } from 'zod';
+
+// Keys that would reach Object.prototype if a record were built with plain assignment.
+const FORBIDDEN_KEYS: readonly string[] = Object.freeze(['__proto__', 'constructor', 'prototype']);
+
+export const TOOL_NAMES = ['shell', 'read', 'save', 'append', 'patch'] as const;
+export const toolNameSchema = z.enum(TOOL_NAMES);
+export type ToolName = z.infer<typeof toolNameSchema>;
+
+export const envNameSchema = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'must be an environment variable name')
+  .refine((key) => !FORBIDDEN_KEYS.includes(key), 'is a reserved name');
+
+export const modelIdSchema = z.string().trim().min(1).max(200);
+
+export const providerSchema = z.strictObject({
+  baseUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(2048)
+    .optional(),
+  apiKey: z.string().min(1).max(4096).optional(),
+});
+
+export const autoApproveSchema = z.union([z.literal('always'), z.number().int().min(0).max(10_000)]);
+
+/** Everything a config layer may hold. Every layer is a partial of this. */
+export const configValuesSchema = z.strictObject({
+  provider: providerSchema.optional(),
+  model: modelIdSchema.optional(),
+  temperature: z.number().min(0).max(2).optional(),
+  prompt: z.string().max(100_000).optional(),
+  files: z.array(z.string().min(1).max(4096)).max(200).optional(),
+  env: z.record(envNameSchema, z.string().max(32_768)).optional(),
+  tools: z.array(toolNameSchema).max(TOOL_NAMES.length).optional(),
+  autoApprove: autoApproveSchema.optional(),
+  maxSteps: z.number().int().min(1).max(500).optional(),
+});
+export type ConfigValues = z.infer<typeof configValuesSchema>;
+
+/** What a conversation may change for itself. */
+export const chatConfigSchema = configValuesSchema.pick({
+  model: true,
+  temperature: true,
+  tools: true,
+  autoApprove: true,
+});
+export type ChatConfig = z.infer<typeof chatConfigSchema>;
+
+/** What the user's settings may hold. */
+export const userConfigSchema = configValuesSchema.pick({
+  provider: true,
+  model: true,
+  temperature: true,
+  prompt: true,
+  tools: true,
+  maxSteps: true,
+});
+export type UserConfig = z.infer<typeof userConfigSchema>;
+
+/** What a project file may set: never the provider, whose URL and key would leak to a stranger's server. */
+export const projectConfigSchema = configValuesSchema.pick({
+  model: true,
+  temperature: true,
+  prompt: true,
+  files: true,
+  env: true,
+  tools: true,
+});
+export type ProjectConfig = z.infer<typeof projectConfigSchema>;
+
+export interface EffectiveConfig {
+  provider: { baseUrl: string; apiKey?: string };
+  model: string;
+  temperature?: number;
+  prompt: string;
+  files: string[];
+  env: Record<string, string>;
+  tools: ToolName[];
+  autoApprove: number | 'always';
+  maxSteps: number;
+}
+
+export const LAYER_SOURCES = ['defaults', 'environment', 'user', 'project', 'chat'] as const;
+export type LayerSource = (typeof LAYER_SOURCES)[number];
+
+export interface ConfigProblem {
+  /** File the problem was found in, when it came from a file. */
+  path?: string;
+  line?: number;
+  column?: number;
+  message: string;
+}
+
+export interface ConfigLayer {
+  source: LayerSource;
+  /** The file this layer was read from, for file-backed layers. */
+  path?: string;
+  values: ConfigValues;
+  /** Things that were ignored or could not be read; the layer still applies what it could. */
+  problems: ConfigProblem[];
+}
+
+export interface ConfigSnapshot {
+  workspace: string | null;
+  effective: EffectiveConfig;
+  /** Lowest precedence first. */
+  layers: ConfigLayer[];
+  warnings: ConfigProblem[];
+}

@@ -1,0 +1,161 @@
+// The one declaration of the Deskmate protocol. The router in main, the preload API, the web bridge
+// and the renderer client are all derived from these two tables; a channel name is never written
+// anywhere else. Inputs are strict objects: unknown keys (`__proto__` included) are refused.
+import { z } from 'zod';
+import { chatConfigSchema, userConfigSchema, type ConfigSnapshot, type UserConfig } from './config';
+import type {
+  ConversationDetail,
+  ConversationSummary,
+  Message,
+  ModelInfo,
+  ToolResult,
+  TurnEndReason,
+} from './domain';
+import type { RpcErrorShape } from './errors';
+
+/** A request: its validated input schema, and its output type carried as a phantom. */
+export interface RequestDef<I extends z.ZodType, O> {
+  readonly input: I;
+  readonly output?: O;
+}
+
+function request<O>() {
+  return <I extends z.ZodType>(input: I): RequestDef<I, O> => ({ input });
+}
+
+const empty = z.strictObject({});
+const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'must be an id of letters, digits, . _ -');
+const absolutePath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine(
+    (p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\'),
+    'must be an absolute path',
+  )
+  .refine((p) => !p.includes('\0'), 'must not contain NUL');
+const name = z.string().trim().min(1).max(200);
+const unsetKeys = <K extends string>(keys: readonly [K, ...K[]]) => z.array(z.enum(keys)).max(keys.length);
+
+const toolAction = z.discriminatedUnion('action', [
+  z.strictObject({ action: z.literal('approve') }),
+  z.strictObject({ action: z.literal('skip') }),
+  z.strictObject({ action: z.literal('edit'), args: z.record(z.string().max(200), z.unknown()) }),
+  z.strictObject({ action: z.literal('auto'), count: z.number().int().min(1).max(1000) }),
+  z.strictObject({ action: z.literal('always') }),
+]);
+
+const chatKeys = ['model', 'temperature', 'tools', 'autoApprove'] as const;
+const userKeys = ['provider', 'model', 'temperature', 'prompt', 'tools', 'maxSteps'] as const;
+
+export interface SettingsView {
+  values: UserConfig;
+  /** The key is never sent to a renderer; this says whether one is stored. */
+  hasApiKey: boolean;
+  path: string | null;
+}
+
+export interface WorkspaceInfo {
+  workspace: string | null;
+  projectFiles: string[];
+}
+
+export const requests = {
+  'conversation.list': request<{ items: ConversationSummary[]; total: number }>()(
+    z.strictObject({
+      query: z.string().max(200).optional(),
+      offset: z.number().int().min(0).max(1_000_000).optional(),
+      limit: z.number().int().min(1).max(500).optional(),
+    }),
+  ),
+  'conversation.new': request<ConversationSummary>()(z.strictObject({ name: name.optional() })),
+  'conversation.open': request<ConversationDetail>()(z.strictObject({ id })),
+  'conversation.rename': request<ConversationSummary>()(z.strictObject({ id, name })),
+  'conversation.delete': request<{ deleted: boolean }>()(z.strictObject({ id })),
+  'conversation.fork': request<ConversationSummary>()(
+    z.strictObject({ id, atMessage: z.number().int().min(0).max(10_000_000).optional() }),
+  ),
+  'chat.send': request<{ turnId: string }>()(
+    z.strictObject({
+      text: z.string().min(1).max(1_000_000),
+      attachments: z.array(absolutePath).max(50).optional(),
+    }),
+  ),
+  'chat.interrupt': request<{ interrupted: boolean }>()(empty),
+  'tool.respond': request<{ accepted: boolean }>()(z.strictObject({ callId: id, response: toolAction })),
+  'config.get': request<ConfigSnapshot>()(empty),
+  'config.set': request<ConfigSnapshot>()(
+    z.discriminatedUnion('scope', [
+      z.strictObject({
+        scope: z.literal('chat'),
+        values: chatConfigSchema,
+        unset: unsetKeys(chatKeys).optional(),
+      }),
+      z.strictObject({
+        scope: z.literal('user'),
+        values: userConfigSchema,
+        unset: unsetKeys(userKeys).optional(),
+      }),
+    ]),
+  ),
+  'workspace.open': request<WorkspaceInfo>()(z.strictObject({ path: absolutePath })),
+  'workspace.pick': request<WorkspaceInfo>()(empty),
+  'models.list': request<{ models: ModelInfo[] }>()(empty),
+  'settings.get': request<SettingsView>()(empty),
+  'settings.set': request<SettingsView>()(
+    z.strictObject({ values: userConfigSchema, unset: unsetKeys(userKeys).optional() }),
+  ),
+  'window.new': request<{ opened: boolean }>()(
+    z.strictObject({ workspace: absolutePath.optional(), conversation: id.optional() }),
+  ),
+} as const;
+
+const conversationId = z.string();
+const messageSchema = z.custom<Message>();
+
+export const events = {
+  'message.added': z.object({ conversationId, message: messageSchema }),
+  /** Batched: text accumulated since the last delta for this message. */
+  'message.delta': z.object({ conversationId, messageId: z.string(), text: z.string() }),
+  'message.completed': z.object({ conversationId, message: messageSchema }),
+  'tool.pending': z.object({
+    conversationId,
+    callId: z.string(),
+    tool: z.string(),
+    args: z.record(z.string(), z.unknown()),
+  }),
+  'tool.started': z.object({ conversationId, callId: z.string() }),
+  'tool.output': z.object({ conversationId, callId: z.string(), chunk: z.string() }),
+  'tool.completed': z.object({
+    conversationId,
+    callId: z.string(),
+    status: z.enum(['completed', 'failed', 'skipped']),
+    result: z.custom<ToolResult>(),
+  }),
+  'turn.started': z.object({ conversationId, turnId: z.string() }),
+  'turn.completed': z.object({ conversationId, turnId: z.string(), reason: z.custom<TurnEndReason>() }),
+  'turn.failed': z.object({ conversationId, turnId: z.string(), error: z.custom<RpcErrorShape>() }),
+  'config.changed': z.custom<ConfigSnapshot>(),
+  'workspace.changed': z.custom<WorkspaceInfo>(),
+} as const;
+
+export type Requests = typeof requests;
+export type RequestName = keyof Requests;
+export type RequestInput<M extends RequestName> = z.input<Requests[M]['input']>;
+export type ParsedInput<M extends RequestName> = z.output<Requests[M]['input']>;
+export type RequestOutput<M extends RequestName> = NonNullable<Requests[M]['output']>;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+
+export const requestNames = Object.freeze(Object.keys(requests) as RequestName[]);
+export const eventNames = Object.freeze(Object.keys(events) as EventName[]);
+
+export function isRequestName(value: unknown): value is RequestName {
+  return typeof value === 'string' && Object.hasOwn(requests, value);
+}
+
+export function isEventName(value: unknown): value is EventName {
+  return typeof value === 'string' && Object.hasOwn(events, value);
+}

@@ -1,0 +1,45 @@
+// Errors cross IPC and WebSocket boundaries as plain data; structured clone drops prototypes, so
+// they are recognised by `name`, never by `instanceof`.
+export const ERROR_NAMES = [
+  'InvalidRequest',
+  'NotImplemented',
+  'NoContext',
+  'NotFound',
+  'Forbidden',
+  'Unsupported',
+  'Internal',
+  'Cancelled',
+  'Disposed',
+] as const;
+export type ErrorName = (typeof ERROR_NAMES)[number];
+
+export interface RpcErrorShape {
+  name: string;
+  message: string;
+  data?: unknown;
+}
+
+export class NamedError extends Error {
+  readonly data: unknown;
+
+  constructor(name: ErrorName | (string & {}), message: string, data?: unknown) {
+    super(message);
+    this.name = name;
+    this.data = data;
+  }
+
+  toShape(): RpcErrorShape {
+    return this.data === undefined
+      ? { name: this.name, message: this.message }
+      : { name: this.name, message: this.message, data: this.data };
+  }
+}
+
+export function isNamedError(value: unknown, name?: string): value is RpcErrorShape {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Partial<RpcErrorShape>;
+  if (typeof candidate.name !== 'string' || typeof candidate.message !== 'string') return false;
+  return name === undefined || candidate.name === name;
+}
+
+export type RpcResult<T> = { ok: true; value: T } | { ok: false; error: RpcErrorShape };
