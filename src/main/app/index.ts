@@ -5,7 +5,7 @@ import { Menu, app } from 'electron';
 import { openUserSettings } from '../engine/config/open-settings';
 import { ContextRegistry } from '../engine/context/context-registry';
 import { createEngineServices } from '../engine/context/engine-services';
-import { resolveDataDir } from '../engine/data-dir';
+import { parseHostArgs, resolveDataDir } from '../engine/data-dir';
 import { createEngineHandlers } from '../engine/rpc/engine-handlers';
 import { Router } from '../engine/rpc/router';
 import { openElectronStoreBackend } from './electron-settings';
@@ -14,15 +14,10 @@ import { buildMenu, pickFolder } from './menu';
 import { hardenWebContents } from './security';
 import { WindowManager } from './windows';
 
-const argv = process.argv.slice(app.isPackaged ? 1 : 2);
-const dataDir = resolveDataDir(argv, process.env, app.getPath('userData'));
+// Unpackaged, argv is [electron, app path, ...args]; packaged, [app, ...args].
+const args = parseHostArgs(process.argv.slice(app.isPackaged ? 1 : 2));
+const dataDir = resolveDataDir(args, process.env, app.getPath('userData'));
 app.setPath('userData', dataDir);
-
-function folderArgument(args: readonly string[]): string | undefined {
-  const positional = args.filter((arg) => !arg.startsWith('-') && arg !== '.');
-  const candidate = positional.at(-1);
-  return candidate ? path.resolve(candidate) : undefined;
-}
 
 async function start(): Promise<void> {
   const settings = openUserSettings(dataDir, openElectronStoreBackend);
@@ -46,7 +41,8 @@ async function start(): Promise<void> {
     ipc.dispose();
     registry.dispose();
   });
-  const workspace = folderArgument(argv);
+  const folder = args.positionals.at(-1);
+  const workspace = folder ? path.resolve(folder) : undefined;
   await windows.open(workspace ? { workspace } : {});
 }
 
