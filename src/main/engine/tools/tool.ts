@@ -1,0 +1,38 @@
+import type { z } from 'zod';
+import type { ToolName } from '../../../shared/config';
+import type { ShellSession } from './shell-session';
+
+/**
+ * Everything a tool may use arrives here; a tool reads no global, no process.cwd(), no process.env.
+ * One ToolContext is built per call by the turn loop from the conversation's context.
+ */
+export interface ToolContext {
+  /** Absolute, symlink-resolved workspace folder. Paths outside it are refused. */
+  readonly workspace: string;
+  /** Environment for processes the tool starts: the host's, plus the project's `env`. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Aborted on interrupt, on window close and on the tool's own timeout. */
+  readonly signal: AbortSignal;
+  /** Shell commands are killed after this long. */
+  readonly timeoutMs: number;
+  /** Streams progress (shell output) to the client while the tool runs. */
+  onOutput(chunk: string): void;
+  /** Keeps a large text beside the conversation log; returns its path. */
+  saveArtifact(name: string, content: string): Promise<string>;
+  /** The conversation's persistent shell, started on first use. */
+  shell(): ShellSession;
+}
+
+export interface Tool<S extends z.ZodObject = z.ZodObject> {
+  readonly name: ToolName;
+  readonly description: string;
+  readonly schema: S;
+  /** Tools that write or execute wait for the user's approval; `read` does not. */
+  readonly needsApproval: boolean;
+  /** Returns the text the model sees. Throws a NamedError for a failure the model should read. */
+  execute(args: z.output<S>, context: ToolContext): Promise<string>;
+}
+
+export function defineTool<S extends z.ZodObject>(tool: Tool<S>): Tool<S> {
+  return Object.freeze(tool);
+}

@@ -1,0 +1,48 @@
+import { realpath } from 'node:fs/promises';
+import path from 'node:path';
+import { NamedError } from '../../../shared/errors';
+
+function inside(root: string, candidate: string): boolean {
+  const relative = path.relative(root, candidate);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
+
+/** The real path of `target`, or of its deepest existing ancestor joined with the missing rest. */
+async function realpathOfDeepestExisting(target: string): Promise<string> {
+  const missing: string[] = [];
+  let current = target;
+  for (;;) {
+    try {
+      return path.join(await realpath(current), ...missing.reverse());
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
+      const parent = path.dirname(current);
+      if (parent === current) return target;
+      missing.push(path.basename(current));
+      current = parent;
+    }
+  }
+}
+
+/**
+ * Resolves a path a model gave against the workspace and refuses anything that lands outside it:
+ * `..`, an absolute path elsewhere, or a symlink (anywhere along the path) pointing out.
+ */
+export async function resolveInWorkspace(workspace: string, requested: string): Promise<string> {
+  if (requested.includes('\0')) throw new NamedError('InvalidPath', 'The path contains a NUL character');
+  const root = await realpath(workspace);
+  const lexical = path.resolve(root, requested);
+  if (!inside(root, lexical)) {
+    throw new NamedError('PathOutsideWorkspace', `${requested} is outside the workspace (${root}); refused`, {
+      path: requested,
+    });
+  }
+  const real = await realpathOfDeepestExisting(lexical);
+  if (!inside(root, real)) {
+    throw new NamedError('PathOutsideWorkspace', `${requested} leads outside the workspace through a symlink; refused`, {
+      path: requested,
+    });
+  }
+  return real;
+}
