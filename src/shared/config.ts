@@ -35,6 +35,10 @@ export const configValuesSchema = z.strictObject({
   tools: z.array(toolNameSchema).max(TOOL_NAMES.length).optional(),
   autoApprove: autoApproveSchema.optional(),
   maxSteps: z.number().int().min(1).max(500).optional(),
+  /** The provider must send something at least this often, or the turn fails. */
+  requestTimeoutMs: z.number().int().min(100).max(600_000).optional(),
+  /** A shell command is killed after this long. */
+  shellTimeoutMs: z.number().int().min(100).max(3_600_000).optional(),
 });
 export type ConfigValues = z.infer<typeof configValuesSchema>;
 
@@ -55,6 +59,8 @@ export const userConfigSchema = configValuesSchema.pick({
   prompt: true,
   tools: true,
   maxSteps: true,
+  requestTimeoutMs: true,
+  shellTimeoutMs: true,
 });
 export type UserConfig = z.infer<typeof userConfigSchema>;
 
@@ -66,6 +72,7 @@ export const projectConfigSchema = configValuesSchema.pick({
   files: true,
   env: true,
   tools: true,
+  shellTimeoutMs: true,
 });
 export type ProjectConfig = z.infer<typeof projectConfigSchema>;
 
@@ -79,6 +86,8 @@ export interface EffectiveConfig {
   tools: ToolName[];
   autoApprove: number | 'always';
   maxSteps: number;
+  requestTimeoutMs: number;
+  shellTimeoutMs: number;
 }
 
 export const LAYER_SOURCES = ['defaults', 'environment', 'user', 'project', 'chat'] as const;

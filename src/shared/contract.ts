@@ -46,7 +46,16 @@ const toolAction = z.discriminatedUnion('action', [
 ]);
 
 const chatKeys = ['model', 'temperature', 'tools', 'autoApprove'] as const;
-const userKeys = ['provider', 'model', 'temperature', 'prompt', 'tools', 'maxSteps'] as const;
+const userKeys = [
+  'provider',
+  'model',
+  'temperature',
+  'prompt',
+  'tools',
+  'maxSteps',
+  'requestTimeoutMs',
+  'shellTimeoutMs',
+] as const;
 
 export interface SettingsView {
   values: UserConfig;

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { EventName, EventPayload } from '../../src/shared/contract';
@@ -17,9 +18,11 @@ export interface RecordedEvent {
 }
 
 /** A real engine (real settings file, real registry and router) in a temp data dir. */
-export async function createTestEngine(env: EnvironmentVariables = {}) {
+export async function createTestEngine(extraEnv: EnvironmentVariables = {}) {
   const dataDir = await tempDir('deskmate-data-');
   const settings = openUserSettings(dataDir, openConfBackend);
+  // Only what a shell needs to find bash and coreutils; nothing else leaks in from the test runner.
+  const env = { PATH: process.env.PATH, ...extraEnv };
   const services = createEngineServices({ dataDir, env, settings });
   const registry = new ContextRegistry(services);
   const router = new Router(registry, createEngineHandlers(registry));
@@ -34,6 +37,15 @@ export async function createTestEngine(env: EnvironmentVariables = {}) {
   return { dataDir, settings, services, registry, router, events, connect };
 }
 
+export type TestEngine = Awaited<ReturnType<typeof createTestEngine>>;
+
+/** An engine whose provider is the scripted server, with short timeouts for tests. */
+export async function createChatEngine(provider: { url: string }, settings: Record<string, unknown> = {}) {
+  const engine = await createTestEngine({ OPENAI_BASE_URL: provider.url, OPENAI_API_KEY: 'sk-test-key' });
+  engine.settings.update({ model: 'scripted-model', requestTimeoutMs: 2_000, ...settings });
+  return engine;
+}
+
 /** A workspace folder with the given files (relative path -> content). */
 export async function makeWorkspace(files: Record<string, string> = {}): Promise<string> {
   const dir = await tempDir('deskmate-ws-');
@@ -42,4 +54,48 @@ export async function makeWorkspace(files: Record<string, string> = {}): Promise
     await writeFile(path.join(dir, name), content);
   }
   return dir;
+}
+
+/** Resolves with the first recorded event of that name (and matching `where`), polling the log. */
+export async function waitForEvent<E extends EventName>(
+  log: RecordedEvent[] | undefined,
+  name: E,
+  where: (payload: EventPayload<E>) => boolean = () => true,
+  timeoutMs = 10_000,
+): Promise<EventPayload<E>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = log?.find((event) => event.name === name && where(event.payload as EventPayload<E>));
+    if (found) return found.payload as EventPayload<E>;
+    if (Date.now() > deadline) {
+      throw new Error(`No ${name} event within ${timeoutMs} ms; saw: ${log?.map((e) => e.name).join(', ')}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/**
+ * The live (not zombie) processes of a process group, read from /proc. A killed process whose
+ * parent died is a zombie until init reaps it; it holds no resources and is not "left behind".
+ */
+export function groupMembers(pgid: number | undefined): number[] {
+  if (!pgid) return [];
+  const members: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // exited while we looked
+    }
+    // Fields after the parenthesised command name: state, ppid, pgrp, ...
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(fields[2]) === pgid && fields[0] !== 'Z') members.push(Number(entry));
+  }
+  return members;
+}
+
+export function groupAlive(pgid: number | undefined): boolean {
+  return groupMembers(pgid).length > 0;
 }

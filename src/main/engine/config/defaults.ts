@@ -10,6 +10,8 @@ export const DEFAULT_CONFIG: EffectiveConfig = deepFreeze({
   tools: [...TOOL_NAMES],
   autoApprove: 0,
   maxSteps: 30,
+  requestTimeoutMs: 60_000,
+  shellTimeoutMs: 120_000,
 });
 
 export function defaultsLayer(): ConfigLayer {

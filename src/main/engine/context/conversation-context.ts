@@ -13,6 +13,8 @@ import { collectProblems, mergeLayers } from '../config/merge';
 import { loadProjectLayers } from '../config/project-layer';
 import { redactSnapshot } from '../config/redact';
 import { sanitizeLayer } from '../config/sanitize';
+import { ChatSession } from '../agent/chat-session';
+import { EventBatcher } from './event-batcher';
 import { DisposableStore, toDisposable, type Disposable } from './disposable';
 import type { EngineServices } from './engine-services';
 
@@ -29,9 +31,10 @@ export class ConversationContext implements Disposable {
   readonly id = randomUUID();
   readonly clientId: ClientId;
   readonly #services: EngineServices;
-  readonly #sink: EventSink;
+  readonly #batcher: EventBatcher;
   readonly #store = new DisposableStore();
   readonly #abort = new AbortController();
+  readonly chat: ChatSession;
   #workspace: string | null = null;
   #projectLayers: readonly ConfigLayer[] = [];
   #chatLayer: ConfigLayer = deepFreeze({ source: 'chat', values: {}, problems: [] });
@@ -42,12 +45,22 @@ export class ConversationContext implements Disposable {
   constructor(clientId: ClientId, services: EngineServices, sink: EventSink) {
     this.clientId = clientId;
     this.#services = services;
-    this.#sink = sink;
+    this.#batcher = new EventBatcher(sink);
     this.#snapshot = this.#compute();
     this.#store.add(
       toDisposable(() => this.#abort.abort(new NamedError('Disposed', 'The window was closed'))),
     );
     this.#store.add(services.settings.onDidChange(() => this.#refresh()));
+    this.chat = this.#store.add(new ChatSession(this));
+    this.#store.add(this.#batcher);
+  }
+
+  get services(): EngineServices {
+    return this.#services;
+  }
+
+  get chatConfig(): ChatConfig {
+    return this.#chatLayer.values;
   }
 
   get disposed(): boolean {
@@ -81,9 +94,10 @@ export class ConversationContext implements Disposable {
     return this.#store.add(resource);
   }
 
+  /** Sends an event to this context's client only; streamed text is batched (EventBatcher). */
   emit<E extends EventName>(name: E, payload: EventPayload<E>): void {
     if (this.disposed) return;
-    this.#sink(name, payload);
+    this.#batcher.emit(name, payload);
   }
 
   async openWorkspace(folder: string): Promise<WorkspaceInfo> {
@@ -103,8 +117,14 @@ export class ConversationContext implements Disposable {
     if (this.disposed || generation !== this.#workspaceGeneration) {
       throw new NamedError('Cancelled', 'Another workspace was opened meanwhile');
     }
+    const changed = this.#workspace !== resolved;
     this.#workspace = resolved;
     this.#projectLayers = layers;
+    if (changed) {
+      this.chat.resetShell();
+      const id = this.chat.conversationId;
+      if (id) await this.#services.conversations.setWorkspace(id, resolved);
+    }
     const info = this.workspaceInfo();
     this.emit('workspace.changed', info);
     this.#refresh();
@@ -125,7 +145,20 @@ export class ConversationContext implements Disposable {
     Object.assign(next, values);
     this.#chatLayer = sanitizeLayer(chatConfigSchema, next, { source: 'chat' });
     this.#refresh();
+    const id = this.chat.conversationId;
+    if (id) {
+      this.#services.conversations.setChat(id, this.#chatLayer.values).catch((error: unknown) => {
+        console.warn(`deskmate: could not save the chat config of ${id}:`, error);
+      });
+    }
     return this.publicConfig();
+  }
+
+  /** Takes a resumed conversation's chat config as this context's chat layer. */
+  restoreChatConfig(values: ChatConfig): void {
+    this.#assertAlive();
+    this.#chatLayer = sanitizeLayer(chatConfigSchema, values, { source: 'chat' });
+    this.#refresh();
   }
 
   dispose(): void {

@@ -2,6 +2,10 @@ import type { ConfigLayer } from '../../../shared/config';
 import { defaultsLayer } from '../config/defaults';
 import { environmentLayer, type EnvironmentVariables } from '../config/environment-layer';
 import type { UserSettings } from '../config/user-settings';
+import { ConversationStore } from '../logs/conversation-store';
+import { ALL_TOOLS } from '../tools/all-tools';
+import type { Tool } from '../tools/tool';
+import { ConversationOwners } from './conversation-owners';
 
 /**
  * What every context of one host shares: where data lives, the fixed lower config layers and the
@@ -12,6 +16,17 @@ export interface EngineServices {
   readonly defaults: ConfigLayer;
   readonly environment: ConfigLayer;
   readonly settings: UserSettings;
+  readonly conversations: ConversationStore;
+  readonly owners: ConversationOwners;
+  readonly tools: readonly Tool[];
+  /** The environment tools start from (the host's own, read once); a project's `env` goes on top. */
+  readonly baseEnv: Readonly<Record<string, string>>;
+}
+
+function definedOnly(env: EnvironmentVariables): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
 }
 
 export function createEngineServices(options: {
@@ -24,5 +39,9 @@ export function createEngineServices(options: {
     defaults: defaultsLayer(),
     environment: environmentLayer(options.env),
     settings: options.settings,
+    conversations: new ConversationStore(options.dataDir),
+    owners: new ConversationOwners(),
+    tools: ALL_TOOLS,
+    baseEnv: Object.freeze(definedOnly(options.env)),
   });
 }

@@ -3,17 +3,16 @@ import type { SettingsView, WorkspaceInfo } from '../../../shared/contract';
 import { NamedError } from '../../../shared/errors';
 import type { ContextRegistry } from '../context/context-registry';
 import type { ConversationContext } from '../context/conversation-context';
+import { Provider } from '../llm/provider';
 import type { Handlers } from './router';
 
 /** What only a host can do: native dialogs and windows. */
 export interface HostHooks {
   pickWorkspace?(context: ConversationContext): Promise<string | null>;
   openWindow?(options: { workspace?: string; conversation?: string }): Promise<boolean>;
+  /** Brings the window of another client forward (a conversation already open there). */
+  focusClient?(clientId: string): void;
 }
-
-const notImplemented = (what: string) => () => {
-  throw new NamedError('NotImplemented', `${what} is not available yet`);
-};
 
 function settingsView(layer: ConfigLayer): SettingsView {
   const { provider, ...rest } = layer.values;
@@ -24,18 +23,52 @@ function settingsView(layer: ConfigLayer): SettingsView {
 }
 
 export function createEngineHandlers(registry: ContextRegistry, hooks: HostHooks = {}): Handlers {
-  const { settings } = registry.services;
+  const { settings, conversations } = registry.services;
   return {
-    'conversation.list': notImplemented('Conversations'),
-    'conversation.new': notImplemented('Conversations'),
-    'conversation.open': notImplemented('Conversations'),
-    'conversation.rename': notImplemented('Conversations'),
-    'conversation.delete': notImplemented('Conversations'),
-    'conversation.fork': notImplemented('Conversations'),
-    'chat.send': notImplemented('Chat'),
-    'chat.interrupt': notImplemented('Chat'),
-    'tool.respond': notImplemented('Tools'),
-    'models.list': notImplemented('The model list'),
+    'conversation.list': (_context, input) => conversations.list(input),
+    'conversation.new': (context, input) => context.chat.create(input.name),
+    'conversation.open': async (context, input) => {
+      try {
+        return await context.chat.open(input.id);
+      } catch (error) {
+        const owner =
+          (error as NamedError).name === 'AlreadyOpen'
+            ? registry.services.owners.ownerOf(input.id)
+            : undefined;
+        if (owner !== undefined) hooks.focusClient?.(owner);
+        throw error;
+      }
+    },
+    'conversation.rename': (_context, input) => conversations.rename(input.id, input.name),
+    'conversation.delete': async (context, input) => {
+      const owner = registry.services.owners.ownerOf(input.id);
+      if (owner !== undefined && owner !== context.clientId) {
+        throw new NamedError(
+          'AlreadyOpen',
+          'This conversation is open in another window; close it there first',
+        );
+      }
+      if (owner === context.clientId) {
+        if (context.chat.busy)
+          throw new NamedError('Busy', 'Stop the running turn before deleting this conversation');
+        context.chat.detach();
+      }
+      return { deleted: await conversations.delete(input.id) };
+    },
+    'conversation.fork': (_context, input) => conversations.fork(input.id, input.atMessage),
+    'chat.send': async (context, input) => {
+      const { turnId } = await context.chat.send(input.text, input.attachments);
+      return { turnId };
+    },
+    'chat.interrupt': (context) => ({ interrupted: context.chat.interrupt() }),
+    'tool.respond': (context, input) => {
+      context.chat.respond(input.callId, input.response);
+      return { accepted: true };
+    },
+    'models.list': async (context) => {
+      const provider = new Provider(context.config.effective, { maxRetries: 1 });
+      return { models: await provider.listModels(context.signal) };
+    },
     'config.get': (context) => context.publicConfig(),
     'config.set': (context, input) => {
       if (input.scope === 'chat') return context.setChatConfig(input.values, input.unset);

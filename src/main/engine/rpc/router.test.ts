@@ -162,12 +162,14 @@ describe('every request validates its payload in main', () => {
     });
   });
 
-  it('answers NotImplemented for requests whose handlers arrive later', async () => {
+  it("passes a handler's named error through: an unknown conversation is NotFound", async () => {
     const engine = await createTestEngine();
     engine.connect('c');
-    expect(await engine.router.handle('c', 'chat.send', { text: 'hi' })).toMatchObject({
+    expect(
+      await engine.router.handle('c', 'conversation.open', { id: 'no-such-conversation' }),
+    ).toMatchObject({
       ok: false,
-      error: { name: 'NotImplemented' },
+      error: { name: 'NotFound' },
     });
   });
 });

@@ -1,11 +1,176 @@
-// placeholder, replaced below
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import type { Disposable } from '../context/disposable';
+
 export interface ShellResult {
   output: string;
+  /** null when the command was killed (timeout, interrupt). */
   exitCode: number | null;
   timedOut: boolean;
+  interrupted: boolean;
+  /** The shell's working directory after the command. */
   cwd: string;
+  /** Set when the shell had died and this command ran in a fresh one (exports are gone). */
+  restarted: boolean;
 }
-export interface ShellSession {
-  run(command: string, options: { signal: AbortSignal; timeoutMs: number; onOutput(chunk: string): void }): Promise<ShellResult>;
-  dispose(): void;
+
+export interface RunOptions {
+  signal: AbortSignal;
+  timeoutMs: number;
+  onOutput(chunk: string): void;
+}
+
+export interface ShellSession extends Disposable {
+  run(command: string, options: RunOptions): Promise<ShellResult>;
+  /** The process group id of the running bash, if any (for tests and leak checks). */
+  readonly pid: number | undefined;
+}
+
+/** Quotes a string for bash inside single quotes. */
+function singleQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * One persistent bash per conversation, in its own process group: `cd` and exports persist
+ * between commands; a timeout or an interrupt kills the whole group (the command and anything it
+ * started), and the next command starts a fresh bash in the last known directory.
+ */
+export class BashSession implements ShellSession {
+  readonly #env: Readonly<Record<string, string>>;
+  #cwd: string;
+  #process: ChildProcessWithoutNullStreams | undefined;
+  #hadProcess = false;
+  #queue: Promise<unknown> = Promise.resolve();
+  #disposed = false;
+
+  constructor(options: { cwd: string; env: Readonly<Record<string, string>> }) {
+    this.#cwd = options.cwd;
+    this.#env = options.env;
+  }
+
+  get pid(): number | undefined {
+    return this.#process?.pid;
+  }
+
+  get cwd(): string {
+    return this.#cwd;
+  }
+
+  run(command: string, options: RunOptions): Promise<ShellResult> {
+    // One command at a time: the shell's state (cwd, env) is sequential by nature.
+    const next = this.#queue.then(() => this.#run(command, options));
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  dispose(): void {
+    this.#disposed = true;
+    this.#kill();
+  }
+
+  #start(): ChildProcessWithoutNullStreams {
+    const child = spawn('bash', ['--noprofile', '--norc'], {
+      cwd: this.#cwd,
+      env: { ...this.#env, TERM: 'dumb', PAGER: 'cat', GIT_PAGER: 'cat', NO_COLOR: '1', PS1: '', PS2: '' },
+      // Its own process group, so a kill reaches every process a command started.
+      detached: true,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.on('exit', () => {
+      if (this.#process === child) this.#process = undefined;
+    });
+    child.on('error', () => {
+      if (this.#process === child) this.#process = undefined;
+    });
+    this.#process = child;
+    return child;
+  }
+
+  #kill(): void {
+    const child = this.#process;
+    this.#process = undefined;
+    if (!child?.pid) return;
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+
+  #run(command: string, options: RunOptions): Promise<ShellResult> {
+    if (this.#disposed) return Promise.reject(new Error('The shell was closed'));
+    const restarted = this.#hadProcess && !this.#process;
+    const child = this.#process ?? this.#start();
+    this.#hadProcess = true;
+    const marker = `__DESKMATE_DONE_${randomUUID()}__`;
+    const holdBack = marker.length + 4096;
+
+    return new Promise<ShellResult>((resolve) => {
+      let buffer = '';
+      let emitted = 0;
+      let settled = false;
+      let timedOut = false;
+
+      const finish = (exitCode: number | null, interrupted: boolean) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        options.signal.removeEventListener('abort', onAbort);
+        child.stdout.off('data', onData);
+        child.stderr.off('data', onStderr);
+        child.off('close', onExit);
+        const output = buffer;
+        if (output.length > emitted) options.onOutput(output.slice(emitted));
+        resolve({ output, exitCode, timedOut, interrupted, cwd: this.#cwd, restarted });
+      };
+
+      const onData = (text: string) => {
+        buffer += text;
+        const end = buffer.indexOf(`\n${marker} `);
+        if (end >= 0) {
+          const tail = buffer.slice(end + marker.length + 2);
+          const newline = tail.indexOf('\n');
+          if (newline < 0) return; // the status line is not complete yet
+          const [code, ...cwd] = tail.slice(0, newline).split(' ');
+          this.#cwd = cwd.join(' ') || this.#cwd;
+          buffer = buffer.slice(0, end);
+          finish(Number(code), false);
+          return;
+        }
+        // Stream what cannot be part of the marker line yet.
+        if (buffer.length - holdBack > emitted) {
+          options.onOutput(buffer.slice(emitted, buffer.length - holdBack));
+          emitted = buffer.length - holdBack;
+        }
+      };
+      const onStderr = (text: string) => onData(text);
+      const onExit = (code: number | null) => finish(code, false);
+      const onAbort = () => {
+        this.#kill();
+        finish(null, true);
+      };
+      const timer = setTimeout(() => {
+        timedOut = true;
+        this.#kill();
+        finish(null, false);
+      }, options.timeoutMs);
+
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onStderr);
+      child.once('close', onExit);
+      if (options.signal.aborted) {
+        onAbort();
+        return;
+      }
+      options.signal.addEventListener('abort', onAbort, { once: true });
+      // eval parses the whole command first, so a syntax error fails the command instead of
+      // leaving bash waiting for the rest of an unterminated quote.
+      child.stdin.write(
+        `eval ${singleQuote(command)} < /dev/null 2>&1; printf '\\n%s %s %s\\n' '${marker}' "$?" "$PWD"\n`,
+      );
+    });
+  }
 }

@@ -1,4 +1,4 @@
-import { realpath } from 'node:fs/promises';
+import { lstat, readlink, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { NamedError } from '../../../shared/errors';
 
@@ -11,12 +11,19 @@ function inside(root: string, candidate: string): boolean {
 async function realpathOfDeepestExisting(target: string): Promise<string> {
   const missing: string[] = [];
   let current = target;
+  let hops = 0;
   for (;;) {
     try {
       return path.join(await realpath(current), ...missing.reverse());
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
+      // A dangling symlink: writing through it would create its target, so follow it by hand.
+      const info = await lstat(current).catch(() => undefined);
+      if (info?.isSymbolicLink() && hops++ < 40) {
+        current = path.resolve(path.dirname(current), await readlink(current));
+        continue;
+      }
       const parent = path.dirname(current);
       if (parent === current) return target;
       missing.push(path.basename(current));
@@ -40,9 +47,13 @@ export async function resolveInWorkspace(workspace: string, requested: string): 
   }
   const real = await realpathOfDeepestExisting(lexical);
   if (!inside(root, real)) {
-    throw new NamedError('PathOutsideWorkspace', `${requested} leads outside the workspace through a symlink; refused`, {
-      path: requested,
-    });
+    throw new NamedError(
+      'PathOutsideWorkspace',
+      `${requested} leads outside the workspace through a symlink; refused`,
+      {
+        path: requested,
+      },
+    );
   }
   return real;
 }

@@ -1,0 +1,87 @@
+import type { EventName, EventPayload } from '../../shared/contract';
+import type { ConversationContext, EventSink } from '../engine/context/conversation-context';
+import type { CliIo } from './run-cli';
+
+const MAX_RESULT_LINES = 40;
+
+function describeCall(tool: string, args: Record<string, unknown>): string {
+  if (tool === 'shell' && typeof args.command === 'string') return `$ ${args.command}`;
+  if (typeof args.path === 'string') return `${tool} ${args.path}`;
+  return `${tool} ${JSON.stringify(args)}`;
+}
+
+function indent(text: string): string {
+  const lines = text.split('\n');
+  const shown =
+    lines.length > MAX_RESULT_LINES
+      ? [...lines.slice(0, MAX_RESULT_LINES), `… (${lines.length - MAX_RESULT_LINES} more lines)`]
+      : lines;
+  return shown.map((line) => `  ${line}`).join('\n');
+}
+
+/**
+ * Prints a turn for a terminal: the reply as it streams, each tool call and its result. Tools
+ * that need approval run only with --yes; otherwise they are skipped, and the output says so.
+ */
+export function createCliPrinter(io: CliIo, options: { approve: boolean }) {
+  let context: ConversationContext | undefined;
+  let failed = false;
+  let midLine = false;
+  const line = (text: string) => {
+    if (midLine) io.stdout.write('\n');
+    midLine = false;
+    io.stdout.write(`${text}\n`);
+  };
+  const sink: EventSink = <E extends EventName>(name: E, payload: EventPayload<E>) => {
+    switch (name) {
+      case 'message.delta': {
+        const { text } = payload as EventPayload<'message.delta'>;
+        io.stdout.write(text);
+        midLine = !text.endsWith('\n');
+        break;
+      }
+      case 'message.completed': {
+        const { message } = payload as EventPayload<'message.completed'>;
+        if (message.metadata?.interrupted) line('[interrupted]');
+        if (midLine) line('');
+        break;
+      }
+      case 'tool.pending': {
+        const { callId, tool, args } = payload as EventPayload<'tool.pending'>;
+        line(`⏺ ${describeCall(tool, args)}`);
+        if (options.approve) {
+          context?.chat.respond(callId, { action: 'approve' });
+        } else {
+          line('  skipped: this tool needs approval (run with --yes to allow it)');
+          context?.chat.respond(callId, { action: 'skip' });
+        }
+        break;
+      }
+      case 'tool.completed': {
+        const { status, result } = payload as EventPayload<'tool.completed'>;
+        if (status === 'skipped') break;
+        const text = status === 'failed' ? `error: ${result.error?.message ?? result.output}` : result.output;
+        line(indent(text));
+        break;
+      }
+      case 'turn.failed': {
+        const { error } = payload as EventPayload<'turn.failed'>;
+        failed = true;
+        if (midLine) line('');
+        io.stderr.write(`deskmate: ${error.name}: ${error.message}\n`);
+        break;
+      }
+      default:
+        break;
+    }
+  };
+  return {
+    sink,
+    attach(target: ConversationContext) {
+      context = target;
+    },
+    get failed() {
+      return failed;
+    },
+  };
+}

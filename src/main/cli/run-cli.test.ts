@@ -1,0 +1,172 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConversationStore } from '../engine/logs/conversation-store';
+import { makeWorkspace } from '../../../test/support/engine';
+import {
+  startScriptedProvider,
+  type ScriptedProvider,
+  type Step,
+} from '../../../test/support/scripted-provider';
+import { tempDir } from '../../../test/support/temp-dir';
+
+const ENTRY = path.resolve('src/main/cli/index.ts');
+let provider: ScriptedProvider | undefined;
+afterEach(async () => provider?.close());
+
+interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real CLI in a child process, as `npm run cli -- ...` would. */
+function runCli(
+  args: string[],
+  env: Record<string, string>,
+  onSpawn?: (child: ChildProcess) => void,
+): Promise<Run> {
+  return new Promise((resolve) => {
+    // One process (tsx as a loader, not its CLI wrapper), so a signal reaches the engine itself.
+    const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    onSpawn?.(child);
+  });
+}
+
+const shellThenSave: Step[] = [
+  {
+    kind: 'stream',
+    text: 'Let me do that.',
+    toolCalls: [
+      { name: 'shell', args: { command: 'echo hello-from-shell' } },
+      { name: 'save', args: { path: 'out/result.txt', content: 'written by the model\n' } },
+    ],
+  },
+  { kind: 'stream', text: 'All done.' },
+];
+
+async function setup(steps: Step[]) {
+  provider = await startScriptedProvider();
+  provider.enqueue(...steps);
+  const dataDir = await tempDir('deskmate-cli-');
+  const workspace = await makeWorkspace();
+  const env = { OPENAI_BASE_URL: provider.url, OPENAI_API_KEY: 'sk-cli', DESKMATE_MODEL: 'scripted-model' };
+  return { dataDir, workspace, env };
+}
+
+describe('npm run cli', () => {
+  it('with --yes runs shell and save: the file lands in the workspace, exit 0', async () => {
+    const { dataDir, workspace, env } = await setup(shellThenSave);
+    const run = await runCli(
+      ['--data-dir', dataDir, '--workspace', workspace, '--yes', 'Make the file'],
+      env,
+    );
+    expect(run.stderr).not.toMatch(/error/i);
+    expect(run.code).toBe(0);
+    expect(await readFile(path.join(workspace, 'out/result.txt'), 'utf8')).toBe('written by the model\n');
+    expect(run.stdout).toContain('Let me do that.');
+    expect(run.stdout).toContain('$ echo hello-from-shell');
+    expect(run.stdout).toContain('hello-from-shell\n');
+    expect(run.stdout).toContain('All done.');
+  });
+
+  it('without --yes skips the tools, says so, and writes nothing', async () => {
+    const { dataDir, workspace, env } = await setup(shellThenSave);
+    const run = await runCli(['--data-dir', dataDir, '--workspace', workspace, 'Make the file'], env);
+    expect(run.code).toBe(0);
+    await expect(readFile(path.join(workspace, 'out/result.txt'))).rejects.toThrow();
+    expect(run.stdout.match(/skipped: this tool needs approval \(run with --yes/g)).toHaveLength(2);
+    const toolResults = provider!.requests[1]!.body.messages!.filter((m) => m.role === 'tool');
+    expect(toolResults.map((m) => String(m.content))).toEqual([
+      expect.stringMatching(/skipped/),
+      expect.stringMatching(/skipped/),
+    ]);
+  });
+
+  it('exits 1 with the error on stderr when the provider refuses the key', async () => {
+    const { dataDir, workspace, env } = await setup([{ kind: 'error', status: 401 }]);
+    const run = await runCli(['--data-dir', dataDir, '--workspace', workspace, 'hi'], env);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/ProviderAuth: .*API key/);
+  });
+
+  it('exits 1 with usage when no prompt is given', async () => {
+    const run = await runCli([], {});
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/no prompt given\nusage: npm run cli/);
+  });
+
+  it('resumes a conversation with --conversation', async () => {
+    const { dataDir, workspace, env } = await setup([
+      { kind: 'stream', text: 'First answer.' },
+      { kind: 'stream', text: 'Second answer.' },
+    ]);
+    const first = await runCli(['--data-dir', dataDir, '--workspace', workspace, 'first question'], env);
+    const id = /conversation (\S+)/.exec(first.stderr)?.[1];
+    expect(id).toBeDefined();
+    const second = await runCli(['--data-dir', dataDir, '--conversation', id!, 'second question'], env);
+    expect(second.code).toBe(0);
+    const sent = provider!.requests[1]!.body.messages!.filter((m) => m.role !== 'system');
+    expect(sent.map((m) => [m.role, m.content])).toEqual([
+      ['user', 'first question'],
+      ['assistant', 'First answer.'],
+      ['user', 'second question'],
+    ]);
+  });
+
+  it('killed mid-turn, it leaves every completed message in a log that parses', async () => {
+    provider = await startScriptedProvider({
+      respond: (request) =>
+        provider!.requests.indexOf(request) === 0
+          ? {
+              kind: 'stream',
+              text: 'Running it.',
+              toolCalls: [{ id: 'k1', name: 'shell', args: { command: 'echo survived' } }],
+            }
+          : { kind: 'stream', text: 'a long reply '.repeat(500), delayMs: 20 },
+    });
+    const dataDir = await tempDir('deskmate-cli-');
+    const workspace = await makeWorkspace();
+    const env = { OPENAI_BASE_URL: provider.url, OPENAI_API_KEY: 'sk-cli' };
+    let child: ChildProcess | undefined;
+    const killer = setInterval(() => {
+      // Kill once the second reply is streaming: the first three messages are complete by then.
+      if (provider!.requests.length >= 2) {
+        clearInterval(killer);
+        setTimeout(() => child?.kill('SIGKILL'), 200);
+      }
+    }, 10);
+    const run = await runCli(
+      ['--data-dir', dataDir, '--workspace', workspace, '--yes', 'go'],
+      env,
+      (c) => (child = c),
+    );
+    clearInterval(killer);
+    expect(run.signal).toBe('SIGKILL');
+
+    const store = new ConversationStore(dataDir);
+    const { items } = await store.list();
+    expect(items).toHaveLength(1);
+    const raw = await readFile(
+      path.join(dataDir, 'conversations', items[0]!.id, 'conversation.jsonl'),
+      'utf8',
+    );
+    const lines = raw.split('\n').filter(Boolean);
+    for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+    const opened = await store.open(items[0]!.id);
+    expect(opened.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool']);
+    expect(opened.messages[1]?.tool_calls?.[0]).toMatchObject({ id: 'k1', name: 'shell' });
+    expect(opened.messages[2]).toMatchObject({ call_id: 'k1', content: expect.stringContaining('survived') });
+    expect(opened.skippedLines).toBe(0);
+  });
+});

@@ -1,0 +1,89 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import envPaths from 'env-paths';
+import { openConfBackend } from '../engine/config/conf-backend';
+import type { EnvironmentVariables } from '../engine/config/environment-layer';
+import { openUserSettings } from '../engine/config/open-settings';
+import { ContextRegistry } from '../engine/context/context-registry';
+import { createEngineServices } from '../engine/context/engine-services';
+import { resolveDataDir } from '../engine/data-dir';
+import { createCliPrinter } from './cli-printer';
+
+export const USAGE =
+  'usage: npm run cli -- [--data-dir DIR] [--workspace DIR] [--model ID] [--yes] [--conversation ID] "PROMPT"';
+
+export interface CliIo {
+  env: EnvironmentVariables;
+  cwd: string;
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+  /** Aborted on Ctrl+C: the turn is interrupted and what was said so far is kept. */
+  signal?: AbortSignal;
+}
+
+/** Runs one turn to its end. Returns the exit code: 0, or 1 with the error on stderr. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: {
+        'data-dir': { type: 'string' },
+        workspace: { type: 'string' },
+        model: { type: 'string' },
+        conversation: { type: 'string' },
+        yes: { type: 'boolean', short: 'y', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      allowPositionals: true,
+    });
+  } catch (error) {
+    io.stderr.write(`deskmate: ${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
+    return 1;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const prompt = positionals.join(' ').trim();
+  if (!prompt) {
+    io.stderr.write(`deskmate: no prompt given\n${USAGE}\n`);
+    return 1;
+  }
+
+  // `npm run` moves to the package folder; INIT_CWD is where the user typed the command.
+  const here = io.env.INIT_CWD || io.cwd;
+  const dataDir = resolveDataDir(
+    values['data-dir']
+      ? { dataDir: path.resolve(here, values['data-dir']), positionals: [] }
+      : { positionals: [] },
+    io.env,
+    envPaths('deskmate', { suffix: '' }).data,
+  );
+  const settings = openUserSettings(dataDir, openConfBackend);
+  const registry = new ContextRegistry(createEngineServices({ dataDir, env: io.env, settings }));
+  const printer = createCliPrinter(io, { approve: values.yes });
+  const context = registry.create('cli', printer.sink);
+  printer.attach(context);
+  try {
+    for (const problem of context.config.warnings) {
+      io.stderr.write(`deskmate: warning: ${problem.path ? `${problem.path}: ` : ''}${problem.message}\n`);
+    }
+    await context.openWorkspace(path.resolve(here, values.workspace ?? '.'));
+    if (values.model) context.setChatConfig({ model: values.model });
+    if (values.conversation) await context.chat.open(values.conversation);
+    const { done } = await context.chat.send(prompt);
+    const interrupt = () => context.chat.interrupt();
+    io.signal?.addEventListener('abort', interrupt, { once: true });
+    await done;
+    io.signal?.removeEventListener('abort', interrupt);
+    io.stderr.write(`deskmate: conversation ${context.chat.conversationId}\n`);
+    return printer.failed ? 1 : 0;
+  } catch (error) {
+    io.stderr.write(`deskmate: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  } finally {
+    registry.dispose();
+  }
+}

@@ -1,0 +1,258 @@
+import { randomUUID } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import type { ConversationDetail, ConversationSummary, Message } from '../../../shared/domain';
+import { NamedError } from '../../../shared/errors';
+import type { ConversationContext } from '../context/conversation-context';
+import type { Disposable } from '../context/disposable';
+import { Provider } from '../llm/provider';
+import { BashSession } from '../tools/shell-session';
+import type { ToolContext } from '../tools/tool';
+import { selectTools } from '../tools/tool-registry';
+import { ApprovalGate, type ApprovalResponse } from './approval-gate';
+import { buildSystemPrompt } from './system-prompt';
+import { runTurn } from './turn-loop';
+
+const MAX_ATTACHMENT_CHARS = 100_000;
+
+interface RunningTurn {
+  id: string;
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+/**
+ * The conversation half of a context: its log, its approval gate, its shell and its running turn.
+ * Owned by one ConversationContext and disposed with it.
+ */
+export class ChatSession implements Disposable {
+  readonly #context: ConversationContext;
+  readonly #gate = new ApprovalGate();
+  #conversationId: string | null = null;
+  #ownership: Disposable | undefined;
+  #messages: Message[] = [];
+  #shell: BashSession | undefined;
+  #turn: RunningTurn | undefined;
+  #disposed = false;
+
+  constructor(context: ConversationContext) {
+    this.#context = context;
+  }
+
+  get conversationId(): string | null {
+    return this.#conversationId;
+  }
+
+  get messages(): readonly Message[] {
+    return this.#messages;
+  }
+
+  get busy(): boolean {
+    return this.#turn !== undefined;
+  }
+
+  get shellPid(): number | undefined {
+    return this.#shell?.pid;
+  }
+
+  get pendingApprovals(): string[] {
+    return this.#gate.pending;
+  }
+
+  async create(name?: string): Promise<ConversationSummary> {
+    this.#assertIdle();
+    const { conversations } = this.#context.services;
+    const summary = await conversations.create({
+      ...(name ? { name } : {}),
+      workspace: this.#context.workspace,
+      chat: this.#context.chatConfig,
+    });
+    this.#attach(summary.id, []);
+    return summary;
+  }
+
+  async open(id: string): Promise<ConversationDetail> {
+    this.#assertIdle();
+    const { conversations, owners } = this.#context.services;
+    const ownership = owners.claim(id, this.#context.clientId);
+    let detail: ConversationDetail;
+    let meta;
+    try {
+      detail = await conversations.open(id);
+      meta = await conversations.readMeta(id);
+    } catch (error) {
+      if (this.#conversationId !== id) ownership.dispose();
+      throw error;
+    }
+    this.#attach(id, detail.messages, ownership);
+    this.#context.restoreChatConfig(meta.chat ?? {});
+    if (meta.workspace && meta.workspace !== this.#context.workspace) {
+      await this.#context.openWorkspace(meta.workspace).catch(() => undefined);
+    }
+    return detail;
+  }
+
+  /** Starts a turn and returns at once; the turn reports through events. */
+  async send(
+    text: string,
+    attachments: readonly string[] = [],
+  ): Promise<{ turnId: string; done: Promise<void> }> {
+    this.#assertIdle();
+    const config = this.#context.config.effective;
+    // Both throw (no provider, unreadable attachment) before anything is written.
+    const provider = new Provider(config);
+    const content = await withAttachments(text, attachments);
+    if (this.#conversationId === null) await this.create();
+    const conversationId = this.#conversationId!;
+    const user: Message = {
+      id: randomUUID(),
+      role: 'user',
+      content,
+      timestamp: new Date().toISOString(),
+      ...(attachments.length ? { files: [...attachments] } : {}),
+    };
+    // Persist the user's message before anything can fail: it is never lost.
+    await this.#append(user);
+    this.#context.emit('message.added', { conversationId, message: user });
+
+    const turnId = randomUUID();
+    const controller = new AbortController();
+    const signal = AbortSignal.any([controller.signal, this.#context.signal]);
+    if (config.autoApprove === 'always') this.#gate.setPolicy('always');
+    this.#context.emit('turn.started', { conversationId, turnId });
+    const done = (async () => {
+      try {
+        const outcome = await runTurn({
+          turnId,
+          conversationId,
+          config,
+          provider,
+          tools: selectTools(this.#context.services.tools, config.tools),
+          gate: this.#gate,
+          signal,
+          history: this.#messages,
+          systemPrompt: await buildSystemPrompt(config, this.#context.workspace),
+          append: (message) => this.#append(message),
+          emit: (name, payload) => this.#context.emit(name, payload),
+          toolContext: (callId, toolSignal) => this.#toolContext(conversationId, callId, toolSignal),
+          now: () => new Date(),
+        });
+        if (outcome.reason === 'failed') {
+          this.#context.emit('turn.failed', { conversationId, turnId, error: outcome.error! });
+        } else {
+          this.#context.emit('turn.completed', { conversationId, turnId, reason: outcome.reason });
+        }
+      } catch (error) {
+        const shape =
+          error instanceof NamedError
+            ? error.toShape()
+            : { name: 'Internal', message: error instanceof Error ? error.message : String(error) };
+        this.#context.emit('turn.failed', { conversationId, turnId, error: shape });
+      } finally {
+        this.#turn = undefined;
+      }
+    })();
+    this.#turn = { id: turnId, controller, done };
+    return { turnId, done };
+  }
+
+  /** Forgets the attached conversation (it was deleted); the window starts a new one on next send. */
+  detach(): void {
+    this.#assertIdle();
+    this.#ownership?.dispose();
+    this.#ownership = undefined;
+    this.#conversationId = null;
+    this.#messages = [];
+  }
+
+  interrupt(): boolean {
+    if (!this.#turn) return false;
+    this.#turn.controller.abort(new NamedError('Interrupted', 'Interrupted by the user'));
+    return true;
+  }
+
+  respond(callId: string, response: ApprovalResponse): void {
+    this.#gate.respond(callId, response);
+    if (response.action === 'always') this.#context.setChatConfig({ autoApprove: 'always' });
+  }
+
+  /** A new workspace means a new shell: the old one's cwd and files belong to the old folder. */
+  resetShell(): void {
+    this.#shell?.dispose();
+    this.#shell = undefined;
+  }
+
+  async waitForTurn(): Promise<void> {
+    await this.#turn?.done;
+  }
+
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#turn?.controller.abort(new NamedError('Disposed', 'The window was closed'));
+    this.#gate.dispose();
+    this.resetShell();
+    this.#ownership?.dispose();
+  }
+
+  #assertIdle(): void {
+    if (this.#disposed) throw new NamedError('NoContext', 'This window has been closed');
+    if (this.#turn) throw new NamedError('Busy', 'A turn is running in this window; stop it first');
+  }
+
+  #attach(id: string, messages: Message[], ownership?: Disposable): void {
+    const claim = ownership ?? this.#context.services.owners.claim(id, this.#context.clientId);
+    if (this.#ownership !== claim) this.#ownership?.dispose();
+    this.#ownership = claim;
+    this.#conversationId = id;
+    this.#messages = [...messages];
+    this.#gate.setPolicy(0);
+  }
+
+  async #append(message: Message): Promise<void> {
+    this.#messages.push(message);
+    await this.#context.services.conversations.append(this.#conversationId!, message);
+  }
+
+  #toolContext(conversationId: string, callId: string, signal: AbortSignal): ToolContext {
+    const workspace = this.#context.workspace;
+    if (!workspace)
+      throw new NamedError('NoWorkspace', 'No workspace folder is open; ask the user to open one.');
+    const config = this.#context.config.effective;
+    const env = { ...this.#context.services.baseEnv, ...config.env };
+    return {
+      workspace,
+      env,
+      signal,
+      timeoutMs: config.shellTimeoutMs,
+      onOutput: (chunk) => this.#context.emit('tool.output', { conversationId, callId, chunk }),
+      saveArtifact: (name, content) =>
+        this.#context.services.conversations.saveArtifact(conversationId, name, content),
+      shell: () => (this.#shell ??= new BashSession({ cwd: workspace, env })),
+    };
+  }
+}
+
+/** Text files attached to a message are included in it, bounded; other files are named only. */
+async function withAttachments(text: string, attachments: readonly string[]): Promise<string> {
+  const parts = [text];
+  for (const file of attachments) {
+    try {
+      const info = await stat(file);
+      if (!info.isFile()) throw new Error('not a file');
+      const body = await readFile(file, 'utf8');
+      if (body.includes('\0')) {
+        parts.push(`[attached ${file}: binary file, not included]`);
+        continue;
+      }
+      const cut =
+        body.length > MAX_ATTACHMENT_CHARS ? `${body.slice(0, MAX_ATTACHMENT_CHARS)}\n[… cut]` : body;
+      parts.push(`Attached file ${file}:\n\`\`\`\n${cut}\n\`\`\``);
+    } catch (error) {
+      throw new NamedError(
+        'InvalidRequest',
+        `Cannot attach ${file}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+  return parts.join('\n\n');
+}

@@ -1,0 +1,223 @@
+// The agent loop: one explicit do/while with named stop conditions (STYLE.md 6). Everything it
+// calls is small: the provider streams, tools execute, the gate waits, the store appends.
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import type { EffectiveConfig } from '../../../shared/config';
+import type { EventName, EventPayload } from '../../../shared/contract';
+import type { Message, ToolCall, ToolResult, TurnEndReason } from '../../../shared/domain';
+import { NamedError, type RpcErrorShape } from '../../../shared/errors';
+import type { StreamedToolCall } from '../llm/chat-stream';
+import type { Provider } from '../llm/provider';
+import { toOpenAiMessages } from '../llm/to-openai-messages';
+import type { Tool, ToolContext } from '../tools/tool';
+import { toOpenAiTools } from '../tools/tool-registry';
+import type { ApprovalGate } from './approval-gate';
+
+export interface TurnDeps {
+  turnId: string;
+  conversationId: string;
+  config: EffectiveConfig;
+  provider: Provider;
+  tools: readonly Tool[];
+  gate: ApprovalGate;
+  signal: AbortSignal;
+  /** The conversation so far; the loop appends to it through `append`. */
+  history: readonly Message[];
+  systemPrompt: string;
+  append(message: Message): Promise<void>;
+  emit<E extends EventName>(name: E, payload: EventPayload<E>): void;
+  toolContext(callId: string, signal: AbortSignal): ToolContext;
+  now(): Date;
+}
+
+export interface TurnOutcome {
+  reason: TurnEndReason | 'failed';
+  error?: RpcErrorShape;
+}
+
+const isInterrupt = (signal: AbortSignal) => signal.aborted;
+
+function errorShape(error: unknown): RpcErrorShape {
+  if (error instanceof NamedError) return error.toShape();
+  return { name: 'Internal', message: error instanceof Error ? error.message : String(error) };
+}
+
+function parseArguments(call: StreamedToolCall): Record<string, unknown> | NamedError {
+  if (!call.arguments.trim()) return {};
+  try {
+    const parsed: unknown = JSON.parse(call.arguments);
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
+      return parsed as Record<string, unknown>;
+  } catch {
+    // fall through to the instruction below
+  }
+  return new NamedError(
+    'InvalidToolArguments',
+    `The arguments for ${call.name} were not a JSON object: ${call.arguments.slice(0, 200)}. Call the tool again with valid JSON.`,
+  );
+}
+
+/** Phrases a validation failure as something the model can fix on its next step. */
+function validationError(tool: Tool, error: z.ZodError): NamedError {
+  const problems = error.issues
+    .map((issue) => `${issue.path.join('.') || 'arguments'}: ${issue.message}`)
+    .join('; ');
+  const fields = Object.keys(tool.schema.shape).join(', ');
+  return new NamedError(
+    'InvalidToolArguments',
+    `Invalid arguments for ${tool.name} (${problems}). It takes: ${fields}.`,
+  );
+}
+
+function toolMessageText(status: 'completed' | 'failed' | 'skipped', result: ToolResult): string {
+  if (status === 'skipped')
+    return 'The user skipped this tool call; it was not run. Ask or continue without it.';
+  if (status === 'failed')
+    return `Error (${result.error?.name ?? 'Error'}): ${result.error?.message ?? result.output}`;
+  return result.output;
+}
+
+export async function runTurn(deps: TurnDeps): Promise<TurnOutcome> {
+  const { signal, emit, conversationId } = deps;
+  const history: Message[] = [...deps.history];
+  const toolsByName = new Map(deps.tools.map((tool) => [tool.name, tool]));
+  const openAiTools = toOpenAiTools(deps.tools);
+  const timestamp = () => deps.now().toISOString();
+  const record = async (message: Message) => {
+    history.push(message);
+    await deps.append(message);
+  };
+
+  let step = 0;
+  do {
+    step++;
+    // --- 1. Stream the assistant's reply.
+    const messageId = randomUUID();
+    const draft: Message = { id: messageId, role: 'assistant', content: '', timestamp: timestamp() };
+    emit('message.added', { conversationId, message: draft });
+    let streamed = '';
+    let result;
+    try {
+      result = await deps.provider.stream({
+        model: deps.config.model,
+        messages: toOpenAiMessages([
+          { id: 'system', role: 'system', content: deps.systemPrompt, timestamp: draft.timestamp },
+          ...history,
+        ]),
+        tools: openAiTools,
+        ...(deps.config.temperature === undefined ? {} : { temperature: deps.config.temperature }),
+        signal,
+        onText: (text) => {
+          streamed += text;
+          emit('message.delta', { conversationId, messageId, text });
+        },
+      });
+    } catch (error) {
+      // Keep what was streamed: an interrupted or broken reply is still the user's to read.
+      const partial = streamed || (error as { partialText?: string }).partialText || '';
+      const interrupted = isInterrupt(signal);
+      const shape = errorShape(error);
+      if (partial || interrupted) {
+        const message: Message = {
+          ...draft,
+          content: partial,
+          metadata: {
+            model: deps.config.model,
+            ...(interrupted ? { interrupted: true } : { error: shape.message }),
+          },
+        };
+        await record(message);
+        emit('message.completed', { conversationId, message });
+      }
+      return interrupted ? { reason: 'interrupted' } : { reason: 'failed', error: shape };
+    }
+
+    const calls: ToolCall[] = [];
+    const badCalls = new Map<string, NamedError>();
+    for (const call of result.toolCalls) {
+      const args = parseArguments(call);
+      if (args instanceof NamedError) badCalls.set(call.id, args);
+      calls.push({ id: call.id, name: call.name, args: args instanceof NamedError ? {} : args });
+    }
+    const assistant: Message = {
+      ...draft,
+      content: result.text,
+      ...(calls.length ? { tool_calls: calls } : {}),
+      metadata: { model: deps.config.model, ...(result.usage ? { usage: result.usage } : {}) },
+    };
+    await record(assistant);
+    emit('message.completed', { conversationId, message: assistant });
+    if (calls.length === 0) return { reason: 'stop' };
+
+    // --- 2. Run the tool calls in order, each after the user's approval where needed.
+    for (const call of calls) {
+      let status: 'completed' | 'failed' | 'skipped';
+      let toolResult: ToolResult;
+      if (isInterrupt(signal)) {
+        // Every tool call needs a result for the conversation to be resumable.
+        status = 'skipped';
+        toolResult = { ok: false, output: 'Not run: the user interrupted the turn.' };
+      } else {
+        ({ status, toolResult } = await runToolCall(
+          deps,
+          call,
+          toolsByName.get(call.name as Tool['name']),
+          badCalls.get(call.id),
+        ));
+      }
+      const content =
+        isInterrupt(signal) && status === 'skipped' ? toolResult.output : toolMessageText(status, toolResult);
+      emit('tool.completed', { conversationId, callId: call.id, status, result: toolResult });
+      await record({ id: randomUUID(), role: 'tool', content, call_id: call.id, timestamp: timestamp() });
+    }
+    if (isInterrupt(signal)) return { reason: 'interrupted' };
+  } while (step < deps.config.maxSteps);
+  return { reason: 'max-steps' };
+}
+
+async function runToolCall(
+  deps: TurnDeps,
+  call: ToolCall,
+  tool: Tool | undefined,
+  argumentError: NamedError | undefined,
+): Promise<{ status: 'completed' | 'failed' | 'skipped'; toolResult: ToolResult }> {
+  const { emit, conversationId, signal } = deps;
+  const fail = (error: unknown) => {
+    const shape = errorShape(error);
+    return { status: 'failed' as const, toolResult: { ok: false, output: shape.message, error: shape } };
+  };
+  if (!tool) {
+    const names = deps.tools.map((t) => t.name).join(', ');
+    return fail(new NamedError('UnknownTool', `There is no tool named ${call.name}. Available: ${names}.`));
+  }
+  if (argumentError) return fail(argumentError);
+  let args = call.args;
+  if (tool.needsApproval && !deps.gate.takeAutoApproval()) {
+    // Wait first, then announce: a client may answer synchronously from its event handler.
+    const answer = deps.gate.wait(call.id, args, signal);
+    emit('tool.pending', { conversationId, callId: call.id, tool: tool.name, args });
+    let decision;
+    try {
+      decision = await answer;
+    } catch (error) {
+      if (isInterrupt(signal))
+        return {
+          status: 'skipped',
+          toolResult: { ok: false, output: 'Not run: the user interrupted the turn.' },
+        };
+      throw error;
+    }
+    if (!decision.run)
+      return { status: 'skipped', toolResult: { ok: false, output: 'Skipped by the user.' } };
+    args = decision.args;
+  }
+  const parsed = tool.schema.safeParse(args);
+  if (!parsed.success) return fail(validationError(tool, parsed.error));
+  emit('tool.started', { conversationId, callId: call.id });
+  try {
+    const output = await tool.execute(parsed.data, deps.toolContext(call.id, signal));
+    return { status: 'completed', toolResult: { ok: true, output } };
+  } catch (error) {
+    return fail(error);
+  }
+}

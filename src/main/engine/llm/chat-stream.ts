@@ -1,0 +1,110 @@
+import type OpenAI from 'openai';
+import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
+import type { Usage } from '../../../shared/domain';
+import { NamedError } from '../../../shared/errors';
+
+export interface StreamedToolCall {
+  id: string;
+  name: string;
+  /** The raw JSON text the model produced; parsed (and checked) by the turn loop. */
+  arguments: string;
+}
+
+export interface StreamResult {
+  text: string;
+  toolCalls: StreamedToolCall[];
+  usage?: Usage;
+  finishReason: string;
+}
+
+export interface StreamRequest {
+  model: string;
+  messages: ChatCompletionMessageParam[];
+  tools: ChatCompletionTool[];
+  temperature?: number;
+  signal: AbortSignal;
+  /** Fails the stream when no chunk arrives for this long. */
+  idleTimeoutMs: number;
+  onText(delta: string): void;
+}
+
+/**
+ * One streamed completion: text deltas go out as they come, tool-call deltas are stitched by
+ * index. A stream that ends without a finish reason was dropped, and says so.
+ */
+export async function streamChat(client: OpenAI, request: StreamRequest): Promise<StreamResult> {
+  const idle = new AbortController();
+  const signal = AbortSignal.any([request.signal, idle.signal]);
+  let timer: NodeJS.Timeout | undefined;
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(
+      () =>
+        idle.abort(
+          new NamedError(
+            'ProviderTimeout',
+            `The provider sent nothing for ${Math.round(request.idleTimeoutMs / 1000)} s; gave up.`,
+          ),
+        ),
+      request.idleTimeoutMs,
+    );
+  };
+  let text = '';
+  const calls: Array<{ id: string; name: string; arguments: string }> = [];
+  let usage: Usage | undefined;
+  let finishReason: string | undefined;
+  try {
+    arm();
+    const stream = await client.chat.completions.create(
+      {
+        model: request.model,
+        messages: request.messages,
+        ...(request.tools.length ? { tools: request.tools } : {}),
+        ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+        stream: true,
+        stream_options: { include_usage: true },
+      },
+      { signal },
+    );
+    for await (const chunk of stream) {
+      arm();
+      if (chunk.usage) {
+        usage = { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens };
+      }
+      const choice = chunk.choices[0];
+      if (!choice) continue;
+      const delta = choice.delta;
+      if (delta?.content) {
+        text += delta.content;
+        request.onText(delta.content);
+      }
+      for (const part of delta?.tool_calls ?? []) {
+        const call = (calls[part.index] ??= { id: '', name: '', arguments: '' });
+        if (part.id) call.id = part.id;
+        if (part.function?.name) call.name += part.function.name;
+        if (part.function?.arguments) call.arguments += part.function.arguments;
+      }
+      if (choice.finish_reason) finishReason = choice.finish_reason;
+    }
+  } catch (error) {
+    if (idle.signal.aborted) throw idle.signal.reason;
+    throw Object.assign(error as object, { partialText: text });
+  } finally {
+    clearTimeout(timer);
+  }
+  if (request.signal.aborted) throw request.signal.reason;
+  if (finishReason === undefined) {
+    throw Object.assign(
+      new NamedError('StreamDropped', 'The provider closed the stream before the reply was complete.'),
+      {
+        partialText: text,
+      },
+    );
+  }
+  return {
+    text,
+    toolCalls: calls.filter(Boolean).map((call, index) => ({ ...call, id: call.id || `call_${index}` })),
+    ...(usage ? { usage } : {}),
+    finishReason,
+  };
+}

@@ -1,0 +1,69 @@
+import {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  APIUserAbortError,
+  AuthenticationError,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitError,
+} from 'openai';
+import { NamedError } from '../../../shared/errors';
+
+/** Turns what the SDK throws into an error a person can act on, with a stable name. */
+export function providerError(error: unknown, where: { baseUrl: string; model?: string }): NamedError {
+  if (error instanceof NamedError) return error;
+  const detail = error instanceof APIError && error.message ? ` (${error.message.slice(0, 300)})` : '';
+  if (error instanceof AuthenticationError) {
+    return new NamedError(
+      'ProviderAuth',
+      `The provider at ${where.baseUrl} rejected the API key (401). Check the key in Settings.${detail}`,
+      { status: 401 },
+    );
+  }
+  if (error instanceof PermissionDeniedError) {
+    return new NamedError(
+      'ProviderAuth',
+      `The API key has no access to this model or endpoint (403).${detail}`,
+      { status: 403 },
+    );
+  }
+  if (error instanceof NotFoundError) {
+    const what = where.model ? `The model "${where.model}" was not found` : 'The endpoint was not found';
+    return new NamedError(
+      'ModelNotFound',
+      `${what} at ${where.baseUrl} (404). Pick another model or check the base URL.${detail}`,
+      { status: 404 },
+    );
+  }
+  if (error instanceof RateLimitError) {
+    return new NamedError(
+      'RateLimited',
+      `The provider is rate limiting requests (429), still after retrying. Wait a moment and try again.${detail}`,
+      { status: 429 },
+    );
+  }
+  if (error instanceof APIConnectionTimeoutError) {
+    return new NamedError('ProviderTimeout', `The provider at ${where.baseUrl} did not answer in time.`);
+  }
+  if (error instanceof APIConnectionError && !(error instanceof APIUserAbortError)) {
+    return new NamedError(
+      'ProviderUnreachable',
+      `Cannot reach the provider at ${where.baseUrl}. Check the base URL and your connection.`,
+    );
+  }
+  if (error instanceof APIError && typeof error.status === 'number' && error.status >= 500) {
+    return new NamedError(
+      'ProviderUnavailable',
+      `The provider failed (${error.status}), still after retrying. Try again later.${detail}`,
+      { status: error.status },
+    );
+  }
+  if (error instanceof APIError && typeof error.status === 'number') {
+    return new NamedError('ProviderError', `The provider refused the request (${error.status}).${detail}`, {
+      status: error.status,
+    });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new NamedError('ProviderError', `The provider stream failed: ${message}`);
+}

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { chatConfigSchema, type ChatConfig } from '../../../shared/config';
+import type { ConversationSummary, Message } from '../../../shared/domain';
+import { sanitizeLayer } from '../config/sanitize';
+import { nameFromText } from './conversation-name';
+
+/**
+ * Who chose the name. Only a `default` name is replaced by one made from the first user message;
+ * a `user` name is never replaced by anything but another rename.
+ */
+export type NameSource = 'default' | 'auto' | 'user';
+
+/** What `chat.json` holds beside a conversation's log. */
+export interface ChatMeta {
+  name: string;
+  nameSource: NameSource;
+  /** ISO 8601. */
+  createdAt: string;
+  /** ISO 8601 of the last change to the messages or the name. */
+  updatedAt: string;
+  messageCount: number;
+  workspace: string | null;
+  chat: ChatConfig;
+}
+
+const metaFileSchema = z.object({
+  name: z.string().min(1),
+  nameSource: z.enum(['default', 'auto', 'user']).catch('auto'),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  messageCount: z.number().int().min(0).catch(0),
+  workspace: z.string().min(1).nullable().catch(null),
+  chat: z.unknown(),
+});
+
+/** Reads what a file held; a value too damaged to name and date the conversation is `undefined`. */
+export function parseChatMeta(raw: unknown): ChatMeta | undefined {
+  const parsed = metaFileSchema.safeParse(raw);
+  if (!parsed.success) return undefined;
+  // Key by key, so one bad value (a model id too long) costs that key, not the whole chat config.
+  const chat = sanitizeLayer(chatConfigSchema, parsed.data.chat ?? {}, { source: 'chat' }).values;
+  return { ...parsed.data, chat: chat as ChatConfig };
+}
+
+export function toSummary(id: string, meta: ChatMeta): ConversationSummary {
+  return {
+    id,
+    name: meta.name,
+    messageCount: meta.messageCount,
+    updatedAt: meta.updatedAt,
+    workspace: meta.workspace,
+  };
+}
+
+/** A conversation still on its default name takes one from its first user message that has text. */
+export function withAutoName(meta: ChatMeta, messages: readonly Message[]): ChatMeta {
+  if (meta.nameSource !== 'default') return meta;
+  for (const message of messages) {
+    if (message.role !== 'user') continue;
+    const name = nameFromText(message.content);
+    if (name) return { ...meta, name, nameSource: 'auto' };
+  }
+  return meta;
+}

@@ -1,0 +1,351 @@
+import { lstat, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { chatConfigSchema, type ChatConfig } from '../../../shared/config';
+import type { ConversationDetail, ConversationSummary, Message } from '../../../shared/domain';
+import { NamedError } from '../../../shared/errors';
+import { writeFileAtomic } from './atomic-write';
+import { toSummary, withAutoName, type ChatMeta } from './chat-meta';
+import { generateConversationId, isConversationId } from './conversation-id';
+import { DEFAULT_CONVERSATION_NAME } from './conversation-name';
+import { conversationPaths, type ConversationPaths } from './conversation-paths';
+import { hasErrorCode } from './fs-errors';
+import { KeyedQueue } from './keyed-queue';
+import { mapConcurrent } from './map-concurrent';
+import { appendMessage, isMessage, readMessageLog, serializeMessages, type ParsedLog } from './message-log';
+import { readMetaFile, setBrokenMetaAside, writeMetaFile } from './meta-file';
+import { numberedFileName, safeFileName } from './safe-file-name';
+
+export interface ConversationStoreOptions {
+  now?: () => Date;
+  /** A new conversation id; tried again while the folder it names already exists. */
+  newId?: () => string;
+}
+
+export interface CreateConversationOptions {
+  name?: string;
+  workspace?: string | null;
+  chat?: ChatConfig;
+}
+
+export interface ListOptions {
+  /** A case-insensitive part of the name. */
+  query?: string;
+  offset?: number;
+  /** 50 unless given. */
+  limit?: number;
+}
+
+export interface OpenedConversation extends ConversationDetail {
+  /** Lines before the last that could not be read: messages lost, for the UI to say so. */
+  skippedLines: number;
+  /** The last line could not be read: the message being written when the process stopped. */
+  truncatedTail: boolean;
+}
+
+const DEFAULT_LIMIT = 50;
+const MAX_NAME_LENGTH = 200;
+const LIST_CONCURRENCY = 32;
+const ID_ATTEMPTS = 20;
+const ARTIFACT_ATTEMPTS = 1000;
+const FORK_SUFFIX = ' (fork)';
+
+const invalid = (message: string, data?: unknown) => new NamedError('InvalidRequest', message, data);
+const notFound = (id: string) => new NamedError('NotFound', `No conversation ${id}.`, { id });
+
+function checkName(name: string): string {
+  const trimmed = name.trim();
+  if (!trimmed || trimmed.length > MAX_NAME_LENGTH)
+    throw invalid(`A conversation name is 1 to ${MAX_NAME_LENGTH} characters.`);
+  return trimmed;
+}
+
+function checkChat(chat: ChatConfig): ChatConfig {
+  const parsed = chatConfigSchema.safeParse(chat);
+  if (!parsed.success) throw invalid('Invalid chat config.', { issues: parsed.error.issues });
+  return parsed.data;
+}
+
+function checkWorkspace(workspace: string | null): string | null {
+  if (workspace !== null && (typeof workspace !== 'string' || !path.isAbsolute(workspace)))
+    throw invalid('A workspace is an absolute path, or null.');
+  return workspace;
+}
+
+function checkMessages(messages: readonly Message[]): void {
+  const bad = messages.findIndex((message) => !isMessage(message));
+  // A message that could not be read back would be lost silently on the next open.
+  if (bad >= 0) throw invalid('A message needs an id, a role, text content and a timestamp.', { index: bad });
+}
+
+/**
+ * Conversations on disk: `<dataDir>/conversations/<id>/conversation.jsonl` (one message a line) and
+ * `chat.json` (name, dates, count, workspace, chat config) beside it. Every change to one
+ * conversation, and every read of it, runs in the order it was asked for, through a queue per
+ * conversation; the queue belongs to this store, so there must be one store per data dir.
+ */
+export class ConversationStore {
+  readonly #root: string;
+  readonly #now: () => Date;
+  readonly #newId: () => string;
+  readonly #queue = new KeyedQueue();
+
+  constructor(dataDir: string, options: ConversationStoreOptions = {}) {
+    this.#root = path.resolve(dataDir, 'conversations');
+    this.#now = options.now ?? (() => new Date());
+    this.#newId = options.newId ?? (() => generateConversationId(this.#now()));
+  }
+
+  async create(options: CreateConversationOptions = {}): Promise<ConversationSummary> {
+    const now = this.#now().toISOString();
+    const named = options.name !== undefined;
+    const meta: ChatMeta = {
+      name: named ? checkName(options.name ?? '') : DEFAULT_CONVERSATION_NAME,
+      nameSource: named ? 'user' : 'default',
+      createdAt: now,
+      updatedAt: now,
+      messageCount: 0,
+      workspace: checkWorkspace(options.workspace ?? null),
+      chat: checkChat(options.chat ?? {}),
+    };
+    const id = await this.#createWith(meta, []);
+    return toSummary(id, meta);
+  }
+
+  async list(options: ListOptions = {}): Promise<{ items: ConversationSummary[]; total: number }> {
+    const query = options.query?.trim().toLowerCase() ?? '';
+    const offset = Math.max(0, Math.trunc(options.offset ?? 0));
+    const limit = Math.max(0, Math.trunc(options.limit ?? DEFAULT_LIMIT));
+    let entries;
+    try {
+      entries = await readdir(this.#root, { withFileTypes: true });
+    } catch (error) {
+      if (hasErrorCode(error, 'ENOENT')) return { items: [], total: 0 };
+      throw error;
+    }
+    const ids = entries.filter((e) => e.isDirectory() && isConversationId(e.name)).map((e) => e.name);
+    const found = await mapConcurrent(ids, LIST_CONCURRENCY, async (id) => {
+      try {
+        const loaded = await this.#load(conversationPaths(this.#root, id), id);
+        return { summary: toSummary(id, loaded.meta), time: Date.parse(loaded.meta.updatedAt) || 0 };
+      } catch {
+        // One unreadable folder (half created, deleted meanwhile, no permission) costs that folder only.
+        return undefined;
+      }
+    });
+    const matches = found
+      .filter((f) => f !== undefined)
+      .filter((f) => f.summary.name.toLowerCase().includes(query))
+      .sort((a, b) => b.time - a.time || (a.summary.id < b.summary.id ? 1 : -1));
+    return { items: matches.slice(offset, offset + limit).map((f) => f.summary), total: matches.length };
+  }
+
+  async open(id: string): Promise<OpenedConversation> {
+    const { meta, log } = await this.#snapshot(id);
+    return {
+      ...toSummary(id, meta),
+      messageCount: log.messages.length,
+      messages: log.messages,
+      skippedLines: log.skippedLines,
+      truncatedTail: log.truncatedTail,
+    };
+  }
+
+  async readMeta(id: string): Promise<ChatMeta> {
+    const paths = conversationPaths(this.#root, id);
+    return this.#queue.run(id, async () => (await this.#load(paths, id)).meta);
+  }
+
+  /** One line, one write; a crash while writing it loses this message and nothing before it. */
+  async append(id: string, message: Message): Promise<ConversationSummary> {
+    checkMessages([message]);
+    const meta = await this.#change(id, async (current, paths) => {
+      await appendMessage(paths.log, message);
+      const next = { ...current, messageCount: current.messageCount + 1, updatedAt: this.#stamp() };
+      return withAutoName(next, [message]);
+    });
+    return toSummary(id, meta);
+  }
+
+  /** For edits: the whole log is rewritten through a temp file, so a crash leaves the old or the new. */
+  async replaceMessages(id: string, messages: readonly Message[]): Promise<ConversationSummary> {
+    checkMessages(messages);
+    const meta = await this.#change(id, async (current, paths) => {
+      await writeFileAtomic(paths.log, serializeMessages(messages));
+      const next = { ...current, messageCount: messages.length, updatedAt: this.#stamp() };
+      return withAutoName(next, messages);
+    });
+    return toSummary(id, meta);
+  }
+
+  async rename(id: string, name: string): Promise<ConversationSummary> {
+    const checked = checkName(name);
+    const meta = await this.#change(id, async (current) => ({
+      ...current,
+      name: checked,
+      nameSource: 'user',
+      updatedAt: this.#stamp(),
+    }));
+    return toSummary(id, meta);
+  }
+
+  // Settings are not activity: they leave updatedAt, and so the conversation's place in the list, alone.
+  async setChat(id: string, chat: ChatConfig): Promise<ChatMeta> {
+    const checked = checkChat(chat);
+    return this.#change(id, async (current) => ({ ...current, chat: checked }));
+  }
+
+  async setWorkspace(id: string, workspace: string | null): Promise<ChatMeta> {
+    const checked = checkWorkspace(workspace);
+    return this.#change(id, async (current) => ({ ...current, workspace: checked }));
+  }
+
+  /** Removes the folder, artifacts included. Whether there was one. */
+  async delete(id: string): Promise<boolean> {
+    const paths = conversationPaths(this.#root, id);
+    return this.#queue.run(id, async () => {
+      try {
+        await lstat(paths.dir);
+      } catch (error) {
+        if (hasErrorCode(error, 'ENOENT')) return false;
+        throw error;
+      }
+      await rm(paths.dir, { recursive: true, force: true });
+      return true;
+    });
+  }
+
+  /** A new conversation with messages [0, atMessage) of this one (all of them without it). */
+  async fork(id: string, atMessage?: number): Promise<ConversationSummary> {
+    if (atMessage !== undefined && (!Number.isInteger(atMessage) || atMessage < 0))
+      throw invalid('atMessage is a message index: an integer from 0.');
+    const { meta, log } = await this.#snapshot(id);
+    const messages = log.messages.slice(0, atMessage ?? log.messages.length);
+    const now = this.#now().toISOString();
+    const base = meta.name.slice(0, MAX_NAME_LENGTH - FORK_SUFFIX.length);
+    const forked = withAutoName(
+      {
+        ...meta,
+        name: `${base}${FORK_SUFFIX}`,
+        createdAt: now,
+        updatedAt: now,
+        messageCount: messages.length,
+      },
+      messages,
+    );
+    const forkId = await this.#createWith(forked, messages);
+    return toSummary(forkId, forked);
+  }
+
+  /**
+   * Writes `content` to `<dir>/<id>/artifacts/` under a safe form of `name`, numbered rather than
+   * overwriting one already there. The absolute path of the file written.
+   */
+  async saveArtifact(id: string, name: string, content: string | Uint8Array): Promise<string> {
+    const paths = conversationPaths(this.#root, id);
+    await this.#load(paths, id);
+    try {
+      // Not recursive: a conversation deleted meanwhile must not come back as an artifacts folder.
+      await mkdir(paths.artifacts);
+    } catch (error) {
+      if (hasErrorCode(error, 'ENOENT')) throw notFound(id);
+      if (!hasErrorCode(error, 'EEXIST')) throw error;
+    }
+    const base = safeFileName(name);
+    for (let n = 0; n < ARTIFACT_ATTEMPTS; n++) {
+      const file = path.join(paths.artifacts, numberedFileName(base, n));
+      try {
+        await writeFile(file, content, { flag: 'wx' });
+        return file;
+      } catch (error) {
+        if (!hasErrorCode(error, 'EEXIST')) throw error;
+      }
+    }
+    throw new NamedError('Internal', `No free artifact name for ${base}.`);
+  }
+
+  #stamp(): string {
+    return this.#now().toISOString();
+  }
+
+  /** chat.json and the log as one consistent picture, taken in the conversation's turn. */
+  #snapshot(id: string): Promise<{ meta: ChatMeta; log: ParsedLog }> {
+    const paths = conversationPaths(this.#root, id);
+    return this.#queue.run(id, async () => {
+      const { meta } = await this.#load(paths, id);
+      return { meta, log: await readMessageLog(paths.log) };
+    });
+  }
+
+  /** Read, change and rewrite chat.json in the conversation's turn, so no two changes interleave. */
+  #change(
+    id: string,
+    change: (meta: ChatMeta, paths: ConversationPaths) => Promise<ChatMeta>,
+  ): Promise<ChatMeta> {
+    const paths = conversationPaths(this.#root, id);
+    return this.#queue.run(id, async () => {
+      const { meta, broken } = await this.#load(paths, id);
+      const next = await change(meta, paths);
+      if (broken) await setBrokenMetaAside(paths.meta, this.#now());
+      await writeMetaFile(paths.meta, next);
+      return next;
+    });
+  }
+
+  /**
+   * chat.json, or when it is missing or broken, what the log alone can tell: a conversation whose
+   * messages survived is still listed and opened. Neither one: NotFound.
+   */
+  async #load(paths: ConversationPaths, id: string): Promise<{ meta: ChatMeta; broken: boolean }> {
+    const read = await readMetaFile(paths.meta);
+    if (read.state === 'ok') return { meta: read.meta, broken: false };
+    const meta = await this.#recover(paths, id);
+    if (!meta) throw notFound(id);
+    return { meta, broken: read.state === 'broken' };
+  }
+
+  async #recover(paths: ConversationPaths, id: string): Promise<ChatMeta | undefined> {
+    let modified: Date;
+    try {
+      modified = (await stat(paths.log)).mtime;
+    } catch (error) {
+      if (hasErrorCode(error, 'ENOENT')) return undefined;
+      throw error;
+    }
+    const { messages } = await readMessageLog(paths.log);
+    const recovered: ChatMeta = {
+      name: id,
+      nameSource: 'default',
+      createdAt: messages[0]?.timestamp ?? modified.toISOString(),
+      updatedAt: modified.toISOString(),
+      messageCount: messages.length,
+      workspace: null,
+      chat: {},
+    };
+    return withAutoName(recovered, messages);
+  }
+
+  /** A fresh folder (mkdir without `recursive` fails on one that exists), its log, then chat.json. */
+  async #createWith(meta: ChatMeta, messages: readonly Message[]): Promise<string> {
+    await mkdir(this.#root, { recursive: true });
+    for (let attempt = 0; attempt < ID_ATTEMPTS; attempt++) {
+      const id = this.#newId();
+      if (!isConversationId(id)) throw new NamedError('Internal', `Generated an invalid conversation id.`);
+      const paths = conversationPaths(this.#root, id);
+      try {
+        await mkdir(paths.dir);
+      } catch (error) {
+        if (hasErrorCode(error, 'EEXIST')) continue;
+        throw error;
+      }
+      try {
+        await writeFileAtomic(paths.log, serializeMessages(messages));
+        await writeMetaFile(paths.meta, meta);
+      } catch (error) {
+        await rm(paths.dir, { recursive: true, force: true });
+        throw error;
+      }
+      return id;
+    }
+    throw new NamedError('Internal', `No free conversation id after ${ID_ATTEMPTS} tries.`);
+  }
+}

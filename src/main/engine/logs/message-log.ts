@@ -1,0 +1,86 @@
+import { open, readFile } from 'node:fs/promises';
+import type { Message, Role } from '../../../shared/domain';
+import { hasErrorCode } from './fs-errors';
+
+const ROLES: readonly Role[] = Object.freeze(['system', 'user', 'assistant', 'tool']);
+
+export interface ParsedLog {
+  messages: Message[];
+  /** Lines before the last that could not be read as a message: data lost, to be reported. */
+  skippedLines: number;
+  /** The last line could not be read: the message being written when the process died. */
+  truncatedTail: boolean;
+}
+
+export function isMessage(value: unknown): value is Message {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const m = value as Record<string, unknown>;
+  return (
+    typeof m.id === 'string' &&
+    typeof m.content === 'string' &&
+    typeof m.timestamp === 'string' &&
+    ROLES.includes(m.role as Role)
+  );
+}
+
+function parseLine(line: string): Message | undefined {
+  try {
+    const value: unknown = JSON.parse(line);
+    return isMessage(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** One message per line; blank lines are ignored, anything else unreadable is counted, never thrown. */
+export function parseMessageLog(text: string): ParsedLog {
+  const lines = text.split('\n').filter((line) => line.trim().length > 0);
+  const messages: Message[] = [];
+  let unreadable = 0;
+  let lastUnreadable = false;
+  for (const line of lines) {
+    const message = parseLine(line);
+    if (message) messages.push(message);
+    else unreadable++;
+    lastUnreadable = message === undefined;
+  }
+  return {
+    messages,
+    skippedLines: lastUnreadable ? unreadable - 1 : unreadable,
+    truncatedTail: lastUnreadable,
+  };
+}
+
+/** An absent log is an empty one: a conversation is created before its first message. */
+export async function readMessageLog(file: string): Promise<ParsedLog> {
+  try {
+    return parseMessageLog(await readFile(file, 'utf8'));
+  } catch (error) {
+    if (hasErrorCode(error, 'ENOENT')) return { messages: [], skippedLines: 0, truncatedTail: false };
+    throw error;
+  }
+}
+
+export function serializeMessages(messages: readonly Message[]): string {
+  return messages.map((message) => `${JSON.stringify(message)}\n`).join('');
+}
+
+/**
+ * Appends one line with a single O_APPEND write. If the file ends in a line cut short by a crash,
+ * the new line starts on a line of its own, so the cut one stays the only casualty.
+ */
+export async function appendMessage(file: string, message: Message): Promise<void> {
+  const handle = await open(file, 'a+');
+  try {
+    const { size } = await handle.stat();
+    let prefix = '';
+    if (size > 0) {
+      const last = Buffer.alloc(1);
+      await handle.read(last, 0, 1, size - 1);
+      if (last[0] !== 0x0a) prefix = '\n';
+    }
+    await handle.appendFile(`${prefix}${JSON.stringify(message)}\n`, 'utf8');
+  } finally {
+    await handle.close();
+  }
+}

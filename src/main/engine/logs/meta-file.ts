@@ -1,0 +1,37 @@
+import { readFile, rename } from 'node:fs/promises';
+import { writeFileAtomic } from './atomic-write';
+import { parseChatMeta, type ChatMeta } from './chat-meta';
+import { hasErrorCode } from './fs-errors';
+
+export type MetaRead = { state: 'ok'; meta: ChatMeta } | { state: 'missing' } | { state: 'broken' };
+
+export async function readMetaFile(file: string): Promise<MetaRead> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if (hasErrorCode(error, 'ENOENT')) return { state: 'missing' };
+    throw error;
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return { state: 'broken' };
+  }
+  const meta = parseChatMeta(raw);
+  return meta ? { state: 'ok', meta } : { state: 'broken' };
+}
+
+export function writeMetaFile(file: string, meta: ChatMeta): Promise<void> {
+  return writeFileAtomic(file, `${JSON.stringify(meta, null, 2)}\n`);
+}
+
+/** Before a rebuilt file replaces a broken one, the broken one is kept for whoever wants to look. */
+export async function setBrokenMetaAside(file: string, now: Date): Promise<void> {
+  try {
+    await rename(file, `${file}.broken-${now.toISOString().replace(/[:.]/g, '-')}`);
+  } catch (error) {
+    if (!hasErrorCode(error, 'ENOENT')) throw error;
+  }
+}

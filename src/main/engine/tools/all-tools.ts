@@ -1,0 +1,15 @@
+import { appendTool } from './append';
+import { patchTool } from './patch';
+import { readTool } from './read';
+import { saveTool } from './save';
+import { shellTool } from './shell';
+import type { Tool } from './tool';
+
+/** Every tool Deskmate has; a conversation's config chooses which of them the model sees. */
+export const ALL_TOOLS: readonly Tool[] = Object.freeze([
+  shellTool,
+  readTool,
+  saveTool,
+  appendTool,
+  patchTool,
+] as Tool[]);

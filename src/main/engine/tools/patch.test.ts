@@ -1,0 +1,248 @@
+import { mkdir, readdir, readFile, realpath, symlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { makeWorkspace } from '../../../../test/support/engine';
+import { tempDir } from '../../../../test/support/temp-dir';
+import { patchTool } from './patch';
+import type { ToolContext } from './tool';
+
+function toolContext(workspace: string): ToolContext {
+  const output: string[] = [];
+  return {
+    workspace,
+    env: {},
+    signal: new AbortController().signal,
+    timeoutMs: 5000,
+    onOutput: (chunk) => output.push(chunk),
+    saveArtifact: async (name, content) => {
+      const file = path.join(workspace, name);
+      await writeFile(file, content);
+      return file;
+    },
+    shell: () => {
+      throw new Error('patch must not use the shell');
+    },
+  };
+}
+
+async function setup(files: Record<string, string> = {}) {
+  const workspace = await realpath(await makeWorkspace(files));
+  const ctx = toolContext(workspace);
+  const patch = (args: { path: string; patch: string }) => patchTool.execute(args, ctx);
+  const contents = (name: string) => readFile(path.join(workspace, name), 'utf8');
+  return { workspace, patch, contents };
+}
+
+const hunk = (original: string, updated: string) =>
+  `<<<<<<< ORIGINAL\n${original}\n=======\n${updated}\n>>>>>>> UPDATED\n`;
+
+const SOURCE = [
+  'export function greet(name: string) {',
+  "  const greeting = 'Hello';",
+  '  return `${greeting}, ${name}`;',
+  '}',
+  '',
+  'export function part(name: string) {',
+  "  return 'Bye, ' + name;",
+  '}',
+  '',
+].join('\n');
+
+/** Runs a failing patch and checks the file on disk is byte-for-byte what it was. */
+async function expectRefused(files: Record<string, string>, file: string, patchText: string) {
+  const { patch, workspace } = await setup(files);
+  const before = await readFile(path.join(workspace, file));
+  const error = await patch({ path: file, patch: patchText }).then(
+    () => {
+      throw new Error('expected the patch to be refused');
+    },
+    (caught: unknown) => caught as { name: string; message: string },
+  );
+  expect(await readFile(path.join(workspace, file))).toEqual(before);
+  expect(await readdir(workspace)).toEqual(Object.keys(files).map((name) => name.split('/')[0]));
+  return error;
+}
+
+describe('patch', () => {
+  it('needs approval', () => {
+    expect(patchTool.needsApproval).toBe(true);
+  });
+
+  it('applies a single exact hunk', async () => {
+    const { patch, contents } = await setup({ 'src/a.ts': SOURCE });
+    const result = await patch({
+      path: 'src/a.ts',
+      patch: hunk("  const greeting = 'Hello';", "  const greeting = 'Hi';"),
+    });
+    expect(result).toBe('Applied 1 hunk to src/a.ts');
+    expect(await contents('src/a.ts')).toBe(SOURCE.replace("'Hello'", "'Hi'"));
+  });
+
+  it('applies several hunks in one call', async () => {
+    const { patch, contents } = await setup({ 'src/a.ts': SOURCE });
+    const result = await patch({
+      path: 'src/a.ts',
+      patch:
+        hunk("  const greeting = 'Hello';", "  const greeting = 'Hi';") +
+        hunk('function part(', 'function farewell('),
+    });
+    expect(result).toBe('Applied 2 hunks to src/a.ts');
+    expect(await contents('src/a.ts')).toBe(
+      SOURCE.replace("'Hello'", "'Hi'").replace('function part(', 'function farewell('),
+    );
+  });
+
+  it('accepts hunks wrapped in a code fence', async () => {
+    const { patch, contents } = await setup({ 'a.txt': 'alpha\nbeta\n' });
+    await patch({ path: 'a.txt', patch: '```\n' + hunk('beta', 'gamma') + '```\n' });
+    expect(await contents('a.txt')).toBe('alpha\ngamma\n');
+  });
+
+  it('tolerates trailing whitespace the model dropped', async () => {
+    const { patch, contents } = await setup({ 'a.py': 'def f():   \n    return 1  \n' });
+    await patch({ path: 'a.py', patch: hunk('def f():\n    return 1', 'def f():\n    return 2') });
+    expect(await contents('a.py')).toBe('def f():\n    return 2\n');
+  });
+
+  it('tolerates a block copied without its indentation and keeps the file indented', async () => {
+    const file = 'class A:\n    def f(self):\n        if ready:\n            go()\n        done()\n';
+    const { patch, contents } = await setup({ 'a.py': file });
+    await patch({ path: 'a.py', patch: hunk('if ready:\n    go()', 'if ready:\n    prepare()\n    go()') });
+    expect(await contents('a.py')).toBe(
+      'class A:\n    def f(self):\n        if ready:\n            prepare()\n            go()\n        done()\n',
+    );
+  });
+
+  it('keeps a CRLF file CRLF', async () => {
+    const { patch, contents } = await setup({ 'win.txt': 'one\r\ntwo\r\nthree\r\n' });
+    await patch({ path: 'win.txt', patch: hunk('two', 'TWO\nand a half') });
+    expect(await contents('win.txt')).toBe('one\r\nTWO\r\nand a half\r\nthree\r\n');
+  });
+
+  it('deletes lines when UPDATED is empty', async () => {
+    const { patch, contents } = await setup({ 'a.txt': 'keep\ndrop\nkeep too\n' });
+    await patch({ path: 'a.txt', patch: '<<<<<<< ORIGINAL\ndrop\n=======\n>>>>>>> UPDATED' });
+    expect(await contents('a.txt')).toBe('keep\nkeep too\n');
+  });
+
+  it('names the hunk it could not find and shows its first line', async () => {
+    const error = await expectRefused(
+      { 'a.ts': SOURCE },
+      'a.ts',
+      hunk('function part(', 'function bye(') + hunk('  return 42;\n}', '  return 43;\n}'),
+    );
+    expect(error.name).toBe('PatchNotFound');
+    expect(error.message).toContain('Hunk 2');
+    expect(error.message).toContain('return 42;');
+  });
+
+  it('leaves the file untouched when a later hunk fails even though the first would apply', async () => {
+    const error = await expectRefused(
+      { 'a.ts': SOURCE },
+      'a.ts',
+      hunk("  const greeting = 'Hello';", "  const greeting = 'Hi';") + hunk('no such line', 'x'),
+    );
+    expect(error.name).toBe('PatchNotFound');
+  });
+
+  it('refuses an ORIGINAL that matches several places, saying how many', async () => {
+    const error = await expectRefused({ 'a.ts': SOURCE }, 'a.ts', hunk('export function', 'function'));
+    expect(error.name).toBe('PatchNotUnique');
+    expect(error.message).toContain('2 times');
+    expect(error.message).toMatch(/context/);
+  });
+
+  it('refuses a hunk that changes nothing', async () => {
+    const error = await expectRefused({ 'a.ts': SOURCE }, 'a.ts', hunk('}', '}'));
+    expect(error.name).toBe('PatchNoChange');
+  });
+
+  it.each([
+    ['a missing =======', "<<<<<<< ORIGINAL\n  const greeting = 'Hello';\n>>>>>>> UPDATED\n", '======='],
+    [
+      'a missing UPDATED marker',
+      "<<<<<<< ORIGINAL\n  const greeting = 'Hello';\n=======\nx\n",
+      '>>>>>>> UPDATED',
+    ],
+    [
+      'markers in the wrong order',
+      "=======\n  const greeting = 'Hello';\n<<<<<<< ORIGINAL\nx\n>>>>>>> UPDATED\n",
+      'before any',
+    ],
+    ['an empty ORIGINAL', '<<<<<<< ORIGINAL\n=======\nnew text\n>>>>>>> UPDATED\n', 'save'],
+    ['no hunks at all', "replace 'Hello' with 'Hi'", 'No hunk'],
+  ])('refuses a malformed patch: %s', async (_label, patchText, expected) => {
+    const error = await expectRefused({ 'a.ts': SOURCE }, 'a.ts', patchText);
+    expect(error.name).toBe('PatchMalformed');
+    expect(error.message).toContain(expected);
+  });
+
+  it('reports a missing file and points to save', async () => {
+    const { patch } = await setup();
+    await expect(patch({ path: 'nope.ts', patch: hunk('a', 'b') })).rejects.toMatchObject({
+      name: 'NotFound',
+      message: expect.stringContaining('save'),
+    });
+  });
+
+  it('patches a file through a symlink that stays inside the workspace', async () => {
+    const { workspace, patch, contents } = await setup({ 'real/a.txt': 'x\n' });
+    await symlink(path.join(workspace, 'real', 'a.txt'), path.join(workspace, 'alias.txt'));
+    await patch({ path: 'alias.txt', patch: hunk('x', 'y') });
+    expect(await contents('real/a.txt')).toBe('y\n');
+  });
+
+  describe('refuses paths outside the workspace', () => {
+    async function withOutside() {
+      const setupResult = await setup();
+      const outside = await realpath(await tempDir('deskmate-outside-'));
+      await mkdir(path.join(outside, 'dir'));
+      await writeFile(path.join(outside, 'secret.txt'), 'secret\n');
+      await writeFile(path.join(outside, 'dir', 'inner.txt'), 'secret\n');
+      const outsideFiles = async () => ({
+        secret: await readFile(path.join(outside, 'secret.txt'), 'utf8'),
+        inner: await readFile(path.join(outside, 'dir', 'inner.txt'), 'utf8'),
+      });
+      return { ...setupResult, outside, outsideFiles };
+    }
+    const untouched = { secret: 'secret\n', inner: 'secret\n' };
+    const change = hunk('secret', 'changed');
+
+    it('../ out of the workspace', async () => {
+      const { patch, outsideFiles } = await withOutside();
+      await expect(patch({ path: '../secret.txt', patch: change })).rejects.toMatchObject({
+        name: 'PathOutsideWorkspace',
+      });
+      expect(await outsideFiles()).toEqual(untouched);
+    });
+
+    it('an absolute path elsewhere', async () => {
+      const { patch, outside, outsideFiles } = await withOutside();
+      await expect(patch({ path: '/etc/passwd', patch: hunk('root', 'toor') })).rejects.toMatchObject({
+        name: 'PathOutsideWorkspace',
+      });
+      await expect(patch({ path: path.join(outside, 'secret.txt'), patch: change })).rejects.toMatchObject({
+        name: 'PathOutsideWorkspace',
+      });
+      expect(await outsideFiles()).toEqual(untouched);
+    });
+
+    it('a symlink inside pointing out', async () => {
+      const { workspace, patch, outside, outsideFiles } = await withOutside();
+      await symlink(path.join(outside, 'secret.txt'), path.join(workspace, 'link.txt'));
+      await expect(patch({ path: 'link.txt', patch: change })).rejects.toMatchObject({
+        name: 'PathOutsideWorkspace',
+      });
+      expect(await outsideFiles()).toEqual(untouched);
+    });
+
+    it('a path through a symlinked directory', async () => {
+      const { workspace, patch, outside, outsideFiles } = await withOutside();
+      await symlink(path.join(outside, 'dir'), path.join(workspace, 'linked'));
+      await expect(patch({ path: 'linked/inner.txt', patch: change })).rejects.toMatchObject({
+        name: 'PathOutsideWorkspace',
+      });
+      expect(await outsideFiles()).toEqual(untouched);
+    });
+  });
+});

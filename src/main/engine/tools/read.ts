@@ -1,0 +1,99 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { NamedError } from '../../../shared/errors';
+import { statIfExists } from './save';
+import { defineTool } from './tool';
+import { resolveInWorkspace } from './workspace-path';
+
+const MAX_FILE_BYTES = 2 * 1024 * 1024;
+const BINARY_SNIFF_BYTES = 8 * 1024;
+const MAX_LINES = 2000;
+// One minified line could otherwise fill the model's context on its own.
+const MAX_LINE_CHARS = 2000;
+
+function splitLines(text: string): string[] {
+  if (text === '') return [];
+  const lines = text.split(/\r?\n/);
+  if (lines.at(-1) === '') lines.pop();
+  return lines;
+}
+
+function numbered(lines: readonly string[], firstNumber: number): string {
+  const width = String(firstNumber + lines.length - 1).length;
+  return lines
+    .map((line, index) => {
+      const shown =
+        line.length > MAX_LINE_CHARS
+          ? `${line.slice(0, MAX_LINE_CHARS)}... [line cut, ${line.length} characters]`
+          : line;
+      return `${String(firstNumber + index).padStart(width)}\t${shown}`;
+    })
+    .join('\n');
+}
+
+export const readTool = defineTool({
+  name: 'read',
+  description:
+    'Read a text file in the workspace. Returns its lines numbered like `cat -n`. ' +
+    `Give start_line/end_line (1-based, inclusive) to read part of a long file; at most ${MAX_LINES} lines are shown at once.`,
+  schema: z.strictObject({
+    path: z.string().min(1).describe('File path, relative to the workspace'),
+    start_line: z.number().int().min(1).optional().describe('First line to show, 1-based'),
+    end_line: z.number().int().min(1).optional().describe('Last line to show, inclusive'),
+  }),
+  needsApproval: false,
+  async execute(args, ctx) {
+    const target = await resolveInWorkspace(ctx.workspace, args.path);
+    const info = await statIfExists(target);
+    if (!info) {
+      throw new NamedError('NotFound', `${args.path} does not exist`, { path: args.path });
+    }
+    if (info.isDirectory()) {
+      throw new NamedError('IsADirectory', `${args.path} is a directory; use shell (ls) to list it`, {
+        path: args.path,
+      });
+    }
+    if (info.size > MAX_FILE_BYTES) {
+      throw new NamedError(
+        'FileTooLarge',
+        `${args.path} is ${info.size} bytes, over the ${MAX_FILE_BYTES}-byte limit for read; ` +
+          'use shell with head, tail, sed -n or grep -n to look at parts of it',
+        { path: args.path, size: info.size },
+      );
+    }
+    const buffer = await readFile(target);
+    if (buffer.subarray(0, BINARY_SNIFF_BYTES).includes(0)) {
+      throw new NamedError('BinaryFile', `${args.path} looks like a binary file (it contains NUL bytes)`, {
+        path: args.path,
+      });
+    }
+
+    const lines = splitLines(buffer.toString('utf8'));
+    const total = lines.length;
+    const start = args.start_line ?? 1;
+    const end = Math.min(args.end_line ?? total, total);
+    if (args.end_line !== undefined && start > args.end_line) {
+      throw new NamedError('InvalidRange', `start_line ${start} is after end_line ${args.end_line}`, {
+        path: args.path,
+      });
+    }
+    if (start > total) {
+      if (total === 0 && args.start_line === undefined) return `(${args.path} is empty)`;
+      throw new NamedError(
+        'InvalidRange',
+        `start_line ${start} is past the end of ${args.path}, which has ${total} line${total === 1 ? '' : 's'}`,
+        { path: args.path, lines: total },
+      );
+    }
+
+    const last = Math.min(end, start + MAX_LINES - 1);
+    const text = numbered(lines.slice(start - 1, last), start);
+    if (last < end) {
+      return (
+        `${text}\n[Shown lines ${start}-${last} of ${total}. ` +
+        `Call read again with start_line=${last + 1} (and an end_line) to see more.]`
+      );
+    }
+    return text;
+  },
+});

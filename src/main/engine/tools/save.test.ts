@@ -1,0 +1,145 @@
+import { chmod, mkdir, readdir, readFile, realpath, stat, symlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { makeWorkspace } from '../../../../test/support/engine';
+import { tempDir } from '../../../../test/support/temp-dir';
+import { saveTool } from './save';
+import type { ToolContext } from './tool';
+
+function toolContext(workspace: string): ToolContext {
+  const output: string[] = [];
+  return {
+    workspace,
+    env: {},
+    signal: new AbortController().signal,
+    timeoutMs: 5000,
+    onOutput: (chunk) => output.push(chunk),
+    saveArtifact: async (name, content) => {
+      const file = path.join(workspace, name);
+      await writeFile(file, content);
+      return file;
+    },
+    shell: () => {
+      throw new Error('save must not use the shell');
+    },
+  };
+}
+
+async function setup(files: Record<string, string> = {}) {
+  const workspace = await realpath(await makeWorkspace(files));
+  const ctx = toolContext(workspace);
+  const save = (args: { path: string; content: string }) => saveTool.execute(args, ctx);
+  const contents = (name: string) => readFile(path.join(workspace, name), 'utf8');
+  return { workspace, save, contents };
+}
+
+describe('save', () => {
+  it('needs approval', () => {
+    expect(saveTool.needsApproval).toBe(true);
+  });
+
+  it('creates a new file and its parent folders', async () => {
+    const { save, contents } = await setup();
+    const result = await save({ path: 'src/deep/a.ts', content: 'export const a = 1;\n' });
+    expect(await contents('src/deep/a.ts')).toBe('export const a = 1;\n');
+    expect(result).toBe('Saved 20 bytes to src/deep/a.ts (new file)');
+  });
+
+  it('overwrites an existing file, counting bytes not characters, and leaves no temp file', async () => {
+    const { workspace, save, contents } = await setup({ 'notes.md': 'old text that is longer\n' });
+    const result = await save({ path: 'notes.md', content: 'héllo\n' });
+    expect(await contents('notes.md')).toBe('héllo\n');
+    expect(result).toBe('Saved 7 bytes to notes.md (overwrote)');
+    expect(await readdir(workspace)).toEqual(['notes.md']);
+  });
+
+  it('keeps an executable script executable', async () => {
+    const { workspace, save } = await setup({ 'run.sh': 'echo old\n' });
+    await chmod(path.join(workspace, 'run.sh'), 0o755);
+    await save({ path: 'run.sh', content: 'echo new\n' });
+    expect((await stat(path.join(workspace, 'run.sh'))).mode & 0o777).toBe(0o755);
+  });
+
+  it('accepts an absolute path inside the workspace', async () => {
+    const { workspace, save, contents } = await setup();
+    await save({ path: path.join(workspace, 'abs.txt'), content: 'x' });
+    expect(await contents('abs.txt')).toBe('x');
+  });
+
+  it('refuses to save onto a directory and leaves it alone', async () => {
+    const { workspace, save, contents } = await setup({ 'src/keep.ts': 'keep' });
+    await expect(save({ path: 'src', content: 'x' })).rejects.toMatchObject({
+      name: 'IsADirectory',
+      message: expect.stringContaining('src'),
+    });
+    expect(await contents('src/keep.ts')).toBe('keep');
+    expect((await stat(path.join(workspace, 'src'))).isDirectory()).toBe(true);
+  });
+
+  it('reports a file standing where a folder is needed', async () => {
+    const { save } = await setup({ 'a.txt': 'file' });
+    await expect(save({ path: 'a.txt/b.txt', content: 'x' })).rejects.toMatchObject({
+      name: 'NotADirectory',
+    });
+  });
+
+  describe('refuses paths outside the workspace', () => {
+    async function withOutside() {
+      const setupResult = await setup();
+      const outside = await realpath(await tempDir('deskmate-outside-'));
+      await mkdir(path.join(outside, 'dir'));
+      await writeFile(path.join(outside, 'secret.txt'), 'secret\n');
+      const outsideFiles = async () => ({
+        top: (await readdir(outside)).sort(),
+        dir: await readdir(path.join(outside, 'dir')),
+        secret: await readFile(path.join(outside, 'secret.txt'), 'utf8'),
+      });
+      return { ...setupResult, outside, outsideFiles };
+    }
+    const untouched = { top: ['dir', 'secret.txt'], dir: [], secret: 'secret\n' };
+
+    it('../ out of the workspace', async () => {
+      const { save, outsideFiles } = await withOutside();
+      await expect(save({ path: '../escaped.txt', content: 'x' })).rejects.toMatchObject({
+        name: 'PathOutsideWorkspace',
+      });
+      expect(await outsideFiles()).toEqual(untouched);
+    });
+
+    it('an absolute path elsewhere', async () => {
+      const { save, outside, outsideFiles } = await withOutside();
+      await expect(save({ path: path.join(outside, 'secret.txt'), content: 'x' })).rejects.toMatchObject({
+        name: 'PathOutsideWorkspace',
+      });
+      expect(await outsideFiles()).toEqual(untouched);
+    });
+
+    it('a symlink inside pointing out', async () => {
+      const { workspace, save, outside, outsideFiles } = await withOutside();
+      await symlink(path.join(outside, 'secret.txt'), path.join(workspace, 'link.txt'));
+      await expect(save({ path: 'link.txt', content: 'x' })).rejects.toMatchObject({
+        name: 'PathOutsideWorkspace',
+      });
+      expect(await outsideFiles()).toEqual(untouched);
+    });
+
+    it('a symlink inside pointing at a missing file outside', async () => {
+      const { workspace, save, outside, outsideFiles } = await withOutside();
+      await symlink(path.join(outside, 'created.txt'), path.join(workspace, 'dangling.txt'));
+      await save({ path: 'dangling.txt', content: 'x' }).catch(() => undefined);
+      expect(await outsideFiles()).toEqual(untouched);
+    });
+
+    it('a path through a symlinked directory', async () => {
+      const { workspace, save, outside, outsideFiles } = await withOutside();
+      await symlink(path.join(outside, 'dir'), path.join(workspace, 'linked'));
+      await expect(save({ path: 'linked/new.txt', content: 'x' })).rejects.toMatchObject({
+        name: 'PathOutsideWorkspace',
+      });
+      await expect(save({ path: 'linked/sub/new.txt', content: 'x' })).rejects.toMatchObject({
+        name: 'PathOutsideWorkspace',
+      });
+      expect(await outsideFiles()).toEqual(untouched);
+    });
+  });
+});

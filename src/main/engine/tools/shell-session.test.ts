@@ -1,0 +1,122 @@
+import { realpath, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { groupAlive, makeWorkspace } from '../../../../test/support/engine';
+import { BashSession, type RunOptions } from './shell-session';
+
+const sessions: BashSession[] = [];
+afterEach(() => sessions.splice(0).forEach((s) => s.dispose()));
+
+async function session(files: Record<string, string> = {}, env: Record<string, string> = {}) {
+  const cwd = await realpath(await makeWorkspace(files));
+  const shell = new BashSession({ cwd, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env } });
+  sessions.push(shell);
+  return { shell, cwd };
+}
+
+function opts(overrides: Partial<RunOptions> = {}): RunOptions {
+  return { signal: new AbortController().signal, timeoutMs: 10_000, onOutput: () => {}, ...overrides };
+}
+
+describe('the persistent shell', () => {
+  it('starts in the workspace and keeps cd and exports between commands', async () => {
+    const { shell, cwd } = await session({ 'sub/file.txt': 'x' });
+    expect((await shell.run('pwd', opts())).output.trim()).toBe(cwd);
+    await shell.run('cd sub && export GREETING=hello', opts());
+    const result = await shell.run('pwd; echo $GREETING; ls', opts());
+    expect(result.output.split('\n').filter(Boolean)).toEqual([path.join(cwd, 'sub'), 'hello', 'file.txt']);
+    expect(result.cwd).toBe(path.join(cwd, 'sub'));
+  });
+
+  it('reports the exit code and combines stdout with stderr', async () => {
+    const { shell } = await session();
+    const result = await shell.run('echo out; echo err >&2; exit_code() { return 3; }; exit_code', opts());
+    expect(result.exitCode).toBe(3);
+    expect(result.output).toContain('out');
+    expect(result.output).toContain('err');
+  });
+
+  it('keeps output without a trailing newline exactly', async () => {
+    const { shell } = await session();
+    expect((await shell.run("printf 'a b'", opts())).output).toBe('a b');
+    expect((await shell.run("printf 'line\\n'", opts())).output).toBe('line\n');
+  });
+
+  it('fails a command with a syntax error instead of hanging on it', async () => {
+    const { shell } = await session();
+    const result = await shell.run('echo "unterminated', opts({ timeoutMs: 5_000 }));
+    expect(result.timedOut).toBe(false);
+    expect(result.exitCode).not.toBe(0);
+    expect((await shell.run('echo still alive', opts())).output.trim()).toBe('still alive');
+  });
+
+  it('gives commands an empty stdin so a prompt cannot hang the turn', async () => {
+    const { shell } = await session();
+    const result = await shell.run('read -r answer; echo "got:$answer"', opts({ timeoutMs: 5_000 }));
+    expect(result.output.trim()).toBe('got:');
+  });
+
+  it('kills the whole process group on timeout and restarts in the last directory', async () => {
+    const { shell, cwd } = await session({ 'sub/.keep': '' });
+    await shell.run('cd sub && export LOST=1', opts());
+    const pid = shell.pid;
+    const result = await shell.run('sleep 30 & sleep 30', opts({ timeoutMs: 300 }));
+    expect(result.timedOut).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(groupAlive(pid)).toBe(false);
+    const next = await shell.run('pwd; echo "[$LOST]"', opts());
+    expect(next.restarted).toBe(true);
+    expect(next.output.split('\n').filter(Boolean)).toEqual([path.join(cwd, 'sub'), '[]']);
+  });
+
+  it('stops a running command when the signal aborts, leaving no process behind', async () => {
+    const { shell } = await session();
+    const controller = new AbortController();
+    await shell.run('true', opts());
+    const pid = shell.pid;
+    const started = Date.now();
+    const running = shell.run('sleep 30', opts({ signal: controller.signal }));
+    setTimeout(() => controller.abort(), 100);
+    const result = await running;
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(result.interrupted).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(groupAlive(pid)).toBe(false);
+  });
+
+  it('streams output while the command runs', async () => {
+    const { shell } = await session();
+    const chunks: string[] = [];
+    const big = await shell.run(
+      'for i in $(seq 1 3000); do echo "line $i"; done',
+      opts({ onOutput: (c) => chunks.push(c) }),
+    );
+    expect(chunks.join('')).toBe(big.output);
+    expect(chunks.length).toBeGreaterThan(1);
+  });
+
+  it('restarts after the user runs exit', async () => {
+    const { shell } = await session();
+    const result = await shell.run('echo bye; exit 4', opts());
+    expect(result.exitCode).toBe(4);
+    expect(result.output).toContain('bye');
+    expect((await shell.run('echo back', opts())).output.trim()).toBe('back');
+  });
+
+  it('uses the env it was given, not the process environment', async () => {
+    const { shell } = await session({}, { ONLY_HERE: 'yes' });
+    const result = await shell.run('echo "[$ONLY_HERE][$HOME_NOT_SET]"', opts());
+    expect(result.output.trim()).toBe('[yes][]');
+  });
+
+  it('dispose kills the shell', async () => {
+    const { shell, cwd } = await session();
+    await shell.run('true', opts());
+    const pid = shell.pid;
+    shell.dispose();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(groupAlive(pid)).toBe(false);
+    expect(await readdir(cwd)).toEqual([]);
+    await expect(shell.run('true', opts())).rejects.toThrow(/closed/);
+  });
+});
