@@ -1,0 +1,67 @@
+import { readFile, realpath } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeWorkspace } from '../../../../test/support/engine';
+import { BashSession } from './shell-session';
+import { shellTool } from './shell';
+import type { ToolContext } from './tool';
+
+const shells: BashSession[] = [];
+afterEach(() => shells.splice(0).forEach((s) => s.dispose()));
+
+async function context(timeoutMs = 10_000) {
+  const workspace = await realpath(await makeWorkspace());
+  const output: string[] = [];
+  const ctx: ToolContext = {
+    workspace,
+    env: { PATH: process.env.PATH ?? '' },
+    signal: new AbortController().signal,
+    timeoutMs,
+    onOutput: (chunk) => output.push(chunk),
+    saveArtifact: async (name, content) => {
+      const { writeFile } = await import('node:fs/promises');
+      const file = path.join(workspace, name);
+      await writeFile(file, content);
+      return file;
+    },
+    shell: () => {
+      const shell = new BashSession({ cwd: workspace, env: { PATH: process.env.PATH ?? '' } });
+      shells.push(shell);
+      return shell;
+    },
+  };
+  let shared: ReturnType<ToolContext['shell']> | undefined;
+  const withShared = { ...ctx, shell: () => (shared ??= ctx.shell()) };
+  return { ctx: withShared, output, workspace };
+}
+
+describe('shell tool', () => {
+  it('reports output and the exit code', async () => {
+    const { ctx } = await context();
+    expect(await shellTool.execute({ command: 'echo hi; false' }, ctx)).toBe('hi\n[exit code 1]');
+  });
+
+  it('cuts a long output to head and tail and keeps the full text in a file', async () => {
+    const { ctx, output } = await context();
+    const result = await shellTool.execute(
+      { command: 'for i in $(seq 1 20000); do echo "row $i"; done' },
+      ctx,
+    );
+    expect(result).toMatch(/^row 1\nrow 2\n/);
+    expect(result).toMatch(/row 20000\n\[exit code 0\]$/);
+    const saved = /the full output is in (\S+)/.exec(result)?.[1];
+    expect(saved).toBeDefined();
+    const full = await readFile(saved!, 'utf8');
+    expect(full.split('\n').filter(Boolean)).toHaveLength(20000);
+    expect(result.length).toBeLessThan(13_000);
+    expect(output.join('')).toBe(full);
+  });
+
+  it('fails with ShellTimeout when the command runs too long', async () => {
+    const { ctx } = await context(300);
+    await expect(shellTool.execute({ command: 'echo started; sleep 10' }, ctx)).rejects.toMatchObject({
+      name: 'ShellTimeout',
+      message: expect.stringMatching(/started[\s\S]*killed after/),
+    });
+  });
+});
