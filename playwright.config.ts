@@ -6,5 +6,27 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   reporter: process.env.CI ? 'list' : 'line',
-  projects: [{ name: 'electron', testDir: 'e2e/electron' }],
+  projects: [
+    {
+      name: 'web',
+      testDir: 'e2e/web',
+      use: {
+        // Debian's Chromium: Playwright cannot download its own browser here.
+        launchOptions: {
+          executablePath: process.env.DESKMATE_CHROMIUM ?? '/usr/bin/chromium',
+          args: [
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-quic',
+            '--no-first-run',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+          ],
+        },
+        viewport: { width: 1200, height: 800 },
+      },
+    },
+    { name: 'electron', testDir: 'e2e/electron' },
+  ],
 });

@@ -117,3 +117,8 @@ export interface ConfigSnapshot {
   layers: ConfigLayer[];
   warnings: ConfigProblem[];
 }
+
+/** A provider is usable once it has a key, or points somewhere other than OpenAI (local servers need none). */
+export function isProviderReady(config: Pick<EffectiveConfig, 'provider'>): boolean {
+  return Boolean(config.provider.apiKey) || !/^https:\/\/api\.openai\.com\b/.test(config.provider.baseUrl);
+}

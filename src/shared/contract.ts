@@ -69,6 +69,22 @@ export interface WorkspaceInfo {
   projectFiles: string[];
 }
 
+export interface PendingTool {
+  callId: string;
+  tool: string;
+  args: Record<string, unknown>;
+}
+
+export interface WindowState {
+  conversation: ConversationDetail | null;
+  workspace: WorkspaceInfo;
+  /** The running turn, if any. */
+  turnId: string | null;
+  pending: PendingTool[];
+  /** False until a provider is usable: the window shows settings instead of an empty chat. */
+  providerReady: boolean;
+}
+
 export const requests = {
   'conversation.list': request<{ items: ConversationSummary[]; total: number }>()(
     z.strictObject({
@@ -109,11 +125,24 @@ export const requests = {
   ),
   'workspace.open': request<WorkspaceInfo>()(z.strictObject({ path: absolutePath })),
   'workspace.pick': request<WorkspaceInfo>()(empty),
+  'workspace.recent': request<{ items: string[] }>()(empty),
   'models.list': request<{ models: ModelInfo[] }>()(empty),
   'settings.get': request<SettingsView>()(empty),
   'settings.set': request<SettingsView>()(
     z.strictObject({ values: userConfigSchema, unset: unsetKeys(userKeys).optional() }),
   ),
+  /** Tests a provider (the given URL and key, else the stored ones) by listing its models. */
+  'settings.test': request<{ ok: true; models: number }>()(
+    z.strictObject({
+      baseUrl: z
+        .url({ protocol: /^https?$/ })
+        .max(2048)
+        .optional(),
+      apiKey: z.string().min(1).max(4096).optional(),
+    }),
+  ),
+  /** Everything a window needs to draw itself after a (re)load: its conversation, turn and approvals. */
+  'window.state': request<WindowState>()(empty),
   'window.new': request<{ opened: boolean }>()(
     z.strictObject({ workspace: absolutePath.optional(), conversation: id.optional() }),
   ),

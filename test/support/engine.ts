@@ -5,6 +5,7 @@ import type { EventName, EventPayload } from '../../src/shared/contract';
 import { openConfBackend } from '../../src/main/engine/config/conf-backend';
 import type { EnvironmentVariables } from '../../src/main/engine/config/environment-layer';
 import { openUserSettings } from '../../src/main/engine/config/open-settings';
+import { FileSecretStore } from '../../src/main/engine/config/secret-store';
 import { ContextRegistry } from '../../src/main/engine/context/context-registry';
 import type { EventSink } from '../../src/main/engine/context/conversation-context';
 import { createEngineServices } from '../../src/main/engine/context/engine-services';
@@ -20,7 +21,7 @@ export interface RecordedEvent {
 /** A real engine (real settings file, real registry and router) in a temp data dir. */
 export async function createTestEngine(extraEnv: EnvironmentVariables = {}) {
   const dataDir = await tempDir('deskmate-data-');
-  const settings = openUserSettings(dataDir, openConfBackend);
+  const settings = openUserSettings(dataDir, openConfBackend, new FileSecretStore(dataDir));
   // Only what a shell needs to find bash and coreutils; nothing else leaks in from the test runner.
   const env = { PATH: process.env.PATH, ...extraEnv };
   const services = createEngineServices({ dataDir, env, settings });

@@ -9,6 +9,7 @@ import { parseHostArgs, resolveDataDir } from '../engine/data-dir';
 import { createEngineHandlers } from '../engine/rpc/engine-handlers';
 import { Router } from '../engine/rpc/router';
 import { openElectronStoreBackend } from './electron-settings';
+import { openSecretStore } from './safe-storage-secrets';
 import { bindIpc } from './ipc-bridge';
 import { buildMenu, pickFolder } from './menu';
 import { hardenWebContents } from './security';
@@ -20,16 +21,23 @@ const dataDir = resolveDataDir(args, process.env, app.getPath('userData'));
 app.setPath('userData', dataDir);
 
 async function start(): Promise<void> {
-  const settings = openUserSettings(dataDir, openElectronStoreBackend);
+  // The secrets live in their own store file, so settings.json never holds a key, even encrypted.
+  const secrets = openSecretStore(openElectronStoreBackend({ cwd: dataDir, name: 'secrets' }), dataDir);
+  const settings = openUserSettings(dataDir, openElectronStoreBackend, secrets);
   for (const problem of settings.layer().problems) console.warn(`deskmate: settings: ${problem.message}`);
   const services = createEngineServices({ dataDir, env: process.env, settings });
   const registry = new ContextRegistry(services);
-  const windows = new WindowManager(registry, app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL);
+  const windows = new WindowManager(
+    registry,
+    app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL,
+    openElectronStoreBackend({ cwd: dataDir, name: 'windows' }),
+  );
 
   hardenWebContents(windows.isAppUrl);
   const handlers = createEngineHandlers(registry, {
     pickWorkspace: (context) => pickFolder(windows.windowOf(context.clientId)),
     openWindow: async (options) => Boolean(await windows.open(options)),
+    focusClient: (clientId) => windows.focus(clientId),
   });
   const ipc = bindIpc(new Router(registry, handlers), windows.isTrustedSender);
   Menu.setApplicationMenu(buildMenu(windows, process.platform === 'darwin'));

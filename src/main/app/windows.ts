@@ -3,7 +3,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import { eventChannel } from '../../shared/channels';
 import type { ContextRegistry } from '../engine/context/context-registry';
+import type { SettingsBackend } from '../engine/config/user-settings';
 import type { ConversationContext, EventSink } from '../engine/context/conversation-context';
+import { restoreBounds, saveBounds } from './window-bounds';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const PRELOAD = path.join(here, '../preload/index.cjs');
@@ -15,9 +17,19 @@ export class WindowManager {
   readonly #devServerUrl: string | undefined;
   readonly #windows = new Map<number, BrowserWindow>();
 
-  constructor(registry: ContextRegistry, devServerUrl: string | undefined) {
+  readonly #state: SettingsBackend;
+
+  constructor(registry: ContextRegistry, devServerUrl: string | undefined, state: SettingsBackend) {
     this.#registry = registry;
     this.#devServerUrl = devServerUrl;
+    this.#state = state;
+  }
+
+  focus(clientId: string): void {
+    const window = this.windowOf(clientId);
+    if (!window) return;
+    if (window.isMinimized()) window.restore();
+    window.focus();
   }
 
   isAppUrl = (url: string): boolean => {
@@ -43,10 +55,10 @@ export class WindowManager {
     return window ? this.#registry.get(String(window.webContents.id)) : undefined;
   }
 
-  async open(options: { workspace?: string } = {}): Promise<BrowserWindow> {
+  async open(options: { workspace?: string; conversation?: string } = {}): Promise<BrowserWindow> {
+    const bounds = restoreBounds(this.#state, options.conversation, this.#windows.size);
     const window = new BrowserWindow({
-      width: 1100,
-      height: 780,
+      ...bounds,
       minWidth: 560,
       minHeight: 420,
       show: false,
@@ -68,6 +80,7 @@ export class WindowManager {
     const context = this.#registry.create(String(id), sink);
     this.#windows.set(id, window);
     // 'closed' fires after the webContents is gone: the context's turn, shell and listeners go with it.
+    window.on('close', () => saveBounds(this.#state, context.chat.conversationId, window.getNormalBounds()));
     window.on('closed', () => {
       this.#windows.delete(id);
       this.#registry.release(String(id));
@@ -76,6 +89,11 @@ export class WindowManager {
     if (options.workspace) {
       await context.openWorkspace(options.workspace).catch((error: unknown) => {
         console.warn(`deskmate: could not open ${options.workspace}:`, error);
+      });
+    }
+    if (options.conversation) {
+      await context.chat.open(options.conversation).catch((error: unknown) => {
+        console.warn(`deskmate: could not open conversation ${options.conversation}:`, error);
       });
     }
     if (this.#devServerUrl) await window.loadURL(this.#devServerUrl);

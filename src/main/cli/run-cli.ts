@@ -4,6 +4,7 @@ import envPaths from 'env-paths';
 import { openConfBackend } from '../engine/config/conf-backend';
 import type { EnvironmentVariables } from '../engine/config/environment-layer';
 import { openUserSettings } from '../engine/config/open-settings';
+import { FileSecretStore } from '../engine/config/secret-store';
 import { ContextRegistry } from '../engine/context/context-registry';
 import { createEngineServices } from '../engine/context/engine-services';
 import { resolveDataDir } from '../engine/data-dir';
@@ -61,7 +62,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.env,
     envPaths('deskmate', { suffix: '' }).data,
   );
-  const settings = openUserSettings(dataDir, openConfBackend);
+  const settings = openUserSettings(dataDir, openConfBackend, new FileSecretStore(dataDir));
   const registry = new ContextRegistry(createEngineServices({ dataDir, env: io.env, settings }));
   const printer = createCliPrinter(io, { approve: values.yes });
   const context = registry.create('cli', printer.sink);

@@ -1,85 +1,92 @@
-import { useEffect, useState } from 'react';
-import { useStore } from 'zustand';
+import { useEffect, useRef, useState } from 'react';
+import { Composer } from './components/Composer';
+import { EmptyState } from './components/EmptyState';
+import { ErrorBanner } from './components/ErrorBanner';
+import { Header } from './components/Header';
+import { MessageList } from './components/MessageList';
+import { SettingsView } from './components/SettingsView';
+import { Sidebar } from './components/Sidebar';
+import { TurnStatus } from './components/TurnStatus';
+import { useDrop } from './components/use-drop';
 import type { RpcClient } from './rpc-client';
-import { createWindowStore, type WindowStore } from './window-store';
+import { createActions } from './store/actions';
+import { WindowContext, useWindowState, type WindowContextValue } from './store/window-context';
+import { connectStore, createWindowStore } from './store/window-store';
 
-function WorkspaceHeader({ store, client }: { store: WindowStore; client: RpcClient }) {
-  const workspace = useStore(store, (s) => s.workspace);
-  const pick = () =>
-    client.call('workspace.pick', {}).catch((error: Error) => store.setState({ error: error.message }));
-  return (
-    <header className="header">
-      <div className="brand">Deskmate</div>
-      <div className="workspace">
-        <span className="label">Workspace</span>
-        <span data-testid="workspace-path" className="path" title={workspace.workspace ?? ''}>
-          {workspace.workspace ?? 'No folder open'}
-        </span>
-        {workspace.projectFiles.length > 0 && (
-          <span className="project" title={workspace.projectFiles.join('\n')}>
-            {workspace.projectFiles.map((f) => f.split(/[\\/]/).pop()).join(', ')}
-          </span>
-        )}
-      </div>
-      <button data-testid="workspace-open" onClick={() => void pick()}>
-        Open Folder…
-      </button>
-    </header>
-  );
+function Conversation() {
+  const empty = useWindowState((s) => s.messageIds.length === 0);
+  return <div className="conversation">{empty ? <EmptyState /> : <MessageList />}</div>;
 }
 
-function ConfigPanel({ store }: { store: WindowStore }) {
-  const config = useStore(store, (s) => s.config);
-  if (!config) return <p className="muted">Loading configuration…</p>;
+function Shell({ value }: { value: WindowContextValue }) {
+  const { actions, client, store } = value;
+  const view = useWindowState((s) => s.view);
+  const loaded = useWindowState((s) => s.loaded);
+  const composer = useRef<HTMLTextAreaElement>(null);
+  const [typingPath, setTypingPath] = useState(false);
+  const drop = useDrop(client, actions);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const mod = e.metaKey || e.ctrlKey;
+      if (e.key === 'Escape' && store.getState().turn) {
+        e.preventDefault();
+        void actions.stop();
+      } else if (mod && !e.shiftKey && e.key.toLowerCase() === 'n') {
+        e.preventDefault();
+        void actions.newWindow();
+      } else if (mod && !e.shiftKey && e.key.toLowerCase() === 'o') {
+        e.preventDefault();
+        void actions.openFolder();
+      } else if (mod && e.key.toLowerCase() === 'l') {
+        e.preventDefault();
+        actions.showSettings(false);
+        requestAnimationFrame(() => composer.current?.focus());
+      } else if (mod && e.key === ',') {
+        e.preventDefault();
+        actions.showSettings(true);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [actions, store]);
+
   return (
-    <section className="config">
-      <h2>Effective configuration</h2>
-      <dl>
-        <dt>Model</dt>
-        <dd>{config.effective.model}</dd>
-        <dt>Provider</dt>
-        <dd>{config.effective.provider.baseUrl}</dd>
-        <dt>Tools</dt>
-        <dd>{config.effective.tools.join(', ')}</dd>
-      </dl>
-      {config.warnings.length > 0 && (
-        <ul className="warnings">
-          {config.warnings.map((w, i) => (
-            <li key={i}>
-              {w.path ? <code>{w.path}</code> : null} {w.message}
-            </li>
-          ))}
-        </ul>
-      )}
-      <h3>Layers, lowest first</h3>
-      <ol className="layers">
-        {config.layers.map((layer, i) => (
-          <li key={i}>
-            <strong>{layer.source}</strong> {layer.path ? <code>{layer.path}</code> : null}{' '}
-            <span className="muted">{Object.keys(layer.values).join(', ') || 'nothing set'}</span>
-          </li>
-        ))}
-      </ol>
-    </section>
+    <div className="app" {...drop.handlers}>
+      <Sidebar />
+      <div className="main">
+        <Header typingPath={typingPath} setTypingPath={setTypingPath} />
+        <ErrorBanner />
+        {!loaded ? (
+          <div className="loading">Loading…</div>
+        ) : view === 'settings' ? (
+          <SettingsView />
+        ) : (
+          <>
+            <Conversation />
+            <TurnStatus />
+            <Composer ref={composer} />
+          </>
+        )}
+      </div>
+      {drop.over && <div className="drop-overlay">Drop a folder to work in it, or files to attach them</div>}
+    </div>
   );
 }
 
 export function App({ client }: { client: RpcClient }) {
-  const [{ store, dispose }] = useState(() => createWindowStore(client));
-  useEffect(() => dispose, [dispose]);
-  const error = useStore(store, (s) => s.error);
+  const [value] = useState<WindowContextValue>(() => {
+    const store = createWindowStore();
+    return { store, client, actions: createActions(store, client) };
+  });
+  useEffect(() => {
+    const disconnect = connectStore(value.store, client);
+    void value.actions.load();
+    return disconnect;
+  }, [client, value]);
   return (
-    <div className="app">
-      <WorkspaceHeader store={store} client={client} />
-      {error && (
-        <div data-testid="error-banner" role="alert" className="error-banner">
-          {error}
-          <button onClick={() => store.setState({ error: null })}>Dismiss</button>
-        </div>
-      )}
-      <main className="main">
-        <ConfigPanel store={store} />
-      </main>
-    </div>
+    <WindowContext.Provider value={value}>
+      <Shell value={value} />
+    </WindowContext.Provider>
   );
 }

@@ -3,7 +3,11 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { createRpcClient, type WindowApi } from './rpc-client';
 import './styles.css';
+import { installWebBridge } from './web-bridge';
 
+// In Electron the preload has put the API on window; in a browser tab, the headless host's
+// bridge provides the same API over a WebSocket.
+installWebBridge();
 const api = (window as unknown as { deskmate?: WindowApi }).deskmate;
 const root = createRoot(document.getElementById('root')!);
 if (api) {

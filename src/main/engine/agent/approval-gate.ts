@@ -11,6 +11,7 @@ export type ApprovalResponse =
 export type Decision = { run: true; args: Record<string, unknown> } | { run: false };
 
 interface Waiter {
+  tool: string;
   args: Record<string, unknown>;
   resolve(decision: Decision): void;
   reject(error: unknown): void;
@@ -40,6 +41,11 @@ export class ApprovalGate implements Disposable {
     return [...this.#waiting.keys()];
   }
 
+  /** What is waiting, for a window that reloads mid-turn and must show the cards again. */
+  pendingCalls(): Array<{ callId: string; tool: string; args: Record<string, unknown> }> {
+    return [...this.#waiting].map(([callId, waiter]) => ({ callId, tool: waiter.tool, args: waiter.args }));
+  }
+
   /** True when the next call will run without asking (and uses up one auto approval). */
   takeAutoApproval(): boolean {
     if (this.#always) return true;
@@ -50,7 +56,7 @@ export class ApprovalGate implements Disposable {
     return false;
   }
 
-  wait(callId: string, args: Record<string, unknown>, signal: AbortSignal): Promise<Decision> {
+  wait(callId: string, tool: string, args: Record<string, unknown>, signal: AbortSignal): Promise<Decision> {
     if (this.#disposed) return Promise.reject(new NamedError('Disposed', 'The window was closed'));
     return new Promise<Decision>((resolve, reject) => {
       const onAbort = () => {
@@ -60,6 +66,7 @@ export class ApprovalGate implements Disposable {
       if (signal.aborted) return onAbort();
       signal.addEventListener('abort', onAbort, { once: true });
       this.#waiting.set(callId, {
+        tool,
         args,
         resolve: (decision) => {
           signal.removeEventListener('abort', onAbort);

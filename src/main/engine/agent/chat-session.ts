@@ -58,6 +58,28 @@ export class ChatSession implements Disposable {
     return this.#gate.pending;
   }
 
+  get turnId(): string | null {
+    return this.#turn?.id ?? null;
+  }
+
+  pendingCalls() {
+    return this.#gate.pendingCalls();
+  }
+
+  /** The attached conversation as it stands, for a window that (re)draws itself. */
+  async detail(): Promise<ConversationDetail | null> {
+    if (!this.#conversationId) return null;
+    const meta = await this.#context.services.conversations.readMeta(this.#conversationId);
+    return {
+      id: this.#conversationId,
+      name: meta.name,
+      messageCount: this.#messages.length,
+      updatedAt: meta.updatedAt,
+      workspace: meta.workspace,
+      messages: [...this.#messages],
+    };
+  }
+
   async create(name?: string): Promise<ConversationSummary> {
     this.#assertIdle();
     const { conversations } = this.#context.services;

@@ -194,7 +194,7 @@ async function runToolCall(
   let args = call.args;
   if (tool.needsApproval && !deps.gate.takeAutoApproval()) {
     // Wait first, then announce: a client may answer synchronously from its event handler.
-    const answer = deps.gate.wait(call.id, args, signal);
+    const answer = deps.gate.wait(call.id, tool.name, args, signal);
     emit('tool.pending', { conversationId, callId: call.id, tool: tool.name, args });
     let decision;
     try {

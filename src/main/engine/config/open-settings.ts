@@ -1,6 +1,7 @@
 import { existsSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import type { ConfigProblem } from '../../../shared/config';
+import type { SecretStore } from './secret-store';
 import { UserSettings, type SettingsBackend } from './user-settings';
 
 export const SETTINGS_NAME = 'settings';
@@ -12,11 +13,12 @@ export const SETTINGS_NAME = 'settings';
 export function openUserSettings(
   dataDir: string,
   open: (options: { cwd: string; name: string }) => SettingsBackend,
+  secrets?: SecretStore,
   now: () => Date = () => new Date(),
 ): UserSettings {
   const options = { cwd: dataDir, name: SETTINGS_NAME };
   try {
-    return new UserSettings(open(options));
+    return new UserSettings(open(options), [], secrets);
   } catch (error) {
     const file = path.join(dataDir, `${SETTINGS_NAME}.json`);
     const reason = error instanceof Error ? error.message : String(error);
@@ -31,6 +33,6 @@ export function openUserSettings(
     } else {
       problems.push({ path: file, message: `could not be opened: ${reason}` });
     }
-    return new UserSettings(open(options), problems);
+    return new UserSettings(open(options), problems, secrets);
   }
 }

@@ -56,3 +56,27 @@ describe('user settings', () => {
     expect(settings.listenerCount).toBe(0);
   });
 });
+
+describe('the API key', () => {
+  it('is kept in a 0600 secrets file, never in settings.json, and survives a reopen', async () => {
+    const { FileSecretStore } = await import('./secret-store');
+    const { stat } = await import('node:fs/promises');
+    const dir = await tempDir();
+    const settings = openUserSettings(dir, openConfBackend, new FileSecretStore(dir));
+    settings.update({ provider: { baseUrl: 'http://127.0.0.1:1/v1', apiKey: 'sk-very-secret' }, model: 'm' });
+    expect(await readFile(path.join(dir, 'settings.json'), 'utf8')).not.toContain('sk-very-secret');
+    expect((await stat(path.join(dir, 'secrets.json'))).mode & 0o777).toBe(0o600);
+    const reopened = openUserSettings(dir, openConfBackend, new FileSecretStore(dir));
+    expect(reopened.layer().values.provider).toEqual({
+      baseUrl: 'http://127.0.0.1:1/v1',
+      apiKey: 'sk-very-secret',
+    });
+    // Changing the URL keeps the key; unsetting the provider forgets it.
+    reopened.update({ provider: { baseUrl: 'http://127.0.0.1:2/v1' } });
+    expect(reopened.layer().values.provider?.apiKey).toBe('sk-very-secret');
+    reopened.update({}, ['provider']);
+    expect(
+      openUserSettings(dir, openConfBackend, new FileSecretStore(dir)).layer().values.provider,
+    ).toBeUndefined();
+  });
+});

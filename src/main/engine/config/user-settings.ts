@@ -6,6 +6,7 @@ import {
 } from '../../../shared/config';
 import { toDisposable, type Disposable } from '../context/disposable';
 import { sanitizeLayer } from './sanitize';
+import type { SecretStore } from './secret-store';
 
 /** The key-value file behind user settings: `conf` in Node hosts, electron-store (built on conf) in Electron. */
 export interface SettingsBackend {
@@ -16,6 +17,9 @@ export interface SettingsBackend {
 }
 
 const CONFIG_KEY = 'config';
+const API_KEY_SECRET = 'apiKey';
+const RECENT_KEY = 'recentWorkspaces';
+const MAX_RECENT = 10;
 
 /**
  * The user layer, shared by every context of one host (it is the user's own file), with change
@@ -24,12 +28,15 @@ const CONFIG_KEY = 'config';
 export class UserSettings {
   readonly #backend: SettingsBackend;
   readonly #openProblems: ConfigProblem[];
+  readonly #secrets: SecretStore | undefined;
   readonly #listeners = new Set<(layer: ConfigLayer) => void>();
   #layer: ConfigLayer;
 
-  constructor(backend: SettingsBackend, openProblems: ConfigProblem[] = []) {
+  /** With a secret store, the API key is kept there and never written to the settings file. */
+  constructor(backend: SettingsBackend, openProblems: ConfigProblem[] = [], secrets?: SecretStore) {
     this.#backend = backend;
     this.#openProblems = openProblems;
+    this.#secrets = secrets;
     this.#layer = this.#read();
   }
 
@@ -48,14 +55,35 @@ export class UserSettings {
   update(values: UserConfig, unset: readonly string[] = []): ConfigLayer {
     const current: Record<string, unknown> = { ...this.#layer.values };
     for (const key of unset) delete current[key];
-    const next = { ...current, ...values };
+    const next: Record<string, unknown> = { ...current, ...values };
     if (values.provider && this.#layer.values.provider) {
       next.provider = { ...this.#layer.values.provider, ...values.provider };
+    }
+    if (this.#secrets) {
+      const provider = next.provider as UserConfig['provider'];
+      if (unset.includes('provider')) this.#secrets.set(API_KEY_SECRET, undefined);
+      if (provider?.apiKey !== undefined) this.#secrets.set(API_KEY_SECRET, provider.apiKey);
+      if (provider) {
+        const { apiKey: _kept, ...rest } = provider;
+        next.provider = rest;
+      }
     }
     this.#backend.set(CONFIG_KEY, next);
     this.#layer = this.#read();
     for (const listener of [...this.#listeners]) listener(this.#layer);
     return this.#layer;
+  }
+
+  recentWorkspaces(): string[] {
+    const stored = this.#backend.get(RECENT_KEY);
+    return Array.isArray(stored)
+      ? stored.filter((item): item is string => typeof item === 'string').slice(0, MAX_RECENT)
+      : [];
+  }
+
+  addRecentWorkspace(folder: string): void {
+    const next = [folder, ...this.recentWorkspaces().filter((item) => item !== folder)].slice(0, MAX_RECENT);
+    this.#backend.set(RECENT_KEY, next);
   }
 
   onDidChange(listener: (layer: ConfigLayer) => void): Disposable {
@@ -64,7 +92,13 @@ export class UserSettings {
   }
 
   #read(): ConfigLayer {
-    return sanitizeLayer(userConfigSchema, this.#backend.get(CONFIG_KEY) ?? {}, {
+    const stored = this.#backend.get(CONFIG_KEY) ?? {};
+    const apiKey = this.#secrets?.get(API_KEY_SECRET);
+    const raw =
+      apiKey && typeof stored === 'object' && stored !== null && !Array.isArray(stored)
+        ? { ...stored, provider: { ...((stored as { provider?: object }).provider ?? {}), apiKey } }
+        : stored;
+    return sanitizeLayer(userConfigSchema, raw, {
       source: 'user',
       path: this.#backend.path,
       problems: this.#openProblems,

@@ -121,6 +121,7 @@ export class ConversationContext implements Disposable {
     this.#workspace = resolved;
     this.#projectLayers = layers;
     if (changed) {
+      this.#services.settings.addRecentWorkspace(resolved);
       this.chat.resetShell();
       const id = this.chat.conversationId;
       if (id) await this.#services.conversations.setWorkspace(id, resolved);

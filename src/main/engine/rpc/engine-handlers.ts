@@ -1,4 +1,4 @@
-import type { ConfigLayer } from '../../../shared/config';
+import { isProviderReady, type ConfigLayer } from '../../../shared/config';
 import type { SettingsView, WorkspaceInfo } from '../../../shared/contract';
 import { NamedError } from '../../../shared/errors';
 import type { ContextRegistry } from '../context/context-registry';
@@ -83,7 +83,30 @@ export function createEngineHandlers(registry: ContextRegistry, hooks: HostHooks
       const picked = await hooks.pickWorkspace(context);
       return picked === null ? context.workspaceInfo() : context.openWorkspace(picked);
     },
+    'workspace.recent': () => ({ items: settings.recentWorkspaces() }),
     'settings.get': () => settingsView(settings.layer()),
+    'settings.test': async (context, input) => {
+      const stored = context.config.effective;
+      const provider = new Provider(
+        {
+          ...stored,
+          provider: {
+            baseUrl: input.baseUrl ?? stored.provider.baseUrl,
+            apiKey: input.apiKey ?? stored.provider.apiKey,
+          },
+        },
+        { maxRetries: 0 },
+      );
+      const models = await provider.listModels(context.signal);
+      return { ok: true as const, models: models.length };
+    },
+    'window.state': async (context) => ({
+      conversation: await context.chat.detail(),
+      workspace: context.workspaceInfo(),
+      turnId: context.chat.turnId,
+      pending: context.chat.pendingCalls(),
+      providerReady: isProviderReady(context.config.effective),
+    }),
     'settings.set': (_context, input) => settingsView(settings.update(input.values, input.unset)),
     'window.new': async (_context, input) => {
       if (!hooks.openWindow) throw new NamedError('Unsupported', 'This host cannot open windows');

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { authenticate, createToken, parseCookies, tokenCookie, tokensMatch } from './access-token';
+
+describe('access token', () => {
+  it('is random per start unless DESKMATE_TOKEN is set', () => {
+    const a = createToken({});
+    expect(a).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(createToken({})).not.toBe(a);
+    expect(createToken({ DESKMATE_TOKEN: 'fixed-token' })).toBe('fixed-token');
+    expect(createToken({ DESKMATE_TOKEN: '  ' })).not.toBe('  ');
+  });
+
+  it('matches only the exact token', () => {
+    expect(tokensMatch('abc', 'abc')).toBe(true);
+    for (const candidate of ['abd', 'ab', 'abcd', '', null, undefined]) {
+      expect(tokensMatch('abc', candidate)).toBe(false);
+    }
+  });
+
+  it('reads cookies leniently', () => {
+    const cookies = parseCookies('a=1; deskmate_token=%41b; bad; =x; b="q"; a=2; c=%zz');
+    expect(cookies.get('a')).toBe('1');
+    expect(cookies.get('deskmate_token')).toBe('Ab');
+    expect(cookies.get('b')).toBe('q');
+    expect(cookies.has('c')).toBe(false);
+  });
+
+  it('accepts the query parameter or the cookie', () => {
+    const none = new URLSearchParams();
+    expect(authenticate('t0k', new URLSearchParams('token=t0k'), {})).toBe('query');
+    expect(authenticate('t0k', none, { cookie: tokenCookie('t0k').split(';')[0] })).toBe('cookie');
+    expect(authenticate('t0k', new URLSearchParams('token=nope'), { cookie: 'deskmate_token=nope' })).toBe(
+      null,
+    );
+    expect(tokenCookie('t0k')).toBe('deskmate_token=t0k; HttpOnly; SameSite=Strict; Path=/');
+  });
+});

@@ -1,0 +1,54 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+
+export const TOKEN_COOKIE = 'deskmate_token';
+
+/** `DESKMATE_TOKEN` when set (a fixed URL to bookmark), else 32 random bytes for this start. */
+export function createToken(env: Readonly<Record<string, string | undefined>>): string {
+  const fixed = env.DESKMATE_TOKEN?.trim();
+  return fixed ? fixed : randomBytes(32).toString('base64url');
+}
+
+/** Constant-time: both sides are hashed first, so neither the content nor the length leaks. */
+export function tokensMatch(expected: string, candidate: string | undefined | null): boolean {
+  if (typeof candidate !== 'string' || candidate.length === 0) return false;
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(expected), digest(candidate));
+}
+
+/** Cookie values by name; a malformed pair is skipped, the first of a repeated name wins. */
+export function parseCookies(header: string | undefined): Map<string, string> {
+  const cookies = new Map<string, string>();
+  for (const pair of (header ?? '').split(';')) {
+    const at = pair.indexOf('=');
+    if (at <= 0) continue;
+    const name = pair.slice(0, at).trim();
+    let value = pair.slice(at + 1).trim();
+    if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) value = value.slice(1, -1);
+    try {
+      value = decodeURIComponent(value);
+    } catch {
+      continue;
+    }
+    if (!cookies.has(name)) cookies.set(name, value);
+  }
+  return cookies;
+}
+
+export type TokenSource = 'query' | 'cookie';
+
+/** Where a valid token came from, or null: the `token` query parameter first, then the cookie. */
+export function authenticate(
+  expected: string,
+  query: URLSearchParams,
+  headers: IncomingHttpHeaders,
+): TokenSource | null {
+  if (tokensMatch(expected, query.get('token'))) return 'query';
+  if (tokensMatch(expected, parseCookies(headers.cookie).get(TOKEN_COOKIE))) return 'cookie';
+  return null;
+}
+
+/** HttpOnly (no script reads it), SameSite=Strict (no other site sends it), for every path. */
+export function tokenCookie(token: string): string {
+  return `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`;
+}

@@ -1,0 +1,73 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { openConfBackend } from '../engine/config/conf-backend';
+import type { EnvironmentVariables } from '../engine/config/environment-layer';
+import { openUserSettings } from '../engine/config/open-settings';
+import { FileSecretStore } from '../engine/config/secret-store';
+import { ContextRegistry } from '../engine/context/context-registry';
+import { createEngineServices } from '../engine/context/engine-services';
+import { createEngineHandlers } from '../engine/rpc/engine-handlers';
+import { Router } from '../engine/rpc/router';
+import { createToken } from './access-token';
+import type { ServeOptions } from './serve-args';
+import { startWebServer, type WebServer } from './web-server';
+
+export interface ServeIo {
+  env: EnvironmentVariables;
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+}
+
+export interface RunningServe {
+  server: WebServer;
+  registry: ContextRegistry;
+  /** Closes every connection, disposes every context (killing its shell), stops listening. */
+  close(): Promise<void>;
+}
+
+/** Builds the engine as every Node host does, starts the web server, prints the one ready line. */
+export async function serve(options: ServeOptions, io: ServeIo): Promise<RunningServe> {
+  const token = createToken(io.env);
+  // The token opens this server: a tool's shell (and so the model) has no business seeing it.
+  const { DESKMATE_TOKEN: _token, ...env } = io.env;
+  const settings = openUserSettings(options.dataDir, openConfBackend, new FileSecretStore(options.dataDir));
+  for (const problem of settings.layer().problems)
+    io.stderr.write(`deskmate: settings: ${problem.message}\n`);
+  const registry = new ContextRegistry(createEngineServices({ dataDir: options.dataDir, env, settings }));
+  // No openWindow (a tab opens its own new tab) and no pickWorkspace (there is no native dialog).
+  const router = new Router(registry, createEngineHandlers(registry, {}));
+  if (!existsSync(path.join(options.staticDir, 'index.html'))) {
+    io.stderr.write(`deskmate: warning: no built renderer in ${options.staticDir}; run \`npm run build\`\n`);
+  }
+  let server: WebServer;
+  try {
+    server = await startWebServer({
+      registry,
+      router,
+      staticDir: options.staticDir,
+      token,
+      host: options.host,
+      port: options.port,
+      graceMs: options.graceMs,
+    });
+  } catch (error) {
+    registry.dispose();
+    throw error;
+  }
+  if (options.remote) {
+    io.stderr.write(
+      `deskmate: warning: listening on ${options.host}, reachable from other machines over plain HTTP; ` +
+        'anyone with the token can run commands as you\n',
+    );
+  }
+  io.stderr.write(`deskmate: data in ${options.dataDir}\n`);
+  io.stdout.write(`Deskmate is ready: ${server.url}\n`);
+  return {
+    server,
+    registry,
+    async close() {
+      await server.close();
+      registry.dispose();
+    },
+  };
+}

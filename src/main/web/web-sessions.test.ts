@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { WebSession } from './web-sessions';
+import { eventually, startTestServer, TestClient } from './web-test-support';
+
+/** Just enough of a socket for a WebSession: a state and what was sent on it. */
+function fakeSocket(readyState: number = WebSocket.OPEN) {
+  const sent: unknown[] = [];
+  return {
+    socket: { readyState, send: (text: string) => sent.push(JSON.parse(text)) } as unknown as WebSocket,
+    sent,
+  };
+}
+
+describe('WebSession', () => {
+  it('keeps what a detached tab missed, within a limit, and says when it had to drop some', () => {
+    const first = fakeSocket();
+    const session = new WebSession('s'.repeat(16), first.socket, 3);
+    session.detach(first.socket, 60_000, () => undefined);
+    session.sink('workspace.changed', { workspace: '/a', projectFiles: [] });
+    session.sink('workspace.changed', { workspace: '/b', projectFiles: [] });
+    const back = fakeSocket();
+    session.rebind(back.socket, true);
+    expect(back.sent).toMatchObject([{ payload: { workspace: '/a' } }, { payload: { workspace: '/b' } }]);
+
+    session.detach(back.socket, 60_000, () => undefined);
+    for (let i = 0; i < 5; i++) session.sink('workspace.changed', { workspace: `/${i}`, projectFiles: [] });
+    const again = fakeSocket();
+    session.rebind(again.socket, true);
+    expect(again.sent).toEqual([{ type: 'error', error: expect.objectContaining({ name: 'EventsLost' }) }]);
+    session.cancel();
+  });
+
+  it('ignores the close of a socket it no longer uses', () => {
+    const old = fakeSocket(WebSocket.CLOSING);
+    const session = new WebSession('s'.repeat(16), old.socket, 10);
+    const current = fakeSocket();
+    session.rebind(current.socket, false);
+    let expired = false;
+    session.detach(old.socket, 0, () => (expired = true));
+    expect(session.socket).toBe(current.socket);
+    expect(session.live).toBe(true);
+    expect(expired).toBe(false);
+  });
+});
+
+describe('sessions across reloads', () => {
+  it('reattaches a reload within the grace period to the same context', async () => {
+    const test = await startTestServer({ graceMs: 5_000 });
+    const first = await TestClient.connect(test);
+    const { session } = first.session;
+    await first.request('config.set', { scope: 'chat', values: { model: 'kept-across-reload' } });
+    await first.close();
+    expect(test.engine.registry.size).toBe(1);
+
+    const again = await TestClient.connect(test, { query: { session } });
+    expect(again.session).toMatchObject({ session, resumed: true });
+    expect(await again.request('config.get', {})).toMatchObject({
+      ok: true,
+      value: { effective: { model: 'kept-across-reload' } },
+    });
+    expect(test.engine.registry.size).toBe(1);
+    // Events now reach the new socket.
+    await again.request('config.set', { scope: 'chat', values: { temperature: 1 } });
+    await again.waitFor((frame) => frame.type === 'event' && frame.name === 'config.changed');
+  });
+
+  it('releases the context once the grace period is over', async () => {
+    const test = await startTestServer({ graceMs: 50 });
+    const first = await TestClient.connect(test);
+    const { session } = first.session;
+    await first.request('config.set', { scope: 'chat', values: { model: 'forgotten' } });
+    await first.close();
+    await eventually(() => test.engine.registry.size === 0);
+    expect(test.server.sessionCount).toBe(0);
+
+    const later = await TestClient.connect(test, { query: { session } });
+    expect(later.session.resumed).toBe(false);
+    const config = await later.request('config.get', {});
+    expect(config.ok && (config.value as { effective: { model?: string } }).effective.model).not.toBe(
+      'forgotten',
+    );
+  });
+
+  it('never shares a live session: a duplicated tab gets a context of its own', async () => {
+    const test = await startTestServer();
+    const first = await TestClient.connect(test);
+    const { session } = first.session;
+    const duplicate = await TestClient.connect(test, { query: { session } });
+    expect(duplicate.session.resumed).toBe(false);
+    expect(duplicate.session.session).not.toBe(session);
+    expect(test.engine.registry.size).toBe(2);
+  });
+
+  it('replays the events a reconnecting page missed, and only to a page that asks', async () => {
+    const test = await startTestServer();
+    const watcher = await TestClient.connect(test);
+    const first = await TestClient.connect(test);
+    const { session } = first.session;
+    await first.close();
+    // The user layer is shared: every context, the detached one too, hears of the change.
+    await watcher.request('config.set', { scope: 'user', values: { temperature: 0.7 } });
+
+    const resumed = await TestClient.connect(test, { query: { session, resume: '1' } });
+    const replayed = await resumed.waitFor(
+      (frame) => frame.type === 'event' && frame.name === 'config.changed',
+    );
+    expect(replayed).toMatchObject({ payload: { effective: { temperature: 0.7 } } });
+    expect(resumed.frames[0]).toEqual({ type: 'session', session, resumed: true });
+
+    await resumed.close();
+    await watcher.request('config.set', { scope: 'user', values: { temperature: 0.9 } });
+    const reloaded = await TestClient.connect(test, { query: { session } });
+    await reloaded.request('config.get', {});
+    expect(reloaded.events()).toEqual([]);
+  });
+
+  it('keeps a socket that answers pings, and drops one that does not', async () => {
+    const test = await startTestServer({ heartbeatMs: 25, graceMs: 10 });
+    const answering = await TestClient.connect(test);
+    const silent = await TestClient.connect(test, { autoPong: false });
+    expect((await silent.closed).code).toBe(1006);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(await answering.request('config.get', {})).toMatchObject({ ok: true });
+    await eventually(() => test.engine.registry.size === 1);
+  });
+
+  it('releases every context when the server closes', async () => {
+    const test = await startTestServer();
+    const a = await TestClient.connect(test);
+    await TestClient.connect(test);
+    await a.close();
+    expect(test.engine.registry.size).toBe(2);
+    await test.server.close();
+    expect(test.engine.registry.size).toBe(0);
+  });
+});

@@ -1,0 +1,173 @@
+// Test helpers for the headless host (not a test file itself): a real server on 127.0.0.1 over a
+// real engine in a temp data dir, a static fixture with a secret beside it, and a WebSocket client
+// that records every frame.
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { onTestFinished } from 'vitest';
+import { WebSocket } from 'ws';
+import type { RequestInput, RequestName } from '../../shared/contract';
+import type { RpcResult } from '../../shared/errors';
+import { parseServerFrame, type ServerFrame } from '../../shared/ws-protocol';
+import { createTestEngine } from '../../../test/support/engine';
+import { tempDir } from '../../../test/support/temp-dir';
+import { startWebServer, type WebServer } from './web-server';
+
+export const SECRET = 'the secret outside the root';
+
+/** `<base>/root/{index.html, assets/app.js}` and `<base>/secret.txt`, which must never be served. */
+export async function makeStaticFixture(): Promise<{ root: string; base: string }> {
+  const base = await tempDir('deskmate-static-');
+  const root = path.join(base, 'root');
+  await mkdir(path.join(root, 'assets'), { recursive: true });
+  await writeFile(path.join(root, 'index.html'), '<!doctype html><title>fixture</title>');
+  await writeFile(path.join(root, 'assets', 'app.js'), 'console.log("fixture");');
+  await writeFile(path.join(base, 'secret.txt'), SECRET);
+  return { root, base };
+}
+
+export async function startTestServer(options: { graceMs?: number; heartbeatMs?: number } = {}) {
+  const engine = await createTestEngine();
+  const { root } = await makeStaticFixture();
+  const token = randomBytes(16).toString('base64url');
+  const server = await startWebServer({
+    registry: engine.registry,
+    router: engine.router,
+    staticDir: root,
+    token,
+    host: '127.0.0.1',
+    port: 0,
+    graceMs: options.graceMs ?? 5_000,
+    ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
+  });
+  onTestFinished(() => server.close());
+  return { engine, server, token, staticDir: root };
+}
+
+export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
+
+export interface ConnectOptions {
+  token?: string | null;
+  origin?: string | null;
+  cookie?: string;
+  /** Extra query parameters: session, resume, workspace, conversation. */
+  query?: Record<string, string>;
+  path?: string;
+  /** False: never answer the server's pings, like a peer whose network vanished. */
+  autoPong?: boolean;
+}
+
+function wsUrl(server: WebServer, token: string | null | undefined, options: ConnectOptions) {
+  const url = new URL(options.path ?? '/ws', server.origin.replace(/^http/, 'ws'));
+  if (token) url.searchParams.set('token', token);
+  for (const [key, value] of Object.entries(options.query ?? {})) url.searchParams.set(key, value);
+  return url.href;
+}
+
+function socketFor(test: TestServer, options: ConnectOptions): WebSocket {
+  const headers: Record<string, string> = {};
+  const origin = options.origin === undefined ? test.server.origin : options.origin;
+  if (origin !== null) headers.origin = origin;
+  if (options.cookie) headers.cookie = options.cookie;
+  const token = options.token === undefined ? test.token : options.token;
+  return new WebSocket(wsUrl(test.server, token, options), { headers, autoPong: options.autoPong ?? true });
+}
+
+/** The HTTP status of a handshake the server refuses (or 101 if it accepted it). */
+export function upgradeStatus(test: TestServer, options: ConnectOptions = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = socketFor(test, options);
+    socket.on('unexpected-response', (_request, response) => {
+      resolve(response.statusCode ?? 0);
+      response.resume();
+      socket.terminate();
+    });
+    socket.on('open', () => {
+      resolve(101);
+      socket.close();
+    });
+    socket.on('error', (error) => reject(error));
+  });
+}
+
+/** A connected client that records every frame it receives. */
+export class TestClient {
+  readonly socket: WebSocket;
+  readonly frames: ServerFrame[] = [];
+  readonly closed: Promise<{ code: number; reason: string }>;
+  #nextId = 1;
+
+  private constructor(socket: WebSocket) {
+    this.socket = socket;
+    socket.on('message', (data: Buffer) => {
+      const frame = parseServerFrame(data.toString('utf8'));
+      if (frame) this.frames.push(frame);
+    });
+    this.closed = new Promise((resolve) =>
+      socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
+  }
+
+  static async connect(test: TestServer, options: ConnectOptions = {}): Promise<TestClient> {
+    const socket = socketFor(test, options);
+    const client = new TestClient(socket);
+    onTestFinished(() => socket.terminate());
+    await new Promise<void>((resolve, reject) => {
+      socket.once('open', () => resolve());
+      socket.once('error', reject);
+    });
+    await client.waitFor((frame) => frame.type === 'session');
+    return client;
+  }
+
+  get session(): { session: string; resumed: boolean } {
+    const frame = this.frames.find((f) => f.type === 'session');
+    if (!frame || frame.type !== 'session') throw new Error('no session frame yet');
+    return frame;
+  }
+
+  events(name?: string): ServerFrame[] {
+    return this.frames.filter(
+      (frame) => frame.type === 'event' && (name === undefined || frame.name === name),
+    );
+  }
+
+  send(text: string | Buffer, binary = false): void {
+    this.socket.send(text, { binary });
+  }
+
+  async request<M extends RequestName>(method: M, input: RequestInput<M>): Promise<RpcResult<unknown>> {
+    const id = this.#nextId++;
+    this.send(JSON.stringify({ type: 'request', id, method, input }));
+    const frame = await this.waitFor((f) => f.type === 'response' && f.id === id);
+    return (frame as Extract<ServerFrame, { type: 'response' }>).result;
+  }
+
+  async waitFor(match: (frame: ServerFrame) => boolean, timeoutMs = 5_000): Promise<ServerFrame> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.frames.find(match);
+      if (found) return found;
+      if (Date.now() > deadline) {
+        throw new Error(
+          `No matching frame within ${timeoutMs} ms; saw ${JSON.stringify(this.frames).slice(0, 500)}`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  close(): Promise<{ code: number; reason: string }> {
+    this.socket.close();
+    return this.closed;
+  }
+}
+
+/** Polls until `check` is true or the time is up. */
+export async function eventually(check: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -1,0 +1,100 @@
+import { WebSocket, type RawData } from 'ws';
+import type { RequestName } from '../../shared/contract';
+import type { RpcResult } from '../../shared/errors';
+import { isSessionId, parseClientFrame, WS_CLOSE, WS_PARAMS } from '../../shared/ws-protocol';
+import type { Router } from '../engine/rpc/router';
+import { sendFrame } from './send-frame';
+import type { WebSessions } from './web-sessions';
+
+/** Requests one socket may have running at once; more are answered Busy, not queued. */
+const MAX_IN_FLIGHT = 256;
+
+export interface ConnectionOptions {
+  router: Router;
+  sessions: WebSessions;
+  /** The upgrade request's query: session, resume, workspace, conversation. */
+  query: URLSearchParams;
+}
+
+function textOf(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8');
+}
+
+function respond(socket: WebSocket, id: number, result: RpcResult<unknown>): void {
+  if (sendFrame(socket, { type: 'response', id, result })) return;
+  if (socket.readyState === WebSocket.OPEN) {
+    const error = { name: 'Internal', message: 'The result could not be serialized' };
+    sendFrame(socket, { type: 'response', id, result: { ok: false, error } });
+  }
+}
+
+/** `?conversation=ID&workspace=PATH`: opened as if the tab had asked, reported if they fail. */
+async function openFromUrl(router: Router, clientId: string, socket: WebSocket, query: URLSearchParams) {
+  const opens: [RequestName, unknown, string | null][] = [
+    ['conversation.open', { id: query.get(WS_PARAMS.conversation) }, query.get(WS_PARAMS.conversation)],
+    // After the conversation, which may bring its own workspace: the one in the URL wins.
+    ['workspace.open', { path: query.get(WS_PARAMS.workspace) }, query.get(WS_PARAMS.workspace)],
+  ];
+  for (const [method, input, given] of opens) {
+    if (given === null) continue;
+    const result = await router.handle(clientId, method, input);
+    if (!result.ok) {
+      console.warn(`deskmate: ${method} from the URL failed: ${result.error.message}`);
+      sendFrame(socket, { type: 'error', error: result.error });
+    }
+  }
+}
+
+/** Serves one accepted WebSocket: one client context, the contract's requests, its events only. */
+export function serveConnection(socket: WebSocket, options: ConnectionOptions): void {
+  const { router, sessions, query } = options;
+  const requested = query.get(WS_PARAMS.session);
+  const { session, resumed } = sessions.attach(
+    socket,
+    isSessionId(requested) ? requested : null,
+    query.get(WS_PARAMS.resume) === '1',
+  );
+  socket.on('close', () => sessions.detach(session, socket));
+  // ws reports an oversized or invalid frame here, then closes the socket (1009, 1007): without a
+  // listener the error would take the whole server down.
+  socket.on('error', () => undefined);
+  // Requests wait for the URL's conversation and workspace, so a first `window.state` sees them.
+  const ready = resumed
+    ? Promise.resolve()
+    : openFromUrl(router, session.clientId, socket, query).catch((error: unknown) => {
+        console.error('deskmate: opening from the URL failed', error);
+      });
+  let inFlight = 0;
+
+  socket.on('message', (data, isBinary) => {
+    if (isBinary) {
+      socket.close(WS_CLOSE.unsupportedData, 'Binary frames are not supported');
+      return;
+    }
+    const parsed = parseClientFrame(textOf(data));
+    if (!parsed.ok) {
+      const error = { name: 'InvalidRequest', message: parsed.message };
+      if (parsed.id === null) sendFrame(socket, { type: 'error', error });
+      else respond(socket, parsed.id, { ok: false, error });
+      return;
+    }
+    const { id, method, input } = parsed.frame;
+    if (inFlight >= MAX_IN_FLIGHT) {
+      respond(socket, id, { ok: false, error: { name: 'Busy', message: 'Too many requests in flight' } });
+      return;
+    }
+    inFlight += 1;
+    void ready
+      .then(() => router.handle(session.clientId, method, input))
+      .catch((error: unknown) => {
+        console.error('deskmate: a request failed outside its handler', error);
+        return { ok: false as const, error: { name: 'Internal', message: 'Request failed' } };
+      })
+      .then((result) => {
+        inFlight -= 1;
+        // The answer goes to the socket that asked, even if the session has moved on: ids are per socket.
+        respond(socket, id, result);
+      });
+  });
+}

@@ -1,0 +1,50 @@
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WS_PATH } from '../../shared/ws-protocol';
+import { authenticate } from './access-token';
+import { parseRequestTarget } from './request-target';
+
+export interface UpgradePolicy {
+  token: string;
+  origins: ReadonlySet<string>;
+}
+
+export type UpgradeDecision =
+  { ok: true; query: URLSearchParams } | { ok: false; status: number; message: string };
+
+/**
+ * Whether a WebSocket handshake may proceed: the right path, the token (cookie or `token` query
+ * parameter), and an Origin that is exactly this server's. Browsers always send Origin on a
+ * WebSocket handshake, so a missing one is refused too.
+ */
+export function checkUpgrade(request: IncomingMessage, policy: UpgradePolicy): UpgradeDecision {
+  const target = parseRequestTarget(request.url);
+  if (!target || target.rawPath !== WS_PATH) return { ok: false, status: 404, message: 'Not found' };
+  if (request.method !== 'GET') return { ok: false, status: 405, message: 'Method not allowed' };
+  if (!authenticate(policy.token, target.query, request.headers)) {
+    return { ok: false, status: 401, message: 'Unauthorized' };
+  }
+  const origin = request.headers.origin;
+  if (origin === undefined || !policy.origins.has(origin.toLowerCase())) {
+    return { ok: false, status: 403, message: 'Forbidden origin' };
+  }
+  return { ok: true, query: target.query };
+}
+
+/** Answers a refused handshake with a plain HTTP response on the raw socket, then drops it. */
+export function refuseUpgrade(socket: Duplex, status: number, message: string): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const body = `${message}\n`;
+  socket.once('finish', () => socket.destroy());
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
+      'Connection: close\r\n' +
+      'Content-Type: text/plain; charset=utf-8\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+      '\r\n' +
+      body,
+  );
+}

@@ -1,0 +1,104 @@
+import { forwardRef, useState } from 'react';
+import { useWindow, useWindowState } from '../store/window-context';
+import { Icon } from './Icon';
+
+export const Composer = forwardRef<HTMLTextAreaElement>(function Composer(_props, ref) {
+  const { actions, client } = useWindow();
+  const running = useWindowState((s) => s.turn !== null);
+  const attachments = useWindowState((s) => s.attachments);
+  const providerReady = useWindowState((s) => s.providerReady);
+  const [text, setText] = useState('');
+  const canSend = providerReady && !running && text.trim().length > 0;
+
+  const send = async () => {
+    if (!canSend) return;
+    const draft = text;
+    setText('');
+    // On failure the draft comes back: nothing the user typed is lost.
+    if (!(await actions.send(draft))) setText((current) => current || draft);
+  };
+
+  return (
+    <form
+      className="composer"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void send();
+      }}
+    >
+      {attachments.length > 0 && (
+        <div className="attachments">
+          {attachments.map((path) => (
+            <span key={path} className="chip" title={path}>
+              <Icon name="paperclip" size={12} /> {path.split(/[\\/]/).pop()}
+              <button
+                type="button"
+                aria-label={`Remove ${path}`}
+                onClick={() => actions.removeAttachment(path)}
+              >
+                ×
+              </button>
+            </span>
+          ))}
+        </div>
+      )}
+      <div className="composer-row">
+        <label className="attach-button" title="Attach files">
+          <Icon name="paperclip" size={17} />
+          <input
+            type="file"
+            multiple
+            aria-label="Attach files"
+            onChange={(e) => {
+              const paths = [...(e.target.files ?? [])]
+                .map((f) => client.pathForFile(f))
+                .filter((p): p is string => Boolean(p));
+              if (paths.length) actions.addAttachments(paths);
+              e.target.value = '';
+            }}
+          />
+        </label>
+        <textarea
+          ref={ref}
+          data-testid="composer"
+          aria-label="Message"
+          placeholder={
+            providerReady
+              ? 'Ask Deskmate… (Enter to send, Shift+Enter for a new line)'
+              : 'Set up a provider in Settings first'
+          }
+          value={text}
+          rows={Math.min(10, Math.max(1, text.split('\n').length))}
+          onChange={(e) => setText(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+              e.preventDefault();
+              void send();
+            }
+          }}
+        />
+        {running ? (
+          <button
+            type="button"
+            className="stop"
+            data-testid="stop"
+            onClick={() => void actions.stop()}
+            title="Stop (Esc)"
+          >
+            Stop
+          </button>
+        ) : (
+          <button
+            type="submit"
+            className="primary"
+            data-testid="send"
+            disabled={!canSend}
+            title="Send (Enter)"
+          >
+            Send
+          </button>
+        )}
+      </div>
+    </form>
+  );
+});

@@ -1,0 +1,29 @@
+import { useWindowState } from '../store/window-context';
+
+const mod = typeof navigator !== 'undefined' && /Mac/.test(navigator.platform) ? '⌘' : 'Ctrl+';
+
+export function EmptyState() {
+  const workspace = useWindowState((s) => s.workspace.workspace);
+  return (
+    <div className="empty-state">
+      <h2>What shall we work on?</h2>
+      <p>
+        {workspace ? (
+          <>
+            Deskmate works in <code>{workspace}</code>. It asks before it writes a file or runs a command.
+          </>
+        ) : (
+          <>Open a folder (or drop one on this window) so Deskmate can read and change files there.</>
+        )}
+      </p>
+      <ul className="shortcuts">
+        <li>
+          <kbd>Enter</kbd> send · <kbd>Shift+Enter</kbd> new line · <kbd>Esc</kbd> stop
+        </li>
+        <li>
+          <kbd>{mod}N</kbd> new window · <kbd>{mod}O</kbd> open folder · <kbd>{mod}L</kbd> focus the input
+        </li>
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,151 @@
+import { useState } from 'react';
+import { useWindow, useWindowState } from '../store/window-context';
+
+function ModelPicker() {
+  const model = useWindowState((s) => s.config?.effective.model ?? '');
+  // Keyed by the model: a change from elsewhere (project file, another request) resets the draft.
+  return <ModelInput key={model} model={model} />;
+}
+
+function ModelInput({ model }: { model: string }) {
+  const { actions } = useWindow();
+  const models = useWindowState((s) => s.models);
+  const [draft, setDraft] = useState(model);
+  const commit = () => {
+    const next = draft.trim();
+    if (next && next !== model) void actions.setModel(next);
+    else setDraft(model);
+  };
+  return (
+    <label className="model-picker" title="Model for this conversation">
+      <span className="label">Model</span>
+      <input
+        data-testid="model-picker"
+        list="deskmate-models"
+        value={draft}
+        spellCheck={false}
+        onFocus={() => {
+          if (models === null) void actions.loadModels();
+        }}
+        onChange={(e) => setDraft(e.target.value)}
+        onBlur={commit}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') (e.target as HTMLInputElement).blur();
+          if (e.key === 'Escape') setDraft(model);
+        }}
+      />
+      <datalist id="deskmate-models">
+        {(models ?? []).map((m) => (
+          <option key={m.id} value={m.id} />
+        ))}
+      </datalist>
+    </label>
+  );
+}
+
+function PathField({ onDone }: { onDone(): void }) {
+  const { actions } = useWindow();
+  const recent = useWindowState((s) => s.recent);
+  const [path, setPath] = useState('');
+  return (
+    <form
+      className="path-field"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (path.trim()) void actions.openPath(path.trim()).then(onDone);
+      }}
+    >
+      <input
+        autoFocus
+        list="deskmate-recent"
+        aria-label="Folder path"
+        placeholder="/absolute/path/to/folder"
+        value={path}
+        onChange={(e) => setPath(e.target.value)}
+        onKeyDown={(e) => e.key === 'Escape' && onDone()}
+      />
+      <datalist id="deskmate-recent">
+        {recent.map((r) => (
+          <option key={r} value={r} />
+        ))}
+      </datalist>
+      <button type="submit">Open</button>
+    </form>
+  );
+}
+
+export function Header({
+  typingPath,
+  setTypingPath,
+}: {
+  typingPath: boolean;
+  setTypingPath(v: boolean): void;
+}) {
+  const { actions } = useWindow();
+  const workspace = useWindowState((s) => s.workspace);
+  const recent = useWindowState((s) => s.recent);
+  const warnings = useWindowState((s) => s.config?.warnings.length ?? 0);
+  return (
+    <header className="header">
+      <div className="workspace">
+        {typingPath ? (
+          <PathField onDone={() => setTypingPath(false)} />
+        ) : (
+          <>
+            <span data-testid="workspace-path" className="path" title={workspace.workspace ?? ''}>
+              {workspace.workspace ?? 'No folder open'}
+            </span>
+            {workspace.projectFiles.length > 0 && (
+              <span className="project" title={workspace.projectFiles.join('\n')}>
+                {workspace.projectFiles.map((f) => f.split(/[\\/]/).pop()).join(' + ')}
+              </span>
+            )}
+            {warnings > 0 && (
+              <span className="warning-badge" title="Some config was ignored: see Settings">
+                {warnings} config warning{warnings > 1 ? 's' : ''}
+              </span>
+            )}
+          </>
+        )}
+      </div>
+      <div className="header-actions">
+        <button
+          type="button"
+          data-testid="workspace-open"
+          onClick={() => void actions.openFolder()}
+          title="Open Folder (Ctrl/Cmd+O)"
+        >
+          Open Folder…
+        </button>
+        <button type="button" onClick={() => setTypingPath(!typingPath)} title="Type a folder path">
+          Path…
+        </button>
+        {recent.length > 0 && (
+          <select
+            aria-label="Recent folders"
+            value=""
+            onChange={(e) => {
+              if (e.target.value) void actions.openPath(e.target.value);
+            }}
+          >
+            <option value="">Recent…</option>
+            {recent.map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
+          </select>
+        )}
+        <ModelPicker />
+        <button
+          type="button"
+          data-testid="settings-open"
+          onClick={() => actions.showSettings(true)}
+          title="Settings"
+        >
+          Settings
+        </button>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,140 @@
+import { useEffect, useState } from 'react';
+import type { SettingsView as Settings } from '../../../shared/contract';
+import { useWindow, useWindowState } from '../store/window-context';
+
+export function SettingsView() {
+  const { client, actions, store } = useWindow();
+  const providerReady = useWindowState((s) => s.providerReady);
+  const warnings = useWindowState((s) => s.config?.warnings ?? []);
+  const config = useWindowState((s) => s.config);
+  const from = (key: 'baseUrl' | 'apiKey') =>
+    [...(config?.layers ?? [])].reverse().find((l) => l.values.provider?.[key] !== undefined)?.source;
+  const [settings, setSettings] = useState<Settings | null>(null);
+  const [baseUrl, setBaseUrl] = useState('');
+  const [apiKey, setApiKey] = useState('');
+  const [model, setModel] = useState('');
+  const [status, setStatus] = useState<{ kind: 'ok' | 'error' | 'busy'; text: string } | null>(null);
+
+  useEffect(() => {
+    void client.call('settings.get', {}).then((loaded) => {
+      setSettings(loaded);
+      setBaseUrl(loaded.values.provider?.baseUrl ?? '');
+      setModel(loaded.values.model ?? '');
+    });
+  }, [client]);
+
+  const values = () => ({
+    provider: { ...(baseUrl.trim() ? { baseUrl: baseUrl.trim() } : {}), ...(apiKey ? { apiKey } : {}) },
+    ...(model.trim() ? { model: model.trim() } : {}),
+  });
+
+  const save = async () => {
+    setStatus({ kind: 'busy', text: 'Saving…' });
+    try {
+      const saved = await client.call('settings.set', { values: values() });
+      setSettings(saved);
+      setApiKey('');
+      setStatus({ kind: 'ok', text: 'Saved.' });
+      if (store.getState().providerReady) actions.showSettings(false);
+    } catch (error) {
+      setStatus({ kind: 'error', text: (error as Error).message });
+    }
+  };
+
+  const test = async () => {
+    setStatus({ kind: 'busy', text: 'Connecting…' });
+    try {
+      const result = await client.call('settings.test', {
+        ...(baseUrl.trim() ? { baseUrl: baseUrl.trim() } : {}),
+        ...(apiKey ? { apiKey } : {}),
+      });
+      setStatus({ kind: 'ok', text: `Connected: ${result.models} models available.` });
+    } catch (error) {
+      setStatus({ kind: 'error', text: (error as Error).message });
+    }
+  };
+
+  return (
+    <section className="settings" aria-label="Settings">
+      <h1>{providerReady ? 'Settings' : 'Welcome to Deskmate'}</h1>
+      {!providerReady && (
+        <p className="lead" data-testid="first-run">
+          Connect a provider to start: any OpenAI-compatible endpoint works (OpenAI, a local server, a proxy).
+        </p>
+      )}
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save();
+        }}
+      >
+        <label>
+          Provider base URL
+          <input
+            name="baseUrl"
+            value={baseUrl}
+            placeholder="https://api.openai.com/v1"
+            onChange={(e) => setBaseUrl(e.target.value)}
+          />
+        </label>
+        <label>
+          API key
+          <input
+            name="apiKey"
+            type="password"
+            autoComplete="off"
+            value={apiKey}
+            placeholder={settings?.hasApiKey ? 'A key is stored (type to replace it)' : 'sk-…'}
+            onChange={(e) => setApiKey(e.target.value)}
+          />
+        </label>
+        <label>
+          Default model
+          <input
+            name="model"
+            value={model}
+            placeholder="gpt-4.1-mini"
+            onChange={(e) => setModel(e.target.value)}
+          />
+        </label>
+        <div className="form-actions">
+          <button type="submit" className="primary">
+            Save
+          </button>
+          <button type="button" onClick={() => void test()}>
+            Test connection
+          </button>
+          {providerReady && (
+            <button type="button" onClick={() => actions.showSettings(false)}>
+              Back to chat
+            </button>
+          )}
+          {status && (
+            <span className={`status ${status.kind}`} role="status">
+              {status.text}
+            </span>
+          )}
+        </div>
+      </form>
+      {config && (
+        <p className="muted small" data-testid="provider-in-effect">
+          In effect: <code>{config.effective.provider.baseUrl}</code> (from {from('baseUrl') ?? 'defaults'}),{' '}
+          {from('apiKey') ? `API key from ${from('apiKey')}` : 'no API key'}.
+        </p>
+      )}
+      {settings?.path && <p className="muted small">Stored in {settings.path}</p>}
+      {warnings.length > 0 && (
+        <>
+          <h2>Config warnings</h2>
+          <ul className="warnings">
+            {warnings.map((w, i) => (
+              <li key={i}>
+                {w.path ? <code>{w.path}</code> : null} {w.message}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,84 @@
+import { CopyButton } from './Markdown';
+
+interface DiffLine {
+  kind: 'del' | 'add' | 'meta';
+  text: string;
+}
+
+/** Shows gptme's ORIGINAL/UPDATED hunks as a diff: removed lines, then added lines, per hunk. */
+export function patchToDiff(patch: string): DiffLine[] {
+  const lines: DiffLine[] = [];
+  let mode: 'none' | 'del' | 'add' = 'none';
+  let hunk = 0;
+  for (const line of patch.split('\n')) {
+    if (/^<{7} ORIGINAL\s*$/.test(line)) {
+      mode = 'del';
+      lines.push({ kind: 'meta', text: `@@ hunk ${++hunk}` });
+    } else if (/^={7}\s*$/.test(line) && mode === 'del') {
+      mode = 'add';
+    } else if (/^>{7} UPDATED\s*$/.test(line)) {
+      mode = 'none';
+    } else if (mode !== 'none') {
+      lines.push({ kind: mode, text: line });
+    }
+  }
+  return lines;
+}
+
+function str(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value, null, 2);
+}
+
+/** A tool call's arguments shown the way a person reads them, not as JSON. */
+export function ToolArgs({ tool, args }: { tool: string; args: Record<string, unknown> }) {
+  if (tool === 'shell') {
+    const command = str(args.command ?? '');
+    return (
+      <div className="tool-args shell">
+        <pre>
+          <span className="prompt">$ </span>
+          {command}
+        </pre>
+        <CopyButton text={command} />
+      </div>
+    );
+  }
+  if (tool === 'patch') {
+    return (
+      <div className="tool-args">
+        <div className="tool-path">{str(args.path)}</div>
+        <pre className="diff" data-testid="patch-diff">
+          {patchToDiff(str(args.patch ?? '')).map((line, i) => (
+            <div key={i} className={`diff-${line.kind}`}>
+              {line.kind === 'del' ? '- ' : line.kind === 'add' ? '+ ' : ''}
+              {line.text}
+            </div>
+          ))}
+        </pre>
+      </div>
+    );
+  }
+  if (tool === 'save' || tool === 'append') {
+    return (
+      <div className="tool-args">
+        <div className="tool-path">
+          {tool === 'append' ? 'append to ' : ''}
+          {str(args.path)}
+        </div>
+        <pre className="file-content">{str(args.content ?? '')}</pre>
+      </div>
+    );
+  }
+  if (tool === 'read') {
+    const range = args.start_line ? ` lines ${str(args.start_line)}–${str(args.end_line ?? 'end')}` : '';
+    return (
+      <div className="tool-args">
+        <div className="tool-path">
+          {str(args.path)}
+          {range}
+        </div>
+      </div>
+    );
+  }
+  return <pre className="tool-args">{JSON.stringify(args, null, 2)}</pre>;
+}

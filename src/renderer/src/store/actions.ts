@@ -1,0 +1,108 @@
+import type { ApprovalAction } from './approval-action';
+import type { RpcClient } from '../rpc-client';
+import { loadWindow, refreshConversations, showConversation, type WindowStore } from './window-store';
+
+/** Every user action of a window: calls its own client, shows failures in its own banner. */
+export function createActions(store: WindowStore, client: RpcClient) {
+  const fail = (error: unknown) =>
+    store.setState({ error: error instanceof Error ? error.message : String(error) });
+  const attempt = async <T>(work: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await work();
+    } catch (error) {
+      fail(error);
+      return undefined;
+    }
+  };
+
+  return {
+    load: () => loadWindow(store, client),
+    dismissError: () => store.setState({ error: null }),
+    reportError: (message: string) => store.setState({ error: message }),
+    showSettings: (show: boolean) => store.setState({ view: show ? 'settings' : 'chat' }),
+
+    async send(text: string): Promise<boolean> {
+      const trimmed = text.trim();
+      if (!trimmed || store.getState().turn) return false;
+      const attachments = store.getState().attachments;
+      const sent = await attempt(() =>
+        client.call('chat.send', { text: trimmed, ...(attachments.length ? { attachments } : {}) }),
+      );
+      if (sent) store.setState({ attachments: [] });
+      return sent !== undefined;
+    },
+    stop: () => attempt(() => client.call('chat.interrupt', {})),
+    respond: (callId: string, response: ApprovalAction) =>
+      attempt(() => client.call('tool.respond', { callId, response })),
+
+    openFolder: () =>
+      attempt(async () => {
+        try {
+          await client.call('workspace.pick', {});
+        } catch (error) {
+          // A browser tab has no native folder picker: the header offers a path field instead.
+          if ((error as Error).name === 'Unsupported')
+            store.setState({ error: 'Type the folder path in the header to open it.' });
+          else throw error;
+        }
+      }),
+    openPath: (path: string) => attempt(() => client.call('workspace.open', { path })),
+
+    newConversation: () =>
+      attempt(async () => {
+        const created = await client.call('conversation.new', {});
+        showConversation(store, { ...created, messages: [] });
+        await refreshConversations(store, client);
+      }),
+    openConversation: (id: string) =>
+      attempt(async () => {
+        try {
+          showConversation(store, await client.call('conversation.open', { id }));
+        } catch (error) {
+          // Already open in another window: main brought that window forward.
+          if ((error as Error).name !== 'AlreadyOpen') throw error;
+        }
+      }),
+    openInNewWindow: (id: string) => attempt(() => client.call('window.new', { conversation: id })),
+    newWindow: () =>
+      attempt(async () => {
+        try {
+          await client.call('window.new', {});
+        } catch (error) {
+          if ((error as Error).name !== 'Unsupported') throw error;
+          window.open(window.location.pathname, '_blank', 'noopener');
+        }
+      }),
+    renameConversation: (id: string, name: string) =>
+      attempt(async () => {
+        await client.call('conversation.rename', { id, name });
+        await refreshConversations(store, client);
+      }),
+    deleteConversation: (id: string) =>
+      attempt(async () => {
+        await client.call('conversation.delete', { id });
+        if (store.getState().conversation?.id === id) showConversation(store, null);
+        await refreshConversations(store, client);
+      }),
+    searchConversations: (query: string) =>
+      attempt(async () => {
+        const { items } = await client.call('conversation.list', { limit: 200, ...(query ? { query } : {}) });
+        store.setState({ conversations: items });
+      }),
+
+    loadModels: () =>
+      attempt(async () => {
+        const { models } = await client.call('models.list', {});
+        store.setState({ models });
+      }),
+    setModel: (model: string) =>
+      attempt(() => client.call('config.set', { scope: 'chat', values: { model } })),
+
+    addAttachments: (paths: string[]) =>
+      store.setState((s) => ({ attachments: [...new Set([...s.attachments, ...paths])] })),
+    removeAttachment: (path: string) =>
+      store.setState((s) => ({ attachments: s.attachments.filter((p) => p !== path) })),
+  };
+}
+
+export type Actions = ReturnType<typeof createActions>;

@@ -1,0 +1,3 @@
+import type { RequestInput } from '../../../shared/contract';
+
+export type ApprovalAction = RequestInput<'tool.respond'>['response'];

@@ -1,0 +1,59 @@
+import type { ConfigSnapshot } from '../../../shared/config';
+import type { WorkspaceInfo } from '../../../shared/contract';
+import type { ConversationSummary, Message, ModelInfo, ToolResult } from '../../../shared/domain';
+
+export type ToolCallStatus = 'queued' | 'pending' | 'running' | 'completed' | 'failed' | 'skipped';
+
+export interface ToolCallView {
+  callId: string;
+  tool: string;
+  args: Record<string, unknown>;
+  status: ToolCallStatus;
+  /** Streamed output while running. */
+  output: string;
+  result?: ToolResult;
+  startedAt?: number;
+}
+
+export interface MessageView extends Message {
+  streaming?: boolean;
+}
+
+export type TurnPhase = 'thinking' | 'streaming' | 'waiting' | 'running';
+
+export interface WindowState {
+  loaded: boolean;
+  providerReady: boolean;
+  config: ConfigSnapshot | null;
+  workspace: WorkspaceInfo;
+  recent: string[];
+  conversation: { id: string; name: string } | null;
+  /** Message order; changes only when a message is added, so a delta never re-renders the list. */
+  messageIds: string[];
+  messages: Record<string, MessageView>;
+  toolCalls: Record<string, ToolCallView>;
+  turn: { id: string; phase: TurnPhase; since: number } | null;
+  conversations: ConversationSummary[];
+  models: ModelInfo[] | null;
+  view: 'chat' | 'settings';
+  error: string | null;
+  attachments: string[];
+}
+
+export const initialState = (): WindowState => ({
+  loaded: false,
+  providerReady: true,
+  config: null,
+  workspace: { workspace: null, projectFiles: [] },
+  recent: [],
+  conversation: null,
+  messageIds: [],
+  messages: {},
+  toolCalls: {},
+  turn: null,
+  conversations: [],
+  models: null,
+  view: 'chat',
+  error: null,
+  attachments: [],
+});

@@ -1,0 +1,180 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { isProviderReady } from '../../../shared/config';
+import type { ConversationDetail } from '../../../shared/domain';
+import type { RpcClient } from '../rpc-client';
+import { viewOfMessages } from './conversation-view';
+import { initialState, type ToolCallView, type WindowState } from './window-state';
+
+export type WindowStore = StoreApi<WindowState>;
+
+const patchTool = (state: WindowState, callId: string, patch: Partial<ToolCallView>) => {
+  const current = state.toolCalls[callId] ?? {
+    callId,
+    tool: '?',
+    args: {},
+    status: 'queued' as const,
+    output: '',
+  };
+  return { toolCalls: { ...state.toolCalls, [callId]: { ...current, ...patch } } };
+};
+
+/** Shows a conversation (opened, created or reloaded) in the window. */
+export function showConversation(store: WindowStore, detail: ConversationDetail | null): void {
+  store.setState({
+    conversation: detail ? { id: detail.id, name: detail.name } : null,
+    ...viewOfMessages(detail?.messages ?? []),
+  });
+}
+
+/**
+ * Feeds a window's store from its own client's events, outside React (setState), so components
+ * that select one message re-render when that message changes and nothing else does.
+ */
+export function connectStore(store: WindowStore, client: RpcClient): () => void {
+  const set = store.setState;
+  const offs = [
+    client.on('message.added', ({ message }) => {
+      if (message.role === 'tool' || message.role === 'system') return;
+      set((s) => ({
+        messageIds: s.messageIds.includes(message.id) ? s.messageIds : [...s.messageIds, message.id],
+        messages: { ...s.messages, [message.id]: { ...message, streaming: message.role === 'assistant' } },
+        turn:
+          s.turn && message.role === 'assistant'
+            ? { ...s.turn, phase: 'thinking', since: Date.now() }
+            : s.turn,
+      }));
+    }),
+    client.on('message.delta', ({ messageId, text }) => {
+      set((s) => {
+        const message = s.messages[messageId];
+        if (!message) return {};
+        return {
+          messages: { ...s.messages, [messageId]: { ...message, content: message.content + text } },
+          turn: s.turn && s.turn.phase !== 'streaming' ? { ...s.turn, phase: 'streaming' } : s.turn,
+        };
+      });
+    }),
+    client.on('message.completed', ({ message }) => {
+      set((s) => {
+        const toolCalls = { ...s.toolCalls };
+        for (const call of message.tool_calls ?? []) {
+          toolCalls[call.id] ??= {
+            callId: call.id,
+            tool: call.name,
+            args: call.args,
+            status: 'queued',
+            output: '',
+          };
+        }
+        return { messages: { ...s.messages, [message.id]: { ...message, streaming: false } }, toolCalls };
+      });
+    }),
+    client.on('tool.pending', ({ callId, tool, args }) =>
+      set((s) => ({
+        ...patchTool(s, callId, { tool, args, status: 'pending' }),
+        turn: s.turn ? { ...s.turn, phase: 'waiting', since: Date.now() } : s.turn,
+      })),
+    ),
+    client.on('tool.started', ({ callId }) =>
+      set((s) => ({
+        ...patchTool(s, callId, { status: 'running', startedAt: Date.now() }),
+        turn: s.turn ? { ...s.turn, phase: 'running', since: Date.now() } : s.turn,
+      })),
+    ),
+    client.on('tool.output', ({ callId, chunk }) =>
+      set((s) => patchTool(s, callId, { output: (s.toolCalls[callId]?.output ?? '') + chunk })),
+    ),
+    client.on('tool.completed', ({ callId, status, result }) =>
+      set((s) => patchTool(s, callId, { status, result })),
+    ),
+    client.on('turn.started', ({ conversationId, turnId }) =>
+      set((s) => ({
+        turn: { id: turnId, phase: 'thinking', since: Date.now() },
+        error: null,
+        conversation:
+          s.conversation?.id === conversationId
+            ? s.conversation
+            : { id: conversationId, name: 'New conversation' },
+      })),
+    ),
+    client.on('turn.completed', () => {
+      set((s) => ({ turn: null, messages: settle(s.messages) }));
+      void refreshConversations(store, client);
+    }),
+    client.on('turn.failed', ({ error }) => {
+      set((s) => ({ turn: null, error: error.message, messages: settle(s.messages) }));
+      void refreshConversations(store, client);
+    }),
+    client.on('config.changed', (config) =>
+      set({ config, providerReady: isProviderReady(config.effective) }),
+    ),
+    client.on('workspace.changed', (workspace) => {
+      set({ workspace });
+      void client.call('workspace.recent', {}).then(
+        ({ items }) => set({ recent: items }),
+        () => undefined,
+      );
+    }),
+  ];
+  return () => offs.forEach((off) => off());
+}
+
+/** A turn that ended leaves no message marked as streaming. */
+function settle(messages: WindowState['messages']): WindowState['messages'] {
+  const streaming = Object.values(messages).filter((m) => m.streaming);
+  if (streaming.length === 0) return messages;
+  const next = { ...messages };
+  for (const message of streaming) next[message.id] = { ...message, streaming: false };
+  return next;
+}
+
+export async function refreshConversations(store: WindowStore, client: RpcClient): Promise<void> {
+  try {
+    const { items } = await client.call('conversation.list', { limit: 200 });
+    store.setState((s) => ({
+      conversations: items,
+      conversation: s.conversation
+        ? (items.find((c) => c.id === s.conversation!.id) ?? s.conversation)
+        : null,
+    }));
+  } catch {
+    // The sidebar keeps its last list; the banner is for things the user did.
+  }
+}
+
+/** Loads everything a window shows: its own state (after a reload too), config, lists. */
+export async function loadWindow(store: WindowStore, client: RpcClient): Promise<void> {
+  try {
+    const [state, config, recent] = await Promise.all([
+      client.call('window.state', {}),
+      client.call('config.get', {}),
+      client.call('workspace.recent', {}),
+    ]);
+    showConversation(store, state.conversation);
+    store.setState((s) => {
+      let toolCalls = s.toolCalls;
+      for (const pending of state.pending) {
+        toolCalls = { ...toolCalls, [pending.callId]: { ...pending, status: 'pending', output: '' } };
+      }
+      return {
+        loaded: true,
+        config,
+        workspace: state.workspace,
+        recent: recent.items,
+        providerReady: state.providerReady,
+        view: state.providerReady ? s.view : 'settings',
+        toolCalls,
+        turn: state.turnId
+          ? { id: state.turnId, phase: state.pending.length ? 'waiting' : 'thinking', since: Date.now() }
+          : null,
+      };
+    });
+  } catch (error) {
+    store.setState({ loaded: true, error: (error as Error).message });
+  }
+  await refreshConversations(store, client);
+}
+
+export function createWindowStore(): WindowStore {
+  return createStore<WindowState>(() => initialState());
+}
