@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../../test/support/temp-dir';
@@ -357,7 +357,18 @@ describe('ConversationStore', () => {
       await mkdir(hollow);
       await writeFile(path.join(path.dirname(dir(good.id)), 'stray-file.txt'), 'x');
 
-      const listed = await store.list();
+      // The index still knows their last good summaries.
+      const known = await store.list();
+      expect(known.items.map((i) => [i.id, i.name]).sort()).toEqual(
+        [
+          [good.id, 'Good'],
+          [damaged.id, 'Damaged'],
+          [empty.id, 'Gone'],
+        ].sort(),
+      );
+      // Without the index (deleted, or an older data dir), each folder is read and recovered.
+      await rm(path.join(path.dirname(dir(good.id)), 'index.jsonl'));
+      const listed = await new ConversationStore(path.dirname(path.dirname(dir(good.id)))).list();
       expect(listed.items.map((i) => i.id).sort()).toEqual([good.id, damaged.id, empty.id].sort());
       const recovered = listed.items.find((i) => i.id === damaged.id);
       expect(recovered).toMatchObject({ name: 'Recover me please', messageCount: 1 });

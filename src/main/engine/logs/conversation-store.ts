@@ -1,4 +1,4 @@
-import { lstat, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { chatConfigSchema, type ChatConfig } from '../../../shared/config';
 import type { ConversationDetail, ConversationSummary, Message } from '../../../shared/domain';
@@ -6,11 +6,11 @@ import { NamedError } from '../../../shared/errors';
 import { writeFileAtomic } from './atomic-write';
 import { toSummary, withAutoName, type ChatMeta } from './chat-meta';
 import { generateConversationId, isConversationId } from './conversation-id';
+import { ConversationIndex } from './conversation-index';
 import { DEFAULT_CONVERSATION_NAME } from './conversation-name';
 import { conversationPaths, type ConversationPaths } from './conversation-paths';
 import { hasErrorCode } from './fs-errors';
 import { KeyedQueue } from './keyed-queue';
-import { mapConcurrent } from './map-concurrent';
 import { appendMessage, isMessage, readMessageLog, serializeMessages, type ParsedLog } from './message-log';
 import { readMetaFile, setBrokenMetaAside, writeMetaFile } from './meta-file';
 import { numberedFileName, safeFileName } from './safe-file-name';
@@ -44,7 +44,6 @@ export interface OpenedConversation extends ConversationDetail {
 
 const DEFAULT_LIMIT = 50;
 const MAX_NAME_LENGTH = 200;
-const LIST_CONCURRENCY = 32;
 const ID_ATTEMPTS = 20;
 const ARTIFACT_ATTEMPTS = 1000;
 const FORK_SUFFIX = ' (fork)';
@@ -88,9 +87,11 @@ export class ConversationStore {
   readonly #now: () => Date;
   readonly #newId: () => string;
   readonly #queue = new KeyedQueue();
+  readonly #index: ConversationIndex;
 
   constructor(dataDir: string, options: ConversationStoreOptions = {}) {
     this.#root = path.resolve(dataDir, 'conversations');
+    this.#index = new ConversationIndex(this.#root);
     this.#now = options.now ?? (() => new Date());
     this.#newId = options.newId ?? (() => generateConversationId(this.#now()));
   }
@@ -115,26 +116,17 @@ export class ConversationStore {
     const query = options.query?.trim().toLowerCase() ?? '';
     const offset = Math.max(0, Math.trunc(options.offset ?? 0));
     const limit = Math.max(0, Math.trunc(options.limit ?? DEFAULT_LIMIT));
-    let entries;
-    try {
-      entries = await readdir(this.#root, { withFileTypes: true });
-    } catch (error) {
-      if (hasErrorCode(error, 'ENOENT')) return { items: [], total: 0 };
-      throw error;
-    }
-    const ids = entries.filter((e) => e.isDirectory() && isConversationId(e.name)).map((e) => e.name);
-    const found = await mapConcurrent(ids, LIST_CONCURRENCY, async (id) => {
+    const all = await this.#index.all(async (id) => {
       try {
-        const loaded = await this.#load(conversationPaths(this.#root, id), id);
-        return { summary: toSummary(id, loaded.meta), time: Date.parse(loaded.meta.updatedAt) || 0 };
+        return toSummary(id, (await this.#load(conversationPaths(this.#root, id), id)).meta);
       } catch {
         // One unreadable folder (half created, deleted meanwhile, no permission) costs that folder only.
         return undefined;
       }
     });
-    const matches = found
-      .filter((f) => f !== undefined)
-      .filter((f) => f.summary.name.toLowerCase().includes(query))
+    const matches = all
+      .filter((summary) => !query || summary.name.toLowerCase().includes(query))
+      .map((summary) => ({ summary, time: Date.parse(summary.updatedAt) || 0 }))
       .sort((a, b) => b.time - a.time || (a.summary.id < b.summary.id ? 1 : -1));
     return { items: matches.slice(offset, offset + limit).map((f) => f.summary), total: matches.length };
   }
@@ -210,6 +202,7 @@ export class ConversationStore {
         throw error;
       }
       await rm(paths.dir, { recursive: true, force: true });
+      await this.#index.remove(id);
       return true;
     });
   }
@@ -287,6 +280,7 @@ export class ConversationStore {
       const next = await change(meta, paths);
       if (broken) await setBrokenMetaAside(paths.meta, this.#now());
       await writeMetaFile(paths.meta, next);
+      await this.#index.record(toSummary(id, next));
       return next;
     });
   }
@@ -340,6 +334,7 @@ export class ConversationStore {
       try {
         await writeFileAtomic(paths.log, serializeMessages(messages));
         await writeMetaFile(paths.meta, meta);
+        await this.#index.record(toSummary(id, meta));
       } catch (error) {
         await rm(paths.dir, { recursive: true, force: true });
         throw error;
