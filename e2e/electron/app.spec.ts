@@ -2,6 +2,8 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { _electron as electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
+import { readFile } from 'node:fs/promises';
+import { startScriptedProvider, type ScriptedProvider } from '../../test/support/scripted-provider';
 import { electronBinary } from './electron-binary';
 
 const binary = electronBinary();
@@ -9,6 +11,7 @@ test.skip(!binary, 'Electron binary not installed (it cannot be downloaded on th
 
 let app: ElectronApplication;
 let dataDir: string;
+let provider: ScriptedProvider;
 
 /** Calls window.deskmate.<ns>.<op>(input) in the page, exactly as the renderer would. */
 function call(page: Page, method: string, input: unknown): Promise<unknown> {
@@ -25,15 +28,22 @@ function call(page: Page, method: string, input: unknown): Promise<unknown> {
 
 test.beforeEach(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'deskmate-e2e-'));
+  provider = await startScriptedProvider();
   app = await electron.launch({
     executablePath: binary,
     args: [path.resolve('out/main/index.js'), `--data-dir=${dataDir}`],
-    env: { ...process.env, OPENAI_API_KEY: '', DESKMATE_MODEL: 'e2e-model' },
+    env: {
+      ...process.env,
+      OPENAI_API_KEY: 'sk-e2e',
+      OPENAI_BASE_URL: provider.url,
+      DESKMATE_MODEL: 'e2e-model',
+    },
   });
 });
 
 test.afterEach(async () => {
   await app?.close();
+  await provider?.close();
 });
 
 test('a window is sandboxed and sees only the contract API', async () => {
@@ -96,4 +106,37 @@ test('a malformed payload is refused with InvalidRequest', async () => {
   const page = await app.firstWindow();
   const result = await call(page, 'config.set', { scope: 'chat', values: { temperature: 'hot' } });
   expect(result).toMatchObject({ ok: false, error: { name: 'InvalidRequest' } });
+});
+
+test('a turn asks before saving, and the approved file lands in the workspace', async () => {
+  const workspace = path.join(dataDir, 'project');
+  await mkdir(workspace);
+  provider.enqueue(
+    {
+      kind: 'stream',
+      text: 'Saving it.',
+      toolCalls: [{ name: 'save', args: { path: 'hello.txt', content: 'hi from electron' } }],
+    },
+    { kind: 'stream', text: 'Saved.' },
+  );
+  const page = await app.firstWindow();
+  await call(page, 'workspace.open', { path: workspace });
+  await page.getByTestId('composer').fill('Save a greeting');
+  await page.getByTestId('composer').press('Enter');
+  const card = page.locator('[data-testid=tool-call][data-tool=save]');
+  await expect(card).toHaveAttribute('data-status', 'pending');
+  await card.getByTestId('tool-approve').click();
+  await expect(page.getByText('Saved.')).toBeVisible();
+  expect(await readFile(path.join(workspace, 'hello.txt'), 'utf8')).toBe('hi from electron');
+});
+
+test('Stop during a long reply keeps the partial text', async () => {
+  provider.enqueue({ kind: 'stream', text: 'word '.repeat(500), delayMs: 20 });
+  const page = await app.firstWindow();
+  await page.getByTestId('composer').fill('Talk');
+  await page.getByTestId('composer').press('Enter');
+  await expect(page.locator('[data-testid=message][data-role=assistant]')).toContainText('word');
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('send')).toBeVisible();
+  await expect(page.getByText('Stopped.')).toBeVisible();
 });
