@@ -1,6 +1,22 @@
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
+
+/**
+ * The page's CSP forbids inline scripts; Vite's dev server (hot reload) needs one, so the dev
+ * server alone relaxes it. Built files keep the strict policy.
+ */
+function devCsp(): Plugin {
+  return {
+    name: 'deskmate-dev-csp',
+    apply: 'serve',
+    transformIndexHtml: (html) =>
+      html
+        .replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
+        .replace("connect-src 'self'", "connect-src 'self' ws://localhost:* ws://127.0.0.1:*"),
+  };
+}
 
 export default defineConfig({
   main: {
@@ -25,6 +41,6 @@ export default defineConfig({
     build: {
       rollupOptions: { input: { index: resolve('src/renderer/index.html') } },
     },
-    plugins: [react()],
+    plugins: [react(), devCsp()],
   },
 });

@@ -33,10 +33,18 @@ async function start(): Promise<void> {
     openElectronStoreBackend({ cwd: dataDir, name: 'windows' }),
   );
 
-  hardenWebContents(windows.isAppUrl);
+  hardenWebContents(windows.isAppUrl, { dev: !app.isPackaged && Boolean(process.env.ELECTRON_RENDERER_URL) });
   const handlers = createEngineHandlers(registry, {
     pickWorkspace: (context) => pickFolder(windows.windowOf(context.clientId)),
-    openWindow: async (options) => Boolean(await windows.open(options)),
+    openWindow: async (options) => {
+      // A conversation already open elsewhere is brought forward, not opened twice.
+      const owner = options.conversation ? registry.services.owners.ownerOf(options.conversation) : undefined;
+      if (owner !== undefined) {
+        windows.focus(owner);
+        return false;
+      }
+      return Boolean(await windows.open(options));
+    },
     focusClient: (clientId) => windows.focus(clientId),
   });
   const ipc = bindIpc(new Router(registry, handlers), windows.isTrustedSender);

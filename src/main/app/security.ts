@@ -14,11 +14,18 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+// `npm run dev` only: Vite's hot reload injects an inline preamble and talks over a WebSocket.
+const DEV_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+  "script-src 'self'",
+  "script-src 'self' 'unsafe-inline'",
+).replace("connect-src 'self'", "connect-src 'self' ws://localhost:* ws://127.0.0.1:*");
+
 /** Applies to every web contents the app ever creates, so a forgotten window cannot be weaker. */
-export function hardenWebContents(isAppUrl: (url: string) => boolean): void {
+export function hardenWebContents(isAppUrl: (url: string) => boolean, options: { dev: boolean }): void {
+  const policy = options.dev ? DEV_CONTENT_SECURITY_POLICY : CONTENT_SECURITY_POLICY;
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({
-      responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] },
+      responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [policy] },
     });
   });
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
