@@ -1,18 +1,5 @@
 import { app, session, shell, type WebContents } from 'electron';
-
-// The renderer loads only its own bundle; no remote script, no inline script, no eval.
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+import { CONTENT_SECURITY_POLICY } from '../../shared/content-security-policy';
 
 // `npm run dev` only: Vite's hot reload injects an inline preamble and talks over a WebSocket.
 const DEV_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(

@@ -1,18 +1,5 @@
 import type { ServerResponse } from 'node:http';
-
-/** The renderer's own CSP (index.html), plus what only a header can say: never framed. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+import { CONTENT_SECURITY_POLICY } from '../../shared/content-security-policy';
 
 /** Set on every response, errors included. */
 export function setSecurityHeaders(response: ServerResponse): void {

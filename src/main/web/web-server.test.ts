@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY } from './security-headers';
+import { CONTENT_SECURITY_POLICY } from '../../shared/content-security-policy';
 import { SECRET, startTestServer, TestClient, upgradeStatus, type TestServer } from './web-test-support';
 
 interface Reply {

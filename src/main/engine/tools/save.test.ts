@@ -3,27 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeWorkspace } from '../../../../test/support/engine';
 import { tempDir } from '../../../../test/support/temp-dir';
+import { toolContext } from '../../../../test/support/tool-context';
 import { saveTool } from './save';
-import type { ToolContext } from './tool';
-
-function toolContext(workspace: string): ToolContext {
-  const output: string[] = [];
-  return {
-    workspace,
-    env: {},
-    signal: new AbortController().signal,
-    timeoutMs: 5000,
-    onOutput: (chunk) => output.push(chunk),
-    saveArtifact: async (name, content) => {
-      const file = path.join(workspace, name);
-      await writeFile(file, content);
-      return file;
-    },
-    shell: () => {
-      throw new Error('save must not use the shell');
-    },
-  };
-}
 
 async function setup(files: Record<string, string> = {}) {
   const workspace = await realpath(await makeWorkspace(files));
