@@ -220,6 +220,25 @@ describe('approvals, enforced in main', () => {
     expect(meta.chat).toMatchObject({ autoApprove: 'always' });
   });
 
+  it('unsetting "always" in the chat config makes the next turn ask again', async () => {
+    provider.enqueue(
+      { kind: 'stream', toolCalls: [saveCall('c1', '1.txt')] },
+      { kind: 'stream', text: 'one' },
+      { kind: 'stream', toolCalls: [saveCall('c2', '2.txt')] },
+      { kind: 'stream', text: 'two' },
+    );
+    const { context, log } = await setup();
+    const first = await context.chat.send('save one');
+    await waitForEvent(log, 'tool.pending', (p) => p.callId === 'c1');
+    context.chat.respond('c1', { action: 'always' });
+    await first.done;
+    context.setChatConfig({}, ['autoApprove']);
+    const second = await context.chat.send('save two');
+    await waitForEvent(log, 'tool.pending', (p) => p.callId === 'c2');
+    context.chat.respond('c2', { action: 'skip' });
+    await second.done;
+  });
+
   it('refuses an answer for a call that is not waiting in this context', async () => {
     const { context } = await setup();
     expect(() => context.chat.respond('someone-elses-call', { action: 'approve' })).toThrow(/No tool call/);

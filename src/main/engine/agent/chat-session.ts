@@ -95,10 +95,16 @@ export class ChatSession implements Disposable {
   async open(id: string): Promise<ConversationDetail> {
     this.#assertIdle();
     const { conversations, owners } = this.#context.services;
-    const ownership = owners.claim(id, this.#context.clientId);
+    // Re-opening the attached conversation keeps its claim: releasing the old one would drop both.
+    const ownership =
+      id === this.#conversationId && this.#ownership
+        ? this.#ownership
+        : owners.claim(id, this.#context.clientId);
     let detail: ConversationDetail;
     let meta;
     try {
+      // A window closed mid-turn may still be appending to this log: read it once that is done.
+      await owners.drained(id);
       detail = await conversations.open(id);
       meta = await conversations.readMeta(id);
     } catch (error) {
@@ -139,7 +145,9 @@ export class ChatSession implements Disposable {
     const turnId = randomUUID();
     const controller = new AbortController();
     const signal = AbortSignal.any([controller.signal, this.#context.signal]);
+    // The chat config decides "always" each turn: unsetting it takes effect on the next turn.
     if (config.autoApprove === 'always') this.#gate.setPolicy('always');
+    else if (this.#gate.policy === 'always') this.#gate.setPolicy(0);
     this.#context.emit('turn.started', { conversationId, turnId });
     const done = (async () => {
       try {
@@ -211,6 +219,8 @@ export class ChatSession implements Disposable {
     if (this.#disposed) return;
     this.#disposed = true;
     this.#turn?.controller.abort(new NamedError('Disposed', 'The window was closed'));
+    if (this.#turn && this.#conversationId)
+      this.#context.services.owners.drain(this.#conversationId, this.#turn.done);
     this.#gate.dispose();
     this.resetShell();
     this.#ownership?.dispose();

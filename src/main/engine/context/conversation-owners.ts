@@ -4,6 +4,9 @@ import { toDisposable, type Disposable } from './disposable';
 /** One conversation is attached to at most one window: opening it elsewhere names the owner. */
 export class ConversationOwners {
   readonly #owners = new Map<string, string>();
+  // Turns of closed windows still writing their last messages (the interrupted reply, skipped
+  // tool results) after the claim was released, by conversation.
+  readonly #draining = new Map<string, Promise<unknown>>();
 
   ownerOf(conversationId: string): string | undefined {
     return this.#owners.get(conversationId);
@@ -21,6 +24,19 @@ export class ConversationOwners {
     return toDisposable(() => {
       if (this.#owners.get(conversationId) === clientId) this.#owners.delete(conversationId);
     });
+  }
+
+  /** A closed window's turn that still writes to the conversation: whoever opens it next waits. */
+  drain(conversationId: string, done: Promise<unknown>): void {
+    const all: Promise<unknown> = Promise.allSettled([this.#draining.get(conversationId), done]).then(() => {
+      if (this.#draining.get(conversationId) === all) this.#draining.delete(conversationId);
+    });
+    this.#draining.set(conversationId, all);
+  }
+
+  /** Resolves when no closed window's turn is writing to the conversation any more. */
+  async drained(conversationId: string): Promise<void> {
+    await this.#draining.get(conversationId);
   }
 
   get size(): number {
