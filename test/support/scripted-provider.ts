@@ -27,7 +27,9 @@ export type Step =
   /** Streams `text`, then destroys the socket without a finish reason or [DONE]. */
   | { kind: 'drop'; text: string }
   /** Accepts the request and never answers. */
-  | { kind: 'hang' };
+  | { kind: 'hang' }
+  /** Streams `text`, then sends nothing more while keeping the connection open. */
+  | { kind: 'stall'; text: string };
 
 export interface RecordedRequest {
   path: string;
@@ -178,6 +180,11 @@ export async function startScriptedProvider(options: ScriptedProviderOptions = {
         return;
       case 'hang':
         return; // the response stays open until the client gives up or the server closes
+      case 'stall':
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write(chunk({ role: 'assistant', content: '' }));
+        for (const piece of pieces(step.text, 4)) res.write(chunk({ content: piece }));
+        return;
     }
   }
 

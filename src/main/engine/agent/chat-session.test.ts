@@ -371,6 +371,12 @@ describe('provider errors', () => {
     expect((await waitForEvent(log, 'turn.failed')).error.name).toBe('ProviderTimeout');
   });
 
+  it('a stream that stalls mid-reply times out and keeps what arrived', async () => {
+    const { log, saved } = await failWith({ kind: 'stall', text: 'The first half' });
+    expect((await waitForEvent(log, 'turn.failed')).error.name).toBe('ProviderTimeout');
+    expect(saved.messages.at(-1)).toMatchObject({ role: 'assistant', content: 'The first half' });
+  });
+
   it('without a key for the default OpenAI endpoint, send fails before writing anything', async () => {
     const { createTestEngine } = await import('../../../../test/support/engine');
     const engine = await createTestEngine();

@@ -90,12 +90,14 @@ export async function streamChat(client: OpenAI, request: StreamRequest): Promis
       if (choice.finish_reason) finishReason = choice.finish_reason;
     }
   } catch (error) {
-    if (idle.signal.aborted) throw idle.signal.reason;
+    if (idle.signal.aborted) throw Object.assign(idle.signal.reason as object, { partialText: text });
     throw Object.assign(error as object, { partialText: text });
   } finally {
     clearTimeout(timer);
   }
   if (request.signal.aborted) throw request.signal.reason;
+  // The SDK ends an aborted stream quietly: a stall mid-reply is a timeout, not a dropped stream.
+  if (idle.signal.aborted) throw Object.assign(idle.signal.reason as object, { partialText: text });
   if (finishReason === undefined) {
     throw Object.assign(
       new NamedError('StreamDropped', 'The provider closed the stream before the reply was complete.'),
