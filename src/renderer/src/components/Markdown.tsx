@@ -1,4 +1,4 @@
-import { memo, useState, type ComponentProps, type ReactNode } from 'react';
+import { memo, useDeferredValue, useState, type ComponentProps, type ReactNode } from 'react';
 import ReactMarkdown from 'react-markdown';
 import rehypeHighlight from 'rehype-highlight';
 import remarkGfm from 'remark-gfm';
@@ -70,12 +70,60 @@ const rehypePlugins = [[rehypeHighlight, { detect: false, ignoreMissing: true }]
   typeof ReactMarkdown
 >['rehypePlugins'];
 
+const Rendered = memo(function Rendered({ text }: { text: string }) {
+  return (
+    <ReactMarkdown remarkPlugins={remarkPlugins} rehypePlugins={rehypePlugins} components={components}>
+      {text}
+    </ReactMarkdown>
+  );
+});
+
 export const Markdown = memo(function Markdown({ text }: { text: string }) {
   return (
     <div className="markdown">
-      <ReactMarkdown remarkPlugins={remarkPlugins} rehypePlugins={rehypePlugins} components={components}>
-        {text}
-      </ReactMarkdown>
+      <Rendered text={text} />
     </div>
   );
 });
+
+/**
+ * Splits text into top-level blocks at blank lines outside code fences. A block that is complete
+ * never changes again while the reply streams on.
+ */
+export function splitBlocks(text: string): string[] {
+  const blocks: string[] = [];
+  let current: string[] = [];
+  let fence: string | null = null;
+  for (const line of text.split('\n')) {
+    const marker = /^\s{0,3}(`{3,}|~{3,})/.exec(line)?.[1];
+    if (marker && (fence === null || (marker[0] === fence[0] && marker.length >= fence.length))) {
+      fence = fence === null ? marker : null;
+    }
+    if (fence === null && line.trim() === '' && current.length > 0) {
+      blocks.push(current.join('\n'));
+      current = [];
+    } else if (line.trim() !== '' || current.length > 0) {
+      current.push(line);
+    }
+  }
+  if (current.length > 0) blocks.push(current.join('\n'));
+  return blocks;
+}
+
+/**
+ * Markdown parsed block by block, each block memoized: while a reply streams only its last block
+ * is parsed again on each batch of text (re-parsing the whole reply each time costs time that grows
+ * with the square of its length), and a finished reply is not parsed a second time as a whole.
+ */
+export function BlockMarkdown({ text }: { text: string }) {
+  // A deferred value renders in React's interruptible lane: when text arrives faster than blocks
+  // can be parsed, the work is sliced between frames instead of freezing the window.
+  const deferred = useDeferredValue(text);
+  return (
+    <div className="markdown">
+      {splitBlocks(deferred).map((block, index) => (
+        <Rendered key={index} text={block} />
+      ))}
+    </div>
+  );
+}

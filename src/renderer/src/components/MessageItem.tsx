@@ -1,7 +1,7 @@
 import { memo } from 'react';
 import { useWindowState } from '../store/window-context';
 import { Icon } from './Icon';
-import { Markdown } from './Markdown';
+import { BlockMarkdown } from './Markdown';
 import { ToolCallCard } from './ToolCallCard';
 
 /** Selects its own message by id: a streamed delta re-renders this item only. */
@@ -27,7 +27,7 @@ export const MessageItem = memo(function MessageItem({ id }: { id: string }) {
             <span />
           </div>
         ) : (
-          <Markdown text={message.content} />
+          <BlockMarkdown text={message.content} />
         )}
         {message.files?.length ? (
           <div className="attachments">
