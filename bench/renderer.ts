@@ -126,14 +126,12 @@ export async function benchRenderer(scope: Scope) {
     await page.getByTestId('send').waitFor({ timeout: 120_000 });
     // The window renders markdown in React's interruptible lane, so it may finish after the turn:
     // frames are measured until the whole reply is on screen.
-    await page.waitForFunction(
-      (chars) =>
-        (
-          document.querySelector('[data-testid=message][data-role=assistant] .markdown')?.textContent ?? ''
-        ).replace(/\s+/g, '').length >= chars,
-      expectedChars,
-      { timeout: 120_000, polling: 50 },
-    );
+    const reply = page.locator('[data-testid=message][data-role=assistant] .markdown');
+    const deadline = Date.now() + 120_000;
+    while (((await reply.textContent()) ?? '').replace(/\s+/g, '').length < expectedChars) {
+      if (Date.now() > deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   });
   const shown = await page.locator('[data-testid=message][data-role=assistant] .markdown').innerText();
   const shownChars = shown.replace(/\s+/g, '').length;

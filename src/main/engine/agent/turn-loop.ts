@@ -95,7 +95,6 @@ export async function runTurn(deps: TurnDeps): Promise<TurnOutcome> {
     const messageId = randomUUID();
     const draft: Message = { id: messageId, role: 'assistant', content: '', timestamp: timestamp() };
     emit('message.added', { conversationId, message: draft });
-    let streamed = '';
     let result;
     try {
       result = await deps.provider.stream({
@@ -107,14 +106,11 @@ export async function runTurn(deps: TurnDeps): Promise<TurnOutcome> {
         tools: openAiTools,
         ...(deps.config.temperature === undefined ? {} : { temperature: deps.config.temperature }),
         signal,
-        onText: (text) => {
-          streamed += text;
-          emit('message.delta', { conversationId, messageId, text });
-        },
+        onText: (text) => emit('message.delta', { conversationId, messageId, text }),
       });
     } catch (error) {
       // Keep what was streamed: an interrupted or broken reply is still the user's to read.
-      const partial = streamed || (error as { partialText?: string }).partialText || '';
+      const partial = (error as { partialText?: string }).partialText ?? '';
       const interrupted = isInterrupt(signal);
       const shape = errorShape(error);
       if (partial || interrupted) {

@@ -21,23 +21,21 @@ export class EventBatcher implements Disposable {
   }
 
   emit<E extends EventName>(name: E, payload: EventPayload<E>): void {
+    // The pending entry is a copy owned here and grown in place: one object per message and
+    // interval, not one per token.
     if (name === 'message.delta') {
       const delta = payload as EventPayload<'message.delta'>;
       const pending = this.#deltas.get(delta.messageId);
-      this.#deltas.set(
-        delta.messageId,
-        pending ? { ...pending, text: pending.text + delta.text } : { ...delta },
-      );
+      if (pending) pending.text += delta.text;
+      else this.#deltas.set(delta.messageId, { ...delta });
       this.#schedule();
       return;
     }
     if (name === 'tool.output') {
       const output = payload as EventPayload<'tool.output'>;
       const pending = this.#outputs.get(output.callId);
-      this.#outputs.set(
-        output.callId,
-        pending ? { ...pending, chunk: pending.chunk + output.chunk } : { ...output },
-      );
+      if (pending) pending.chunk += output.chunk;
+      else this.#outputs.set(output.callId, { ...output });
       this.#schedule();
       return;
     }

@@ -91,11 +91,13 @@ export async function streamChat(client: OpenAI, request: StreamRequest): Promis
     }
   } catch (error) {
     if (idle.signal.aborted) throw Object.assign(idle.signal.reason as object, { partialText: text });
+    if (request.signal.aborted) throw Object.assign(request.signal.reason as object, { partialText: text });
     throw Object.assign(error as object, { partialText: text });
   } finally {
     clearTimeout(timer);
   }
-  if (request.signal.aborted) throw request.signal.reason;
+  // Interrupted: the text so far travels with the reason, for the turn to keep.
+  if (request.signal.aborted) throw Object.assign(request.signal.reason as object, { partialText: text });
   // The SDK ends an aborted stream quietly: a stall mid-reply is a timeout, not a dropped stream.
   if (idle.signal.aborted) throw Object.assign(idle.signal.reason as object, { partialText: text });
   if (finishReason === undefined) {
