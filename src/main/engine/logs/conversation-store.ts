@@ -3,7 +3,7 @@ import path from 'node:path';
 import { chatConfigSchema, type ChatConfig } from '../../../shared/config';
 import type { ConversationDetail, ConversationSummary, Message } from '../../../shared/domain';
 import { NamedError } from '../../../shared/errors';
-import { writeFileAtomic } from './atomic-write';
+import { writeFileAtomic } from '../fs/atomic-write';
 import { toSummary, withAutoName, type ChatMeta } from './chat-meta';
 import { generateConversationId, isConversationId } from './conversation-id';
 import { ConversationIndex } from './conversation-index';

@@ -1,5 +1,5 @@
 import { readFile, rename } from 'node:fs/promises';
-import { writeFileAtomic } from './atomic-write';
+import { writeFileAtomic } from '../fs/atomic-write';
 import { parseChatMeta, type ChatMeta } from './chat-meta';
 import { hasErrorCode } from './fs-errors';
 

@@ -2,12 +2,11 @@ import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { z } from 'zod';
 import { NamedError } from '../../../shared/errors';
-import { makeParents, statIfExists } from './save';
+import { makeParents, writableTarget } from './target-file';
 import { defineTool } from './tool';
-import { resolveInWorkspace } from './workspace-path';
 
-// resolveInWorkspace hands back a dangling symlink as itself (it cannot see where it leads), and
-// appending through it would create its target, wherever that is.
+// resolveInWorkspace refuses symlinks that lead out, dangling ones included; O_NOFOLLOW also
+// refuses one created between that check and this open, which would create its target anywhere.
 const APPEND_FLAGS =
   constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0);
 
@@ -39,13 +38,7 @@ export const appendTool = defineTool({
   }),
   needsApproval: true,
   async execute(args, ctx) {
-    const target = await resolveInWorkspace(ctx.workspace, args.path);
-    const existing = await statIfExists(target);
-    if (existing?.isDirectory()) {
-      throw new NamedError('IsADirectory', `${args.path} is a directory; give a file path to append to`, {
-        path: args.path,
-      });
-    }
+    const { target, existing } = await writableTarget(ctx.workspace, args.path, 'append to');
     if (!existing) await makeParents(target, args.path);
     await appendAt(target, args.path, args.content);
     const bytes = Buffer.byteLength(args.content, 'utf8');

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { NamedError } from '../../../shared/errors';
 import { applyHunks } from './patch-apply';
 import { PATCH_SHAPE, parsePatch } from './patch-format';
-import { statIfExists, writeFileAtomic } from './save';
+import { writeFileAtomic } from '../fs/atomic-write';
+import { statIfExists } from './target-file';
 import { defineTool } from './tool';
 import { resolveInWorkspace } from './workspace-path';
 

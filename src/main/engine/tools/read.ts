@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { NamedError } from '../../../shared/errors';
-import { statIfExists } from './save';
+import { statIfExists } from './target-file';
 import { defineTool } from './tool';
 import { resolveInWorkspace } from './workspace-path';
 

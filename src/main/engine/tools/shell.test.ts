@@ -1,38 +1,27 @@
 import { readFile, realpath } from 'node:fs/promises';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeWorkspace } from '../../../../test/support/engine';
+import { toolContext } from '../../../../test/support/tool-context';
 import { BashSession } from './shell-session';
 import { shellTool } from './shell';
-import type { ToolContext } from './tool';
 
 const shells: BashSession[] = [];
 afterEach(() => shells.splice(0).forEach((s) => s.dispose()));
 
 async function context(timeoutMs = 10_000) {
   const workspace = await realpath(await makeWorkspace());
-  const output: string[] = [];
-  const ctx: ToolContext = {
-    workspace,
-    env: { PATH: process.env.PATH ?? '' },
-    signal: new AbortController().signal,
+  const env = { PATH: process.env.PATH ?? '' };
+  let shell: BashSession | undefined;
+  const ctx = toolContext(workspace, {
+    env,
     timeoutMs,
-    onOutput: (chunk) => output.push(chunk),
-    saveArtifact: async (name, content) => {
-      const { writeFile } = await import('node:fs/promises');
-      const file = path.join(workspace, name);
-      await writeFile(file, content);
-      return file;
-    },
+    // One persistent shell per context, as the chat session gives it.
     shell: () => {
-      const shell = new BashSession({ cwd: workspace, env: { PATH: process.env.PATH ?? '' } });
-      shells.push(shell);
+      if (!shell) shells.push((shell = new BashSession({ cwd: workspace, env })));
       return shell;
     },
-  };
-  let shared: ReturnType<ToolContext['shell']> | undefined;
-  const withShared = { ...ctx, shell: () => (shared ??= ctx.shell()) };
-  return { ctx: withShared, output, workspace };
+  });
+  return { ctx, output: ctx.output, workspace };
 }
 
 describe('shell tool', () => {
