@@ -61,6 +61,8 @@ export interface SettingsView {
   values: UserConfig;
   /** The key is never sent to a renderer; this says whether one is stored. */
   hasApiKey: boolean;
+  /** `keyring`: encrypted by the OS. `file`: unencrypted, in a file only the user can read. */
+  keyStorage: 'keyring' | 'file';
   path: string | null;
 }
 

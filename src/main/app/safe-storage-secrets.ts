@@ -14,6 +14,7 @@ export function openSecretStore(backend: SettingsBackend, dataDir: string): Secr
   }
   const key = (name: string) => `secrets.${name}`;
   return {
+    storage: 'keyring',
     get(name) {
       const stored = backend.get(key(name));
       if (typeof stored !== 'string') return undefined;

@@ -1,8 +1,12 @@
 import { chmodSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
+export type KeyStorage = 'keyring' | 'file';
+
 /** Where API keys live, apart from the settings file a user might share or sync. */
 export interface SecretStore {
+  /** `keyring`: encrypted by the OS keyring. `file`: plain text in a file only the user can read. */
+  readonly storage: KeyStorage;
   get(name: string): string | undefined;
   set(name: string, value: string | undefined): void;
 }
@@ -12,6 +16,7 @@ export interface SecretStore {
  * temp file and rename so a crash never leaves half a key.
  */
 export class FileSecretStore implements SecretStore {
+  readonly storage = 'file';
   readonly path: string;
 
   constructor(dataDir: string) {

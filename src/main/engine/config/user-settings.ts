@@ -6,7 +6,7 @@ import {
 } from '../../../shared/config';
 import { toDisposable, type Disposable } from '../context/disposable';
 import { sanitizeLayer } from './sanitize';
-import type { SecretStore } from './secret-store';
+import type { KeyStorage, SecretStore } from './secret-store';
 
 /** The key-value file behind user settings: `conf` in Node hosts, electron-store (built on conf) in Electron. */
 export interface SettingsBackend {
@@ -42,6 +42,11 @@ export class UserSettings {
 
   get path(): string {
     return this.#backend.path;
+  }
+
+  /** How a stored API key is protected; `file` without a secret store (tests) too. */
+  get keyStorage(): KeyStorage {
+    return this.#secrets?.storage ?? 'file';
   }
 
   get listenerCount(): number {

@@ -1,4 +1,5 @@
-import { isProviderReady, type ConfigLayer } from '../../../shared/config';
+import { isProviderReady } from '../../../shared/config';
+import type { UserSettings } from '../config/user-settings';
 import type { SettingsView, WorkspaceInfo } from '../../../shared/contract';
 import { NamedError } from '../../../shared/errors';
 import type { ContextRegistry } from '../context/context-registry';
@@ -14,12 +15,18 @@ export interface HostHooks {
   focusClient?(clientId: string): void;
 }
 
-function settingsView(layer: ConfigLayer): SettingsView {
+function settingsView(settings: UserSettings): SettingsView {
+  const layer = settings.layer();
   const { provider, ...rest } = layer.values;
   const values = provider
     ? { ...rest, provider: { ...(provider.baseUrl ? { baseUrl: provider.baseUrl } : {}) } }
     : rest;
-  return { values, hasApiKey: Boolean(provider?.apiKey), path: layer.path ?? null };
+  return {
+    values,
+    hasApiKey: Boolean(provider?.apiKey),
+    keyStorage: settings.keyStorage,
+    path: layer.path ?? null,
+  };
 }
 
 export function createEngineHandlers(registry: ContextRegistry, hooks: HostHooks = {}): Handlers {
@@ -84,7 +91,7 @@ export function createEngineHandlers(registry: ContextRegistry, hooks: HostHooks
       return picked === null ? context.workspaceInfo() : context.openWorkspace(picked);
     },
     'workspace.recent': () => ({ items: settings.recentWorkspaces() }),
-    'settings.get': () => settingsView(settings.layer()),
+    'settings.get': () => settingsView(settings),
     'settings.test': async (context, input) => {
       const stored = context.config.effective;
       const provider = new Provider(
@@ -107,7 +114,10 @@ export function createEngineHandlers(registry: ContextRegistry, hooks: HostHooks
       pending: context.chat.pendingCalls(),
       providerReady: isProviderReady(context.config.effective),
     }),
-    'settings.set': (_context, input) => settingsView(settings.update(input.values, input.unset)),
+    'settings.set': (_context, input) => {
+      settings.update(input.values, input.unset);
+      return settingsView(settings);
+    },
     'window.new': async (_context, input) => {
       if (!hooks.openWindow) throw new NamedError('Unsupported', 'This host cannot open windows');
       return { opened: await hooks.openWindow(input) };

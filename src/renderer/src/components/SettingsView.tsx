@@ -123,6 +123,12 @@ export function SettingsView() {
         </p>
       )}
       {settings?.path && <p className="muted small">Stored in {settings.path}</p>}
+      {settings?.hasApiKey && settings.keyStorage === 'file' && (
+        <p className="muted small" data-testid="key-unencrypted">
+          Your API key is stored unencrypted, in a file only your user account can read: no OS keyring is
+          available to this app.
+        </p>
+      )}
       {warnings.length > 0 && (
         <>
           <h2>Config warnings</h2>

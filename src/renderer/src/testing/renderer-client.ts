@@ -43,7 +43,7 @@ export function createRendererClient(answers: Answers = {}) {
     }),
     'workspace.recent': () => ({ items: [] }),
     'conversation.list': () => ({ items: [], total: 0 }),
-    'settings.get': () => ({ values: {}, hasApiKey: false, path: '/data/settings.json' }),
+    'settings.get': () => ({ values: {}, hasApiKey: false, keyStorage: 'file', path: '/data/settings.json' }),
   };
   const client: RpcClient = {
     async call(method, input) {
