@@ -12,6 +12,7 @@ import type {
   TurnEndReason,
 } from './domain';
 import type { RpcErrorShape } from './errors';
+import type { TrustedFolder, WorkspaceTrust } from './workspace-trust';
 
 /** A request: its validated input schema, and its output type carried as a phantom. */
 export interface RequestDef<I extends z.ZodType, O> {
@@ -69,6 +70,7 @@ export interface SettingsView {
 export interface WorkspaceInfo {
   workspace: string | null;
   projectFiles: string[];
+  trust: WorkspaceTrust;
 }
 
 export interface PendingTool {
@@ -128,6 +130,10 @@ export const requests = {
   'workspace.open': request<WorkspaceInfo>()(z.strictObject({ path: absolutePath })),
   'workspace.pick': request<WorkspaceInfo>()(empty),
   'workspace.recent': request<{ items: string[] }>()(empty),
+  /** The answer to the trust prompt for this window's workspace: trust it as it asks now, or not. */
+  'workspace.trust': request<WorkspaceInfo>()(z.strictObject({ trusted: z.boolean() })),
+  'trust.list': request<{ folders: TrustedFolder[] }>()(empty),
+  'trust.revoke': request<{ revoked: boolean }>()(z.strictObject({ path: absolutePath })),
   'models.list': request<{ models: ModelInfo[] }>()(empty),
   'settings.get': request<SettingsView>()(empty),
   'settings.set': request<SettingsView>()(

@@ -9,9 +9,10 @@ import { ContextRegistry } from '../engine/context/context-registry';
 import { createEngineServices } from '../engine/context/engine-services';
 import { resolveDataDir } from '../engine/data-dir';
 import { createCliPrinter } from './cli-printer';
+import { printTrust } from './print-trust';
 
 export const USAGE =
-  'usage: npm run cli -- [--data-dir DIR] [--workspace DIR] [--model ID] [--yes] [--conversation ID] "PROMPT"';
+  'usage: npm run cli -- [--data-dir DIR] [--workspace DIR] [--model ID] [--yes] [--trust] [--conversation ID] "PROMPT"';
 
 export interface CliIo {
   env: EnvironmentVariables;
@@ -34,6 +35,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         model: { type: 'string' },
         conversation: { type: 'string' },
         yes: { type: 'boolean', short: 'y', default: false },
+        trust: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
       allowPositionals: true,
@@ -68,10 +70,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const context = registry.create('cli', printer.sink);
   printer.attach(context);
   try {
+    if (values.trust) context.trustForThisRun();
+    await context.openWorkspace(path.resolve(here, values.workspace ?? '.'));
     for (const problem of context.config.warnings) {
       io.stderr.write(`deskmate: warning: ${problem.path ? `${problem.path}: ` : ''}${problem.message}\n`);
     }
-    await context.openWorkspace(path.resolve(here, values.workspace ?? '.'));
+    printTrust(context.trust, io.stderr);
     if (values.model) context.setChatConfig({ model: values.model });
     if (values.conversation) await context.chat.open(values.conversation);
     const { done } = await context.chat.send(prompt);

@@ -1,3 +1,4 @@
+import { UNTRUSTED } from '../../shared/workspace-trust';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { WebSession } from './web-sessions';
@@ -17,14 +18,14 @@ describe('WebSession', () => {
     const first = fakeSocket();
     const session = new WebSession('s'.repeat(16), first.socket, 3);
     session.detach(first.socket, 60_000, () => undefined);
-    session.sink('workspace.changed', { workspace: '/a', projectFiles: [] });
-    session.sink('workspace.changed', { workspace: '/b', projectFiles: [] });
+    session.sink('workspace.changed', { workspace: '/a', projectFiles: [], trust: UNTRUSTED });
+    session.sink('workspace.changed', { workspace: '/b', projectFiles: [], trust: UNTRUSTED });
     const back = fakeSocket();
     session.rebind(back.socket, true);
     expect(back.sent).toMatchObject([{ payload: { workspace: '/a' } }, { payload: { workspace: '/b' } }]);
 
     session.detach(back.socket, 60_000, () => undefined);
-    for (let i = 0; i < 5; i++) session.sink('workspace.changed', { workspace: `/${i}`, projectFiles: [] });
+    for (let i = 0; i < 5; i++) session.sink('workspace.changed', { workspace: `/${i}`, projectFiles: [], trust: UNTRUSTED });
     const again = fakeSocket();
     session.rebind(again.socket, true);
     expect(again.sent).toEqual([{ type: 'error', error: expect.objectContaining({ name: 'EventsLost' }) }]);

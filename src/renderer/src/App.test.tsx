@@ -1,4 +1,5 @@
 // @vitest-environment jsdom
+import { UNTRUSTED } from '../../shared/workspace-trust';
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -33,7 +34,7 @@ describe('the window', () => {
     const rc = createRendererClient({
       'window.state': () => ({
         conversation: null,
-        workspace: { workspace: null, projectFiles: [] },
+        workspace: { workspace: null, projectFiles: [], trust: UNTRUSTED },
         turnId: null,
         pending: [],
         providerReady: false,
@@ -62,7 +63,7 @@ describe('the window', () => {
             message('r1', 'tool', 'Error (ShellTimeout): took too long', { call_id: 't1' }),
           ],
         },
-        workspace: { workspace: '/w', projectFiles: ['/w/gptme.toml'] },
+        workspace: { workspace: '/w', projectFiles: ['/w/gptme.toml'], trust: UNTRUSTED },
         turnId: null,
         pending: [],
         providerReady: true,
@@ -228,7 +229,7 @@ describe('composer and keyboard', () => {
     const user = userEvent.setup();
     const rc = await renderApp({
       'window.new': () => ({ opened: true }),
-      'workspace.pick': () => ({ workspace: '/x', projectFiles: [] }),
+      'workspace.pick': () => ({ workspace: '/x', projectFiles: [], trust: UNTRUSTED }),
     });
     await user.keyboard('{Control>}n{/Control}');
     await user.keyboard('{Control>}o{/Control}');
@@ -253,7 +254,9 @@ describe('drag and drop', () => {
   }
 
   it('a dropped folder becomes the workspace; a dropped file becomes an attachment', async () => {
-    const rc = await renderApp({ 'workspace.open': ({ path }) => ({ workspace: path, projectFiles: [] }) });
+    const rc = await renderApp({
+      'workspace.open': ({ path }) => ({ workspace: path, projectFiles: [], trust: UNTRUSTED }),
+    });
     dropItems([{ name: 'my-project', isDirectory: true }]);
     await waitFor(() => expect(rc.callsOf('workspace.open')).toEqual([{ path: '/real/my-project' }]));
     dropItems([{ name: 'notes.md', isDirectory: false }]);

@@ -6,6 +6,7 @@ import { Header } from './components/Header';
 import { MessageList } from './components/MessageList';
 import { SettingsView } from './components/SettingsView';
 import { Sidebar } from './components/Sidebar';
+import { TrustPrompt } from './components/TrustPrompt';
 import { TurnStatus } from './components/TurnStatus';
 import { useDrop } from './components/use-drop';
 import type { RpcClient } from './rpc-client';
@@ -63,6 +64,7 @@ function Shell({ value }: { value: WindowContextValue }) {
           <SettingsView />
         ) : (
           <>
+            <TrustPrompt />
             <Conversation />
             <TurnStatus />
             <Composer ref={composer} />

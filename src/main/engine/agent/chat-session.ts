@@ -31,6 +31,8 @@ export class ChatSession implements Disposable {
   #ownership: Disposable | undefined;
   #messages: Message[] = [];
   #shell: BashSession | undefined;
+  // The environment the shell was started with: a change (trust given or taken) needs a new shell.
+  #shellEnv: string | undefined;
   #turn: RunningTurn | undefined;
   #disposed = false;
 
@@ -114,7 +116,13 @@ export class ChatSession implements Disposable {
     this.#attach(id, detail.messages, ownership);
     this.#context.restoreChatConfig(meta.chat ?? {});
     if (meta.workspace && meta.workspace !== this.#context.workspace) {
-      await this.#context.openWorkspace(meta.workspace).catch(() => undefined);
+      // Back to the folder this conversation's grants were given in: they still hold there.
+      await this.#context.openWorkspace(meta.workspace, { keepGrants: true }).catch(() => undefined);
+    }
+    if (meta.workspace !== this.#context.workspace && meta.chat?.autoApprove !== undefined) {
+      // Its folder is gone (or it had none): its grants do not carry into this window's folder.
+      const { autoApprove: _dropped, ...rest } = meta.chat;
+      this.#context.restoreChatConfig(rest);
     }
     return detail;
   }
@@ -209,6 +217,16 @@ export class ChatSession implements Disposable {
   resetShell(): void {
     this.#shell?.dispose();
     this.#shell = undefined;
+    this.#shellEnv = undefined;
+  }
+
+  /**
+   * Forgets every approval grant: "auto next N", "always" and a chat-level auto-approve. Called on
+   * a workspace switch and a change of trust, so a grant never outlives the folder it was given in.
+   */
+  resetGrants(): void {
+    this.#gate.setPolicy(0);
+    if (this.#context.chatConfig.autoApprove !== undefined) this.#context.setChatConfig({}, ['autoApprove']);
   }
 
   async waitForTurn(): Promise<void> {
@@ -259,7 +277,12 @@ export class ChatSession implements Disposable {
       onOutput: (chunk) => this.#context.emit('tool.output', { conversationId, callId, chunk }),
       saveArtifact: (name, content) =>
         this.#context.services.conversations.saveArtifact(conversationId, name, content),
-      shell: () => (this.#shell ??= new BashSession({ cwd: workspace, env })),
+      shell: () => {
+        const key = JSON.stringify(env);
+        if (this.#shell && this.#shellEnv !== key) this.resetShell();
+        this.#shellEnv = key;
+        return (this.#shell ??= new BashSession({ cwd: workspace, env }));
+      },
     };
   }
 }

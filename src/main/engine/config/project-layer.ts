@@ -3,6 +3,7 @@ import path from 'node:path';
 import { TomlError, parse } from 'smol-toml';
 import { projectConfigSchema, type ConfigLayer, type ConfigProblem } from '../../../shared/config';
 import { sanitizeLayer } from './sanitize';
+import { isShellHook } from './tool-environment';
 
 /** Read in this order; a later file wins over an earlier one. */
 export const PROJECT_FILES = Object.freeze(['gptme.toml', '.deskmate.toml']);
@@ -18,18 +19,16 @@ const REFUSED_KEYS = Object.freeze(
 );
 // Environment entries that configure a provider rather than a tool.
 const PROVIDER_ENV = /(^|_)(API_KEY|BASE_URL|API_BASE)$/i;
+const SHELL_HOOK_REFUSAL = 'bash would run it as code on its own; never applied, even in a trusted workspace';
 // gptme.toml keys with meaning to gptme only; shared project files should not warn about them.
-const GPTME_ONLY_KEYS = Object.freeze([
-  'base_prompt',
-  'context_cmd',
-  'rag',
-  'mcp',
-  'agent',
-  'plugins',
-  'lessons',
-]);
+const GPTME_ONLY_KEYS = Object.freeze(['base_prompt', 'rag', 'agent', 'plugins', 'lessons']);
+// gptme.toml keys that would run code: not run by Deskmate, and said so, since a user may expect them.
+const NOT_RUN = Object.freeze({
+  context_cmd: 'Deskmate does not run project commands; ignored',
+  mcp: 'Deskmate does not start MCP servers from project files yet; ignored',
+});
 
-function stripProviderEnv(
+function stripRefusedEnv(
   raw: Record<string, unknown>,
   file: string,
   problems: ConfigProblem[],
@@ -40,11 +39,30 @@ function stripProviderEnv(
   for (const [key, value] of Object.entries(env)) {
     if (PROVIDER_ENV.test(key)) {
       problems.push({ path: file, message: `env.${key}: ${PROVIDER_REFUSAL}; ignored` });
+    } else if (isShellHook(key)) {
+      problems.push({ path: file, message: `env.${key}: ${SHELL_HOOK_REFUSAL}` });
     } else {
       Object.defineProperty(kept, key, { value, enumerable: true });
     }
   }
   return { ...raw, env: kept };
+}
+
+/** `files` name files inside the workspace: an absolute path or one that climbs out is dropped. */
+function stripOutsideFiles(
+  raw: Record<string, unknown>,
+  file: string,
+  problems: ConfigProblem[],
+): Record<string, unknown> {
+  if (!Array.isArray(raw.files)) return raw;
+  const kept = raw.files.filter((entry: unknown) => {
+    if (typeof entry !== 'string') return true; // the schema reports it
+    const normal = path.posix.normalize(entry.replaceAll('\\', '/'));
+    const outside = path.isAbsolute(entry) || /^[A-Za-z]:/.test(entry) || normal.split('/')[0] === '..';
+    if (outside) problems.push({ path: file, message: `files: ${entry} is outside the workspace; ignored` });
+    return !outside;
+  });
+  return { ...raw, files: kept };
 }
 
 export async function readProjectFile(file: string, signal?: AbortSignal): Promise<ConfigLayer | undefined> {
@@ -80,11 +98,11 @@ export async function readProjectFile(file: string, signal?: AbortSignal): Promi
     return sanitizeLayer(projectConfigSchema, {}, { source: 'project', path: file, problems: [problem] });
   }
   const problems: ConfigProblem[] = [];
-  const cleaned = stripProviderEnv(raw, file, problems);
+  const cleaned = stripOutsideFiles(stripRefusedEnv(raw, file, problems), file, problems);
   return sanitizeLayer(projectConfigSchema, cleaned, {
     source: 'project',
     path: file,
-    refused: REFUSED_KEYS,
+    refused: { ...REFUSED_KEYS, ...NOT_RUN },
     foreign: GPTME_ONLY_KEYS,
     problems,
   });

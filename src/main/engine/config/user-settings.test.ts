@@ -80,3 +80,40 @@ describe('the API key', () => {
     ).toBeUndefined();
   });
 });
+
+describe('trusted folders', () => {
+  it('are kept per folder with what was granted, survive a reopen, and can be revoked', async () => {
+    const dir = await tempDir();
+    const settings = openUserSettings(dir, openConfBackend);
+    let notified = 0;
+    settings.onDidChange(() => notified++);
+    expect(settings.setTrust('/work/a', 'f1', new Date('2026-01-02T03:04:05Z'))).toBe(true);
+    settings.setTrust('/work/b', 'f2');
+    settings.setTrust('/work/a', 'f3', new Date('2026-02-02T00:00:00Z'));
+    const reopened = openUserSettings(dir, openConfBackend);
+    expect(reopened.trustOf('/work/a')).toEqual({
+      path: '/work/a',
+      fingerprint: 'f3',
+      grantedAt: '2026-02-02T00:00:00.000Z',
+    });
+    expect(reopened.trustedFolders().map((r) => r.path)).toEqual(['/work/b', '/work/a']);
+    expect(reopened.setTrust('/work/a', undefined)).toBe(true);
+    expect(reopened.setTrust('/work/a', undefined)).toBe(false);
+    expect(reopened.trustOf('/work/a')).toBeUndefined();
+    expect(notified).toBe(3);
+    // Trust is not config: no layer carries it, so no project or chat layer can set it.
+    expect(JSON.stringify(reopened.layer())).not.toContain('/work/b');
+  });
+
+  it('ignores malformed entries in the settings file', async () => {
+    const dir = await tempDir();
+    const settings = openUserSettings(dir, openConfBackend);
+    settings.setTrust('/ok', 'f');
+    const file = path.join(dir, 'settings.json');
+    const raw = JSON.parse(await readFile(file, 'utf8'));
+    raw.trustedFolders.push({ path: '/evil' }, 'nonsense', null);
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(file, JSON.stringify(raw));
+    expect(openUserSettings(dir, openConfBackend).trustedFolders().map((r) => r.path)).toEqual(['/ok']);
+  });
+});

@@ -20,6 +20,25 @@ const CONFIG_KEY = 'config';
 const API_KEY_SECRET = 'apiKey';
 const RECENT_KEY = 'recentWorkspaces';
 const MAX_RECENT = 10;
+const TRUST_KEY = 'trustedFolders';
+
+/** A folder the user trusted, with the fingerprint of exactly what its project files asked for then. */
+export interface TrustRecord {
+  path: string;
+  fingerprint: string;
+  grantedAt: string;
+}
+
+function isTrustRecord(value: unknown): value is TrustRecord {
+  const record = value as Partial<TrustRecord> | null;
+  return (
+    typeof record === 'object' &&
+    record !== null &&
+    typeof record.path === 'string' &&
+    typeof record.fingerprint === 'string' &&
+    typeof record.grantedAt === 'string'
+  );
+}
 
 /**
  * The user layer, shared by every context of one host (it is the user's own file), with change
@@ -89,6 +108,30 @@ export class UserSettings {
   addRecentWorkspace(folder: string): void {
     const next = [folder, ...this.recentWorkspaces().filter((item) => item !== folder)].slice(0, MAX_RECENT);
     this.#backend.set(RECENT_KEY, next);
+  }
+
+  /** Trusted folders, kept apart from the config layer: no project or chat layer can set them. */
+  trustedFolders(): TrustRecord[] {
+    const stored = this.#backend.get(TRUST_KEY);
+    return Array.isArray(stored) ? stored.filter(isTrustRecord) : [];
+  }
+
+  trustOf(folder: string): TrustRecord | undefined {
+    return this.trustedFolders().find((record) => record.path === folder);
+  }
+
+  /** Trusts `folder` for exactly the request with this fingerprint, or revokes it (undefined). */
+  setTrust(folder: string, fingerprint: string | undefined, now: Date = new Date()): boolean {
+    const others = this.trustedFolders().filter((record) => record.path !== folder);
+    const had = others.length !== this.trustedFolders().length;
+    const next =
+      fingerprint === undefined
+        ? others
+        : [...others, { path: folder, fingerprint, grantedAt: now.toISOString() }];
+    if (fingerprint === undefined && !had) return false;
+    this.#backend.set(TRUST_KEY, next);
+    for (const listener of [...this.#listeners]) listener(this.#layer);
+    return true;
   }
 
   onDidChange(listener: (layer: ConfigLayer) => void): Disposable {

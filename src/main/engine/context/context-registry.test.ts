@@ -14,6 +14,8 @@ describe('contexts side by side', () => {
     const a = engine.connect('window-a');
     const b = engine.connect('window-b');
     await Promise.all([a.openWorkspace(wsA), b.openWorkspace(wsB)]);
+    // A project's env applies only once its folder is trusted.
+    a.setTrust(true);
     b.setChatConfig({ model: 'model-b' });
 
     expect(a.workspace).toBe(await realpath(wsA));

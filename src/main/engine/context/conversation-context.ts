@@ -7,10 +7,12 @@ import {
   type ConfigSnapshot,
 } from '../../../shared/config';
 import type { EventName, EventPayload, WorkspaceInfo } from '../../../shared/contract';
+import { UNTRUSTED, type WorkspaceTrust } from '../../../shared/workspace-trust';
 import { NamedError } from '../../../shared/errors';
 import { deepFreeze } from '../config/deep-freeze';
 import { collectProblems, mergeLayers } from '../config/merge';
 import { loadProjectLayers } from '../config/project-layer';
+import { applyTrust, fingerprintOf, trustRequestOf } from '../config/workspace-trust';
 import { redactSnapshot } from '../config/redact';
 import { sanitizeLayer } from '../config/sanitize';
 import { ChatSession } from '../agent/chat-session';
@@ -39,6 +41,11 @@ export class ConversationContext implements Disposable {
   #projectLayers: readonly ConfigLayer[] = [];
   #chatLayer: ConfigLayer = deepFreeze({ source: 'chat', values: {}, problems: [] });
   #snapshot: ConfigSnapshot;
+  #trust: WorkspaceTrust = UNTRUSTED;
+  // Trust given for this run only (the CLI's --trust), never saved.
+  #trustedForRun = false;
+  // The fingerprint of the request the user declined in this window: asked again only for another.
+  #declinedFingerprint: string | undefined;
   // Bumped by every workspace switch so a slow earlier load cannot overwrite a newer one.
   #workspaceGeneration = 0;
 
@@ -86,6 +93,11 @@ export class ConversationContext implements Disposable {
     return redactSnapshot(this.#snapshot);
   }
 
+  /** Whether this workspace's project files apply in full, and what trust would add. */
+  get trust(): WorkspaceTrust {
+    return this.#trust;
+  }
+
   get resourceCount(): number {
     return this.#store.size;
   }
@@ -100,8 +112,16 @@ export class ConversationContext implements Disposable {
     this.#batcher.emit(name, payload);
   }
 
-  async openWorkspace(folder: string): Promise<WorkspaceInfo> {
+  /**
+   * Opens a folder as this window's workspace. A different folder resets every approval grant
+   * (a grant never carries into another workspace) unless `keepGrants`: the conversation being
+   * opened returns to the folder its grants were given in.
+   */
+  async openWorkspace(folder: string, options: { keepGrants?: boolean } = {}): Promise<WorkspaceInfo> {
     this.#assertAlive();
+    if (this.chat.busy) {
+      throw new NamedError('Busy', 'A turn is running in this window; stop it before opening another folder');
+    }
     const generation = ++this.#workspaceGeneration;
     let resolved: string;
     try {
@@ -121,22 +141,46 @@ export class ConversationContext implements Disposable {
     this.#workspace = resolved;
     this.#projectLayers = layers;
     if (changed) {
+      this.#declinedFingerprint = undefined;
       this.#services.settings.addRecentWorkspace(resolved);
       this.chat.resetShell();
+      if (!options.keepGrants) this.chat.resetGrants();
       const id = this.chat.conversationId;
       if (id) await this.#services.conversations.setWorkspace(id, resolved);
     }
-    const info = this.workspaceInfo();
-    this.emit('workspace.changed', info);
-    this.#refresh();
-    return info;
+    // The same folder read again may ask for something else: #refresh then ends trust and grants.
+    this.#refresh({ announce: true });
+    return this.workspaceInfo();
   }
 
   workspaceInfo(): WorkspaceInfo {
     return {
       workspace: this.#workspace,
       projectFiles: this.#projectLayers.flatMap((layer) => (layer.path ? [layer.path] : [])),
+      trust: this.#trust,
     };
+  }
+
+  /**
+   * The user's answer to the trust prompt. Trusting saves the folder with exactly what its project
+   * files ask for now; declining (or revoking) forgets any trust and closes the prompt in this window.
+   */
+  setTrust(trusted: boolean): WorkspaceInfo {
+    this.#assertAlive();
+    const workspace = this.#workspace;
+    if (!workspace) throw new NamedError('NoWorkspace', 'No workspace folder is open');
+    const fingerprint = fingerprintOf(this.#trust.request);
+    this.#declinedFingerprint = trusted ? undefined : fingerprint;
+    // Saving notifies every context (this one included) through the settings listener.
+    if (!this.#services.settings.setTrust(workspace, trusted ? fingerprint : undefined)) this.#refresh();
+    return this.workspaceInfo();
+  }
+
+  /** Trusts whatever workspace this context opens, for its lifetime only: the CLI's `--trust`. */
+  trustForThisRun(): void {
+    this.#assertAlive();
+    this.#trustedForRun = true;
+    this.#refresh();
   }
 
   setChatConfig(values: ChatConfig, unset: readonly string[] = []): ConfigSnapshot {
@@ -174,12 +218,31 @@ export class ConversationContext implements Disposable {
     if (this.disposed) throw new NamedError('NoContext', 'This window has been closed');
   }
 
+  #trustOf(): WorkspaceTrust {
+    const request = trustRequestOf(this.#projectLayers);
+    const fingerprint = fingerprintOf(request);
+    const record = this.#workspace ? this.#services.settings.trustOf(this.#workspace) : undefined;
+    return {
+      trusted: this.#workspace !== null && (this.#trustedForRun || record?.fingerprint === fingerprint),
+      request,
+      changed: record !== undefined && record.fingerprint !== fingerprint,
+      declined: this.#declinedFingerprint === fingerprint,
+    };
+  }
+
+  /** Precedence, lowest first: defaults < environment < user < project (as trust allows) < chat. */
   #layers(): ConfigLayer[] {
     const { defaults, environment, settings } = this.#services;
-    return [defaults, environment, settings.layer(), ...this.#projectLayers, this.#chatLayer];
+    const below = [defaults, environment, settings.layer()];
+    const project = applyTrust(this.#projectLayers, {
+      trusted: this.#trust.trusted,
+      toolsBelow: mergeLayers(below).tools,
+    });
+    return [...below, ...project, this.#chatLayer];
   }
 
   #compute(): ConfigSnapshot {
+    this.#trust = this.#trustOf();
     const layers = this.#layers();
     return deepFreeze({
       workspace: this.#workspace,
@@ -189,9 +252,21 @@ export class ConversationContext implements Disposable {
     });
   }
 
-  #refresh(): void {
+  #refresh(options: { announce?: boolean } = {}): void {
     if (this.disposed) return;
+    const before = this.#trust;
+    const beforeWorkspace = this.#snapshot.workspace;
     this.#snapshot = this.#compute();
     this.emit('config.changed', this.publicConfig());
+    const after = this.#trust;
+    const flipped = before.trusted !== after.trusted;
+    const answered = before.declined !== after.declined || before.changed !== after.changed;
+    if (options.announce || flipped || answered) this.emit('workspace.changed', this.workspaceInfo());
+    // A switch to another folder has reset everything already (openWorkspace); this is one folder's trust.
+    if (flipped && beforeWorkspace === this.#workspace) {
+      // What was approved under one trust never carries into the other; the shell's env changes too.
+      this.chat.resetShell();
+      this.chat.resetGrants();
+    }
   }
 }

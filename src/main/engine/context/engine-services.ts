@@ -1,6 +1,7 @@
 import type { ConfigLayer } from '../../../shared/config';
 import { defaultsLayer } from '../config/defaults';
 import { environmentLayer, type EnvironmentVariables } from '../config/environment-layer';
+import { toolBaseEnvironment } from '../config/tool-environment';
 import type { UserSettings } from '../config/user-settings';
 import { ConversationStore } from '../logs/conversation-store';
 import { ALL_TOOLS } from '../tools/all-tools';
@@ -19,14 +20,8 @@ export interface EngineServices {
   readonly conversations: ConversationStore;
   readonly owners: ConversationOwners;
   readonly tools: readonly Tool[];
-  /** The environment tools start from (the host's own, read once); a project's `env` goes on top. */
+  /** The environment tools start from: the host's own, read once, without secrets (toolBaseEnvironment). */
   readonly baseEnv: Readonly<Record<string, string>>;
-}
-
-function definedOnly(env: EnvironmentVariables): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
-  );
 }
 
 export function createEngineServices(options: {
@@ -42,6 +37,6 @@ export function createEngineServices(options: {
     conversations: new ConversationStore(options.dataDir),
     owners: new ConversationOwners(),
     tools: ALL_TOOLS,
-    baseEnv: Object.freeze(definedOnly(options.env)),
+    baseEnv: toolBaseEnvironment(options.env),
   });
 }

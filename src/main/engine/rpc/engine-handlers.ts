@@ -5,6 +5,7 @@ import { NamedError } from '../../../shared/errors';
 import type { ContextRegistry } from '../context/context-registry';
 import type { ConversationContext } from '../context/conversation-context';
 import { Provider } from '../llm/provider';
+import { testConnection } from './test-connection';
 import type { Handlers } from './router';
 
 /** What only a host can do: native dialogs and windows. */
@@ -91,22 +92,13 @@ export function createEngineHandlers(registry: ContextRegistry, hooks: HostHooks
       return picked === null ? context.workspaceInfo() : context.openWorkspace(picked);
     },
     'workspace.recent': () => ({ items: settings.recentWorkspaces() }),
+    'workspace.trust': (context, input) => context.setTrust(input.trusted),
+    'trust.list': () => ({
+      folders: settings.trustedFolders().map(({ path, grantedAt }) => ({ path, grantedAt })),
+    }),
+    'trust.revoke': (_context, input) => ({ revoked: settings.setTrust(input.path, undefined) }),
     'settings.get': () => settingsView(settings),
-    'settings.test': async (context, input) => {
-      const stored = context.config.effective;
-      const provider = new Provider(
-        {
-          ...stored,
-          provider: {
-            baseUrl: input.baseUrl ?? stored.provider.baseUrl,
-            apiKey: input.apiKey ?? stored.provider.apiKey,
-          },
-        },
-        { maxRetries: 0 },
-      );
-      const models = await provider.listModels(context.signal);
-      return { ok: true as const, models: models.length };
-    },
+    'settings.test': (context, input) => testConnection(context.config.effective, input, context.signal),
     'window.state': async (context) => ({
       conversation: await context.chat.detail(),
       workspace: context.workspaceInfo(),

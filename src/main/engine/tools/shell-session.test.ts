@@ -19,6 +19,25 @@ function opts(overrides: Partial<RunOptions> = {}): RunOptions {
 }
 
 describe('the persistent shell', () => {
+  it('never honours bash start-up hooks or imported functions, whoever put them in its env', async () => {
+    const { cwd } = await session();
+    const marker = path.join(cwd, 'hook-ran');
+    const { shell } = await session(
+      { 'hook.sh': `touch ${marker}\n` },
+      {
+        BASH_ENV: path.join(cwd, 'hook.sh'),
+        ENV: path.join(cwd, 'hook.sh'),
+        SHELLOPTS: 'xtrace',
+        PS4: `$(touch ${marker})`,
+        'BASH_FUNC_echo%%': '() { builtin echo hijacked; }',
+        KEPT: 'yes',
+      },
+    );
+    const result = await shell.run('echo "plain $KEPT"', opts());
+    expect(result.output.trim()).toBe('plain yes');
+    expect(await readdir(cwd)).not.toContain('hook-ran');
+  });
+
   it('starts in the workspace and keeps cd and exports between commands', async () => {
     const { shell, cwd } = await session({ 'sub/file.txt': 'x' });
     expect((await shell.run('pwd', opts())).output.trim()).toBe(cwd);

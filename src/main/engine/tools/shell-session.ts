@@ -1,5 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { withoutShellHooks } from '../config/tool-environment';
 import type { Disposable } from '../context/disposable';
 
 export interface ShellResult {
@@ -72,7 +73,16 @@ export class BashSession implements ShellSession {
   #start(): ChildProcessWithoutNullStreams {
     const child = spawn('bash', ['--noprofile', '--norc'], {
       cwd: this.#cwd,
-      env: { ...this.#env, TERM: 'dumb', PAGER: 'cat', GIT_PAGER: 'cat', NO_COLOR: '1', PS1: '', PS2: '' },
+      // Whatever layer set them, bash's own hooks (BASH_ENV, PROMPT_COMMAND, BASH_FUNC_*, ...) are dropped.
+      env: {
+        ...withoutShellHooks(this.#env),
+        TERM: 'dumb',
+        PAGER: 'cat',
+        GIT_PAGER: 'cat',
+        NO_COLOR: '1',
+        PS1: '',
+        PS2: '',
+      },
       // Its own process group, so a kill reaches every process a command started.
       detached: true,
       stdio: ['pipe', 'pipe', 'pipe'],

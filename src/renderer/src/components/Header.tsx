@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useWindow, useWindowState } from '../store/window-context';
+import { TrustBadge } from './TrustPrompt';
 
 function ModelPicker() {
   const model = useWindowState((s) => s.config?.effective.model ?? '');
@@ -100,6 +101,7 @@ export function Header({
                 {workspace.projectFiles.map((f) => f.split(/[\\/]/).pop()).join(' + ')}
               </span>
             )}
+            <TrustBadge />
             {warnings > 0 && (
               <span className="warning-badge" title="Some config was ignored: see Settings">
                 {warnings} config warning{warnings > 1 ? 's' : ''}

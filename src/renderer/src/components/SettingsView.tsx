@@ -1,5 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { SettingsView as Settings } from '../../../shared/contract';
+import type { TrustedFolder } from '../../../shared/workspace-trust';
 import { useWindow, useWindowState } from '../store/window-context';
 
 export function SettingsView() {
@@ -14,6 +15,32 @@ export function SettingsView() {
   const [apiKey, setApiKey] = useState('');
   const [model, setModel] = useState('');
   const [status, setStatus] = useState<{ kind: 'ok' | 'error' | 'busy'; text: string } | null>(null);
+  const [trusted, setTrusted] = useState<TrustedFolder[]>([]);
+  const storedUrl = config?.effective.provider.baseUrl ?? '';
+  // The stored key is only ever sent to the stored URL (main enforces it); say so before a test fails.
+  const otherUrl =
+    baseUrl.trim() !== '' && baseUrl.trim().replace(/\/+$/, '') !== storedUrl.replace(/\/+$/, '');
+
+  const loadTrusted = useCallback(
+    () =>
+      client.call('trust.list', {}).then(
+        ({ folders }) => setTrusted(folders),
+        () => undefined,
+      ),
+    [client],
+  );
+  useEffect(() => {
+    void loadTrusted();
+  }, [loadTrusted]);
+
+  const revoke = async (path: string) => {
+    try {
+      await client.call('trust.revoke', { path });
+    } catch (error) {
+      setStatus({ kind: 'error', text: (error as Error).message });
+    }
+    await loadTrusted();
+  };
 
   useEffect(() => {
     void client.call('settings.get', {}).then((loaded) => {
@@ -88,6 +115,11 @@ export function SettingsView() {
             onChange={(e) => setApiKey(e.target.value)}
           />
         </label>
+        {otherUrl && settings?.hasApiKey && !apiKey && (
+          <p className="muted small" data-testid="key-for-url">
+            The stored key is only sent to <code>{storedUrl}</code>: type the key for this URL.
+          </p>
+        )}
         <label>
           Default model
           <input
@@ -128,6 +160,24 @@ export function SettingsView() {
           Your API key is stored unencrypted, in a file only your user account can read: no OS keyring is
           available to this app.
         </p>
+      )}
+      <h2>Trusted folders</h2>
+      {trusted.length === 0 ? (
+        <p className="muted small">
+          No folder is trusted. A folder whose project files set environment variables asks before they apply.
+        </p>
+      ) : (
+        <ul className="trusted-folders" data-testid="trusted-folders">
+          {trusted.map((folder) => (
+            <li key={folder.path}>
+              <code title={folder.path}>{folder.path}</code>
+              <span className="muted small">since {new Date(folder.grantedAt).toLocaleDateString()}</span>
+              <button type="button" className="danger" onClick={() => void revoke(folder.path)}>
+                Revoke
+              </button>
+            </li>
+          ))}
+        </ul>
       )}
       {warnings.length > 0 && (
         <>

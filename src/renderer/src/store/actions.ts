@@ -47,6 +47,12 @@ export function createActions(store: WindowStore, client: RpcClient) {
         }
       }),
     openPath: (path: string) => attempt(() => client.call('workspace.open', { path })),
+    trust: (trusted: boolean) =>
+      attempt(async () => {
+        const workspace = await client.call('workspace.trust', { trusted });
+        store.setState({ workspace, trustPromptOpen: false });
+      }),
+    reviewTrust: () => store.setState({ trustPromptOpen: true }),
 
     newConversation: () =>
       attempt(async () => {

@@ -1,3 +1,4 @@
+import { UNTRUSTED } from '../../../shared/workspace-trust';
 import type { ConfigSnapshot } from '../../../shared/config';
 import type { WorkspaceInfo } from '../../../shared/contract';
 import type { ConversationSummary, Message, ModelInfo, ToolResult } from '../../../shared/domain';
@@ -38,13 +39,15 @@ export interface WindowState {
   view: 'chat' | 'settings';
   error: string | null;
   attachments: string[];
+  /** The trust prompt, reopened from the header after it was declined. */
+  trustPromptOpen: boolean;
 }
 
 export const initialState = (): WindowState => ({
   loaded: false,
   providerReady: true,
   config: null,
-  workspace: { workspace: null, projectFiles: [] },
+  workspace: { workspace: null, projectFiles: [], trust: UNTRUSTED },
   recent: [],
   conversation: null,
   messageIds: [],
@@ -56,4 +59,5 @@ export const initialState = (): WindowState => ({
   view: 'chat',
   error: null,
   attachments: [],
+  trustPromptOpen: false,
 });

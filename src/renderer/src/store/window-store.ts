@@ -109,7 +109,11 @@ export function connectStore(store: WindowStore, client: RpcClient): () => void 
       set({ config, providerReady: isProviderReady(config.effective) }),
     ),
     client.on('workspace.changed', (workspace) => {
-      set({ workspace });
+      // Another folder, or the same one asking for something else: the prompt decides afresh.
+      set((s) => ({
+        workspace,
+        trustPromptOpen: s.trustPromptOpen && s.workspace.workspace === workspace.workspace,
+      }));
       void client.call('workspace.recent', {}).then(
         ({ items }) => set({ recent: items }),
         () => undefined,

@@ -1,5 +1,6 @@
 // The renderer's side of the IPC boundary, for component tests: records each request and lets
 // the test push events, exactly as the preload or the web bridge would deliver them.
+import { UNTRUSTED } from '../../../shared/workspace-trust';
 import type {
   EventName,
   EventPayload,
@@ -19,7 +20,7 @@ export function createRendererClient(answers: Answers = {}) {
   const defaults: Answers = {
     'window.state': () => ({
       conversation: null,
-      workspace: { workspace: '/home/me/project', projectFiles: [] },
+      workspace: { workspace: '/home/me/project', projectFiles: [], trust: UNTRUSTED },
       turnId: null,
       pending: [],
       providerReady: true,
@@ -43,6 +44,7 @@ export function createRendererClient(answers: Answers = {}) {
     }),
     'workspace.recent': () => ({ items: [] }),
     'conversation.list': () => ({ items: [], total: 0 }),
+    'trust.list': () => ({ folders: [] }),
     'settings.get': () => ({ values: {}, hasApiKey: false, keyStorage: 'file', path: '/data/settings.json' }),
   };
   const client: RpcClient = {

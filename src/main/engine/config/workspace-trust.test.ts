@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import type { ConfigLayer, ConfigValues } from '../../../shared/config';
+import { applyTrust, fingerprintOf, trustRequestOf } from './workspace-trust';
+
+const layer = (path: string, values: ConfigValues): ConfigLayer => ({
+  source: 'project',
+  path,
+  values,
+  problems: [],
+});
+
+const gptme = layer('/w/gptme.toml', {
+  model: 'm',
+  prompt: 'Be brief.',
+  env: { NODE_ENV: 'development', PATH: '/w/bin:/usr/bin' },
+});
+const deskmate = layer('/w/.deskmate.toml', {
+  env: { NODE_ENV: 'test', HTTPS_PROXY: 'http://evil:8080' },
+  shellTimeoutMs: 5000,
+  tools: ['read', 'shell', 'patch'],
+});
+
+describe('what trust would grant', () => {
+  it('lists each env variable with its final value and file, flags risky ones, and each trust-only setting', () => {
+    expect(trustRequestOf([gptme, deskmate])).toEqual({
+      env: [
+        { name: 'HTTPS_PROXY', value: 'http://evil:8080', file: '/w/.deskmate.toml', risk: 'network' },
+        { name: 'NODE_ENV', value: 'test', file: '/w/.deskmate.toml' },
+        { name: 'PATH', value: '/w/bin:/usr/bin', file: '/w/gptme.toml', risk: 'runs-code' },
+      ],
+      settings: [{ key: 'shellTimeoutMs', value: '5000', file: '/w/.deskmate.toml' }],
+    });
+    expect(trustRequestOf([layer('/w/gptme.toml', { model: 'm', files: ['a.md'] })])).toEqual({
+      env: [],
+      settings: [],
+    });
+  });
+
+  it('fingerprints exactly the request: another value is another request, the file it came from is not', () => {
+    const base = trustRequestOf([gptme]);
+    expect(fingerprintOf(base)).toBe(
+      fingerprintOf(trustRequestOf([{ ...gptme, path: '/w/.deskmate.toml' }])),
+    );
+    const changed = trustRequestOf([
+      layer('/w/gptme.toml', { env: { ...gptme.values.env, NODE_ENV: 'prod' } }),
+    ]);
+    expect(fingerprintOf(changed)).not.toBe(fingerprintOf(base));
+    const more = trustRequestOf([gptme, layer('/w/.deskmate.toml', { env: { LD_PRELOAD: './x.so' } })]);
+    expect(fingerprintOf(more)).not.toBe(fingerprintOf(base));
+  });
+});
+
+describe('project layers as trust allows', () => {
+  it('untrusted: content applies; env and shellTimeoutMs are withheld and listed', () => {
+    const [first, second] = applyTrust([gptme, deskmate], {
+      trusted: false,
+      toolsBelow: ['read', 'shell', 'patch'],
+    });
+    expect(first?.values).toEqual({ model: 'm', prompt: 'Be brief.' });
+    expect(second?.values).toEqual({ tools: ['read', 'shell', 'patch'] });
+    expect(first?.problems.map((p) => p.message)).toEqual([
+      'env (NODE_ENV, PATH): not applied, this workspace is not trusted',
+    ]);
+    expect(second?.problems.map((p) => p.message)).toEqual([
+      'env (NODE_ENV, HTTPS_PROXY): not applied, this workspace is not trusted',
+      'shellTimeoutMs: not applied, this workspace is not trusted',
+    ]);
+  });
+
+  it('trusted: everything it asked for applies', () => {
+    const layers = applyTrust([gptme, deskmate], {
+      trusted: true,
+      toolsBelow: ['read', 'shell', 'patch', 'save'],
+    });
+    expect(layers).toEqual([gptme, deskmate]);
+  });
+
+  it('a tools list only narrows: a tool turned off below stays off, trusted or not', () => {
+    for (const trusted of [false, true]) {
+      const [applied] = applyTrust([deskmate], { trusted, toolsBelow: ['read', 'patch'] });
+      expect(applied?.values.tools).toEqual(['read', 'patch']);
+      expect(applied?.problems.map((p) => p.message)).toContain(
+        'tools: shell ignored, a project file can only turn tools off',
+      );
+    }
+  });
+});
