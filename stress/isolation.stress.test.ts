@@ -14,9 +14,13 @@ import { stressModel } from './stress-model';
 import { stressOptions } from './stress-options';
 import { newStressStats } from './stress-stats';
 import { sleep } from './timing';
+import { filesHolding } from './secret-scan';
 import { scanWorkspaces } from './workspace-scan';
 
 const options = stressOptions();
+// createChatEngine puts ENV_KEY in the host's environment, as a user's shell would.
+const ENV_KEY = 'sk-test-key';
+const USER_KEY = 'sk-stress-user-key';
 
 it(
   `${options.contexts} contexts under a random schedule never see each other`,
@@ -30,7 +34,11 @@ it(
     const stats = newStressStats();
     const provider = await startScriptedProvider({ respond: stressModel(ownership, stats) });
     try {
-      const engine = await createChatEngine(provider, { requestTimeoutMs: 15_000 });
+      // Two keys: one from the host's environment, one the user saved in settings (the secret store).
+      const engine = await createChatEngine(provider, {
+        requestTimeoutMs: 15_000,
+        provider: { apiKey: USER_KEY },
+      });
       const world: StressWorld = {
         engine,
         ownership,
@@ -89,6 +97,12 @@ it(
         }
       }
 
+      // Every `env` a shell printed went into logs and artifacts: no key may be in any of them.
+      const keyFiles = [
+        ...(await filesHolding(engine.dataDir, [ENV_KEY, USER_KEY])),
+        ...(await filesHolding(world.root, [ENV_KEY, USER_KEY])).map((file) => `workspaces/${file}`),
+      ];
+
       const { toolCalls, sends, approvals, skips, interrupts, disposals } = stats;
       const summary = {
         seed,
@@ -120,9 +134,11 @@ it(
         conversations,
         shells: world.shellPids.size,
         unexpectedErrors: stats.unexpectedErrors,
+        keyFiles,
       };
       console.log(JSON.stringify(summary));
 
+      expect(keyFiles).toEqual(['secrets.json']);
       expect(leftOver).toEqual({ contexts: 0, conversationOwners: 0, settingsListeners: 0 });
       expect(liveShellGroups).toEqual([]);
       expect(processesInWorkspaces).toEqual([]);

@@ -51,8 +51,14 @@ interface TurnRecord {
   hung: boolean;
 }
 
-/** Errors that are answers, not faults: an approval that lost the race with an interrupt. */
-const EXPECTED_ERRORS: Partial<Record<RequestName, string[]>> = { 'tool.respond': ['NotFound'] };
+/**
+ * Errors that are answers, not faults: an approval that lost the race with an interrupt, a folder
+ * switch refused while a turn runs (a turn's tools stay in the folder it started in).
+ */
+const EXPECTED_ERRORS: Partial<Record<RequestName, string[]>> = {
+  'tool.respond': ['NotFound'],
+  'workspace.open': ['Busy'],
+};
 
 export class StressClient {
   readonly id: string;

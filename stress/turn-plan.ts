@@ -68,7 +68,8 @@ export function toolCallFor(op: Op, secret: string, turn: number, index: number)
         args: { path: `saved/sv-${turn}-${index}.txt`, content: `owner=${secret} tag=${tag}\n` },
       };
     case 'check':
-      return shell('echo "env=${DM_OWNER:-unset} pwd=$PWD"');
+      // The whole environment too: the scan after the run proves no provider key was in it.
+      return shell('echo "env=${DM_OWNER:-unset} pwd=$PWD"; env');
     case 'sleep':
       return shell('sleep 0.2 && echo slept');
   }
