@@ -14,7 +14,7 @@ import { stressModel } from './stress-model';
 import { stressOptions } from './stress-options';
 import { newStressStats } from './stress-stats';
 import { sleep } from './timing';
-import { filesHolding } from './secret-scan';
+import { filesHolding } from '../test/support/secret-scan';
 import { scanWorkspaces } from './workspace-scan';
 
 const options = stressOptions();
