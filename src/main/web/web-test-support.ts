@@ -46,6 +46,9 @@ export async function startTestServer(options: { graceMs?: number; heartbeatMs?:
 
 export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 
+/** What a client needs to reach a server: a test server, or one `serve` started. */
+export type ServerTarget = Pick<TestServer, 'server' | 'token'>;
+
 export interface ConnectOptions {
   token?: string | null;
   origin?: string | null;
@@ -64,7 +67,7 @@ function wsUrl(server: WebServer, token: string | null | undefined, options: Con
   return url.href;
 }
 
-function socketFor(test: TestServer, options: ConnectOptions): WebSocket {
+function socketFor(test: ServerTarget, options: ConnectOptions): WebSocket {
   const headers: Record<string, string> = {};
   const origin = options.origin === undefined ? test.server.origin : options.origin;
   if (origin !== null) headers.origin = origin;
@@ -74,7 +77,7 @@ function socketFor(test: TestServer, options: ConnectOptions): WebSocket {
 }
 
 /** The HTTP status of a handshake the server refuses (or 101 if it accepted it). */
-export function upgradeStatus(test: TestServer, options: ConnectOptions = {}): Promise<number> {
+export function upgradeStatus(test: ServerTarget, options: ConnectOptions = {}): Promise<number> {
   return new Promise((resolve, reject) => {
     const socket = socketFor(test, options);
     socket.on('unexpected-response', (_request, response) => {
@@ -108,7 +111,7 @@ export class TestClient {
     );
   }
 
-  static async connect(test: TestServer, options: ConnectOptions = {}): Promise<TestClient> {
+  static async connect(test: ServerTarget, options: ConnectOptions = {}): Promise<TestClient> {
     const socket = socketFor(test, options);
     const client = new TestClient(socket);
     onTestFinished(() => socket.terminate());
