@@ -6,8 +6,22 @@ describe('access token', () => {
     const a = createToken({});
     expect(a).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(createToken({})).not.toBe(a);
-    expect(createToken({ DESKMATE_TOKEN: 'fixed-token' })).toBe('fixed-token');
-    expect(createToken({ DESKMATE_TOKEN: '  ' })).not.toBe('  ');
+    const fixed = 'a-fixed-token-of-thirty-two-chars';
+    expect(createToken({ DESKMATE_TOKEN: fixed })).toBe(fixed);
+    expect(createToken({ DESKMATE_TOKEN: `  ${fixed}\n` })).toBe(fixed);
+    expect(createToken({ DESKMATE_TOKEN: '  ' })).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('refuses a DESKMATE_TOKEN shorter than 32 characters, saying how long it must be', () => {
+    expect(createToken({ DESKMATE_TOKEN: 'x'.repeat(32) })).toBe('x'.repeat(32));
+    for (const weak of ['fixed-token', 'x'.repeat(31), ` ${'x'.repeat(31)} `]) {
+      expect(() => createToken({ DESKMATE_TOKEN: weak }), weak).toThrow(
+        expect.objectContaining({
+          name: 'WeakToken',
+          message: expect.stringMatching(/^DESKMATE_TOKEN is \d+ characters long; it must be at least 32/),
+        }),
+      );
+    }
   });
 
   it('matches only the exact token', () => {

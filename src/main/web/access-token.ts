@@ -1,12 +1,27 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { NamedError } from '../../shared/errors';
 
 export const TOKEN_COOKIE = 'deskmate_token';
 
-/** `DESKMATE_TOKEN` when set (a fixed URL to bookmark), else 32 random bytes for this start. */
+/** The shortest `DESKMATE_TOKEN` accepted: the token is all that stands between a page and a shell. */
+export const MIN_TOKEN_LENGTH = 32;
+
+/**
+ * `DESKMATE_TOKEN` when set (a fixed URL to bookmark), else 32 random bytes for this start. A fixed
+ * token shorter than MIN_TOKEN_LENGTH is refused (WeakToken): it could be guessed.
+ */
 export function createToken(env: Readonly<Record<string, string | undefined>>): string {
   const fixed = env.DESKMATE_TOKEN?.trim();
-  return fixed ? fixed : randomBytes(32).toString('base64url');
+  if (!fixed) return randomBytes(32).toString('base64url');
+  if (fixed.length < MIN_TOKEN_LENGTH) {
+    throw new NamedError(
+      'WeakToken',
+      `DESKMATE_TOKEN is ${fixed.length} characters long; it must be at least ${MIN_TOKEN_LENGTH}. ` +
+        'Leave it unset for a random token per start, or make one with `openssl rand -hex 32`.',
+    );
+  }
+  return fixed;
 }
 
 /** Constant-time: both sides are hashed first, so neither the content nor the length leaks. */

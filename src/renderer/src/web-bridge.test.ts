@@ -31,7 +31,7 @@ declare const process: {
 /** Node's WebSocket takes headers, which a browser's sets itself (Origin). */
 type NodeWebSocket = new (url: string, init: { headers: Record<string, string> }) => WebSocket;
 
-const TOKEN = 'bridge-test-token-0123456789';
+const TOKEN = 'bridge-test-token-0123456789-abcdefghij';
 const READY = /http:\/\/127\.0\.0\.1:(\d+)\/\?token=(\S+)/;
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
