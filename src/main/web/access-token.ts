@@ -2,7 +2,14 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { NamedError } from '../../shared/errors';
 
-export const TOKEN_COOKIE = 'deskmate_token';
+/**
+ * The cookie that carries the token, named after the server's port: cookies ignore ports, so two
+ * servers on 127.0.0.1 sharing one name would each overwrite the other's, and a reload of the first
+ * tab would be refused.
+ */
+export function tokenCookieName(port: number): string {
+  return `deskmate_token_${port}`;
+}
 
 /** The shortest `DESKMATE_TOKEN` accepted: the token is all that stands between a page and a shell. */
 export const MIN_TOKEN_LENGTH = 32;
@@ -52,18 +59,24 @@ export function parseCookies(header: string | undefined): Map<string, string> {
 
 export type TokenSource = 'query' | 'cookie';
 
+/** What opens this server: its token, and the name of the cookie that carries it. */
+export interface AccessToken {
+  token: string;
+  cookieName: string;
+}
+
 /** Where a valid token came from, or null: the `token` query parameter first, then the cookie. */
 export function authenticate(
-  expected: string,
+  access: AccessToken,
   query: URLSearchParams,
   headers: IncomingHttpHeaders,
 ): TokenSource | null {
-  if (tokensMatch(expected, query.get('token'))) return 'query';
-  if (tokensMatch(expected, parseCookies(headers.cookie).get(TOKEN_COOKIE))) return 'cookie';
+  if (tokensMatch(access.token, query.get('token'))) return 'query';
+  if (tokensMatch(access.token, parseCookies(headers.cookie).get(access.cookieName))) return 'cookie';
   return null;
 }
 
 /** HttpOnly (no script reads it), SameSite=Strict (no other site sends it), for every path. */
-export function tokenCookie(token: string): string {
-  return `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`;
+export function tokenCookie(access: AccessToken): string {
+  return `${access.cookieName}=${encodeURIComponent(access.token)}; HttpOnly; SameSite=Strict; Path=/`;
 }

@@ -53,6 +53,8 @@ export interface ConnectOptions {
   token?: string | null;
   origin?: string | null;
   cookie?: string;
+  /** The Host header, when not the server's own address. */
+  host?: string;
   /** Extra query parameters: session, resume, workspace, conversation. */
   query?: Record<string, string>;
   path?: string;
@@ -72,6 +74,7 @@ function socketFor(test: ServerTarget, options: ConnectOptions): WebSocket {
   const origin = options.origin === undefined ? test.server.origin : options.origin;
   if (origin !== null) headers.origin = origin;
   if (options.cookie) headers.cookie = options.cookie;
+  if (options.host) headers.host = options.host;
   const token = options.token === undefined ? test.token : options.token;
   return new WebSocket(wsUrl(test.server, token, options), { headers, autoPong: options.autoPong ?? true });
 }
