@@ -15,7 +15,7 @@ beforeAll(() => void (umask = process.umask(0o000)));
 afterAll(() => void process.umask(umask));
 
 /** One shell call whose output is long enough to be kept as an artifact, then a closing reply. */
-export function longOutputTurn(request: RecordedRequest): Step {
+function longOutputTurn(request: RecordedRequest): Step {
   const answered = request.body.messages?.some((m) => m.role === 'tool');
   return answered
     ? { kind: 'stream', text: 'Counted.' }
