@@ -48,7 +48,9 @@ test.beforeEach(async () => {
   provider = await startScriptedProvider({ respond: script });
   host = await startHost(
     { OPENAI_BASE_URL: provider.url, OPENAI_API_KEY: 'sk-e2e', DESKMATE_MODEL: 'scripted' },
-    ['--grace-ms', '300'],
+    // Long enough for a reload on a loaded machine (at 300 ms one was seen to miss it), short
+    // enough that a closed tab's shell is gone well within the test's 5 s wait.
+    ['--grace-ms', '1500'],
   );
 });
 
@@ -180,6 +182,44 @@ test('a reload restores the conversation; closing the tab kills its shell', asyn
   await page.close();
   await expect.poll(shells, { timeout: 5_000 }).toHaveLength(0);
   await context.close();
+});
+
+test('the token leaves the address bar; reloads and a second local server go by their own cookies', async ({
+  browser,
+}) => {
+  const context = await browser.newContext();
+  const first = await context.newPage();
+  const folder = await workspace();
+  await openTab(first, folder);
+  await expect.poll(() => first.url()).not.toContain('token');
+  expect(new URL(first.url()).searchParams.get('workspace')).toBe(folder);
+
+  // Another server on 127.0.0.1 in the same browser: cookies ignore ports, so if both servers used
+  // one cookie name, opening the second would lock the first out on its next reload.
+  const other = await startHost({
+    OPENAI_BASE_URL: provider.url,
+    OPENAI_API_KEY: 'sk-e2e',
+    DESKMATE_MODEL: 'scripted',
+  });
+  try {
+    const second = await context.newPage();
+    await second.goto(other.url);
+    await expect.poll(() => second.url()).toBe(`${other.origin}/`);
+
+    await first.reload();
+    await expect(first.getByTestId('workspace-path')).toHaveText(folder);
+    await send(first, 'Hello, secret-f');
+    await expect(first.getByText('Working for f.')).toBeVisible();
+
+    await second.reload();
+    await send(second, 'Hello, secret-s');
+    await expect(second.getByText('Working for s.')).toBeVisible();
+    expect(first.url()).not.toContain('token');
+    expect(second.url()).not.toContain('token');
+  } finally {
+    await other.stop();
+    await context.close();
+  }
 });
 
 test('a provider that is down or refuses the key shows a banner; other tabs keep working', async ({

@@ -1,8 +1,13 @@
 import Store from 'electron-store';
 import type { SettingsBackend } from '../engine/config/user-settings';
+import { PRIVATE_FILE_MODE } from '../engine/private-data-dir';
 
 export function openElectronStoreBackend(options: { cwd: string; name: string }): SettingsBackend {
-  const store = new Store<Record<string, unknown>>({ cwd: options.cwd, name: options.name });
+  const store = new Store<Record<string, unknown>>({
+    cwd: options.cwd,
+    name: options.name,
+    configFileMode: PRIVATE_FILE_MODE,
+  });
   return {
     path: store.path,
     get: (key) => store.get(key),

@@ -6,6 +6,7 @@ import { openUserSettings } from '../engine/config/open-settings';
 import { ContextRegistry } from '../engine/context/context-registry';
 import { createEngineServices } from '../engine/context/engine-services';
 import { parseHostArgs, resolveDataDir } from '../engine/data-dir';
+import { preparePrivateDataDir } from '../engine/private-data-dir';
 import { createEngineHandlers } from '../engine/rpc/engine-handlers';
 import { Router } from '../engine/rpc/router';
 import { openElectronStoreBackend } from './electron-settings';
@@ -19,6 +20,7 @@ import { WindowManager } from './windows';
 const args = parseHostArgs(process.argv.slice(app.isPackaged ? 1 : 2));
 const dataDir = resolveDataDir(args, process.env, app.getPath('userData'));
 app.setPath('userData', dataDir);
+preparePrivateDataDir(dataDir, (message) => console.warn(`deskmate: warning: ${message}`));
 
 async function start(): Promise<void> {
   // The secrets live in their own store file, so settings.json never holds a key, even encrypted.

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConversationStore } from '../engine/logs/conversation-store';
 import { makeWorkspace } from '../../../test/support/engine';
+import { notPrivate, walk } from '../../../test/support/file-modes';
 import {
   startScriptedProvider,
   type ScriptedProvider,
@@ -91,6 +92,21 @@ describe('npm run cli', () => {
       expect.stringMatching(/skipped/),
       expect.stringMatching(/skipped/),
     ]);
+  });
+
+  it('creates its data folder 0700 and writes only 0600 files, even under umask 000', async () => {
+    const { dataDir: base, workspace, env } = await setup(shellThenSave);
+    const dataDir = path.join(base, 'new', 'data');
+    // The child inherits the umask it is spawned with.
+    const umask = process.umask(0o000);
+    const running = runCli(['--data-dir', dataDir, '--workspace', workspace, '--yes', 'Make the file'], env);
+    process.umask(umask);
+    expect((await running).code).toBe(0);
+    const entries = await walk(dataDir);
+    expect(entries.map((entry) => entry.path)).toEqual(
+      expect.arrayContaining(['.', 'settings.json', 'conversations/index.jsonl']),
+    );
+    expect(notPrivate(entries)).toEqual([]);
   });
 
   it('exits 1 with the error on stderr when the provider refuses the key', async () => {

@@ -8,6 +8,7 @@ import { FileSecretStore } from '../engine/config/secret-store';
 import { ContextRegistry } from '../engine/context/context-registry';
 import { createEngineServices } from '../engine/context/engine-services';
 import { resolveDataDir } from '../engine/data-dir';
+import { preparePrivateDataDir } from '../engine/private-data-dir';
 import { createCliPrinter } from './cli-printer';
 import { printTrust } from './print-trust';
 
@@ -64,6 +65,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.env,
     envPaths('deskmate', { suffix: '' }).data,
   );
+  try {
+    preparePrivateDataDir(dataDir, (message) => io.stderr.write(`deskmate: warning: ${message}\n`));
+  } catch (error) {
+    io.stderr.write(`deskmate: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
   const settings = openUserSettings(dataDir, openConfBackend, new FileSecretStore(dataDir));
   const registry = new ContextRegistry(createEngineServices({ dataDir, env: io.env, settings }));
   const printer = createCliPrinter(io, { approve: values.yes });

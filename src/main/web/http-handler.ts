@@ -2,7 +2,8 @@ import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { WS_PATH } from '../../shared/ws-protocol';
-import { authenticate, tokenCookie } from './access-token';
+import { authenticate, tokenCookie, type AccessToken } from './access-token';
+import { checkHost } from './allowed-hosts';
 import { contentTypeOf } from './content-types';
 import { parseRequestTarget } from './request-target';
 import { setSecurityHeaders } from './security-headers';
@@ -10,7 +11,9 @@ import { findStaticFile } from './static-files';
 
 export interface HttpHandlerOptions {
   staticDir: string;
-  token: string;
+  access: AccessToken;
+  /** The Host header values this server answers (allowedHosts). */
+  hosts: ReadonlySet<string>;
 }
 
 function reply(response: ServerResponse, status: number, text: string, method?: string): void {
@@ -27,14 +30,20 @@ function hasBody(request: IncomingMessage): boolean {
 }
 
 /**
- * Serves the built renderer, read-only, to holders of the token. A valid `?token=` also sets the
- * cookie that the page's assets and its WebSocket then carry.
+ * Serves the built renderer, read-only, to holders of the token, on requests addressed to this
+ * server. A valid `?token=` also sets the cookie that the page's assets, its WebSocket and its
+ * reloads then carry (the page drops the token from its address once it is open).
  */
 export function createHttpHandler(options: HttpHandlerOptions) {
   const root = path.resolve(options.staticDir);
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     setSecurityHeaders(response);
     const method = request.method ?? 'GET';
+    const host = checkHost(request.headers.host, options.hosts);
+    if (!host.ok) {
+      response.setHeader('Connection', 'close');
+      return reply(response, host.status, `${host.message}\n`, method);
+    }
     if (method !== 'GET' && method !== 'HEAD') {
       response.setHeader('Allow', 'GET, HEAD');
       response.setHeader('Connection', 'close');
@@ -47,7 +56,7 @@ export function createHttpHandler(options: HttpHandlerOptions) {
     }
     const target = parseRequestTarget(request.url);
     if (!target) return reply(response, 400, 'Bad request\n', method);
-    const source = authenticate(options.token, target.query, request.headers);
+    const source = authenticate(options.access, target.query, request.headers);
     if (!source) {
       return reply(
         response,
@@ -56,7 +65,7 @@ export function createHttpHandler(options: HttpHandlerOptions) {
         method,
       );
     }
-    if (source === 'query') response.setHeader('Set-Cookie', tokenCookie(options.token));
+    if (source === 'query') response.setHeader('Set-Cookie', tokenCookie(options.access));
     if (target.rawPath === WS_PATH) return reply(response, 426, 'This is a WebSocket endpoint\n', method);
 
     const found = await findStaticFile(root, target.rawPath);

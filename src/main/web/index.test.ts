@@ -78,8 +78,19 @@ describe('npm run serve', () => {
 
   it('takes its token from DESKMATE_TOKEN', async () => {
     const dataDir = await tempDir('deskmate-serve-');
-    const host = startHost(['--data-dir', dataDir], { DESKMATE_TOKEN: 'a-fixed-token-for-this-test' });
-    expect(await readyLine(host)).toContain('?token=a-fixed-token-for-this-test');
+    const token = 'a-fixed-token-for-this-test-0123456789';
+    const host = startHost(['--data-dir', dataDir], { DESKMATE_TOKEN: token });
+    expect(await readyLine(host)).toContain(`?token=${token}`);
+  });
+
+  it('refuses to start with a DESKMATE_TOKEN shorter than 32 characters: exit 1, a clear message', async () => {
+    const dataDir = await tempDir('deskmate-serve-');
+    const host = startHost(['--data-dir', dataDir], { DESKMATE_TOKEN: 'short-token' });
+    expect(await exited(host)).toBe(1);
+    expect(host.output()).toMatch(
+      /^deskmate: DESKMATE_TOKEN is 11 characters long; it must be at least 32\b/m,
+    );
+    expect(host.output()).not.toMatch(READY);
   });
 
   it('refuses a non-loopback host without --allow-remote', async () => {

@@ -6,6 +6,7 @@ import { openUserSettings } from '../engine/config/open-settings';
 import { FileSecretStore } from '../engine/config/secret-store';
 import { ContextRegistry } from '../engine/context/context-registry';
 import { createEngineServices } from '../engine/context/engine-services';
+import { preparePrivateDataDir } from '../engine/private-data-dir';
 import { createEngineHandlers } from '../engine/rpc/engine-handlers';
 import { Router } from '../engine/rpc/router';
 import { createToken } from './access-token';
@@ -30,6 +31,7 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<Running
   const token = createToken(io.env);
   // The token opens this server: a tool's shell (and so the model) has no business seeing it.
   const { DESKMATE_TOKEN: _token, ...env } = io.env;
+  preparePrivateDataDir(options.dataDir, (message) => io.stderr.write(`deskmate: warning: ${message}\n`));
   const settings = openUserSettings(options.dataDir, openConfBackend, new FileSecretStore(options.dataDir));
   for (const problem of settings.layer().problems)
     io.stderr.write(`deskmate: settings: ${problem.message}\n`);

@@ -46,10 +46,15 @@ export async function startTestServer(options: { graceMs?: number; heartbeatMs?:
 
 export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 
+/** What a client needs to reach a server: a test server, or one `serve` started. */
+export type ServerTarget = Pick<TestServer, 'server' | 'token'>;
+
 export interface ConnectOptions {
   token?: string | null;
   origin?: string | null;
   cookie?: string;
+  /** The Host header, when not the server's own address. */
+  host?: string;
   /** Extra query parameters: session, resume, workspace, conversation. */
   query?: Record<string, string>;
   path?: string;
@@ -64,17 +69,18 @@ function wsUrl(server: WebServer, token: string | null | undefined, options: Con
   return url.href;
 }
 
-function socketFor(test: TestServer, options: ConnectOptions): WebSocket {
+function socketFor(test: ServerTarget, options: ConnectOptions): WebSocket {
   const headers: Record<string, string> = {};
   const origin = options.origin === undefined ? test.server.origin : options.origin;
   if (origin !== null) headers.origin = origin;
   if (options.cookie) headers.cookie = options.cookie;
+  if (options.host) headers.host = options.host;
   const token = options.token === undefined ? test.token : options.token;
   return new WebSocket(wsUrl(test.server, token, options), { headers, autoPong: options.autoPong ?? true });
 }
 
 /** The HTTP status of a handshake the server refuses (or 101 if it accepted it). */
-export function upgradeStatus(test: TestServer, options: ConnectOptions = {}): Promise<number> {
+export function upgradeStatus(test: ServerTarget, options: ConnectOptions = {}): Promise<number> {
   return new Promise((resolve, reject) => {
     const socket = socketFor(test, options);
     socket.on('unexpected-response', (_request, response) => {
@@ -108,7 +114,7 @@ export class TestClient {
     );
   }
 
-  static async connect(test: TestServer, options: ConnectOptions = {}): Promise<TestClient> {
+  static async connect(test: ServerTarget, options: ConnectOptions = {}): Promise<TestClient> {
     const socket = socketFor(test, options);
     const client = new TestClient(socket);
     onTestFinished(() => socket.terminate());

@@ -1,11 +1,14 @@
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WS_PATH } from '../../shared/ws-protocol';
-import { authenticate } from './access-token';
+import { authenticate, type AccessToken } from './access-token';
+import { checkHost } from './allowed-hosts';
 import { parseRequestTarget } from './request-target';
 
 export interface UpgradePolicy {
-  token: string;
+  access: AccessToken;
+  /** The Host header values this server answers (allowedHosts). */
+  hosts: ReadonlySet<string>;
   origins: ReadonlySet<string>;
 }
 
@@ -13,15 +16,17 @@ export type UpgradeDecision =
   { ok: true; query: URLSearchParams } | { ok: false; status: number; message: string };
 
 /**
- * Whether a WebSocket handshake may proceed: the right path, the token (cookie or `token` query
- * parameter), and an Origin that is exactly this server's. Browsers always send Origin on a
- * WebSocket handshake, so a missing one is refused too.
+ * Whether a WebSocket handshake may proceed: addressed to this server (Host), the right path, the
+ * token (cookie or `token` query parameter), and an Origin that is exactly this server's. Browsers
+ * always send Origin on a WebSocket handshake, so a missing one is refused too.
  */
 export function checkUpgrade(request: IncomingMessage, policy: UpgradePolicy): UpgradeDecision {
+  const host = checkHost(request.headers.host, policy.hosts);
+  if (!host.ok) return host;
   const target = parseRequestTarget(request.url);
   if (!target || target.rawPath !== WS_PATH) return { ok: false, status: 404, message: 'Not found' };
   if (request.method !== 'GET') return { ok: false, status: 405, message: 'Method not allowed' };
-  if (!authenticate(policy.token, target.query, request.headers)) {
+  if (!authenticate(policy.access, target.query, request.headers)) {
     return { ok: false, status: 401, message: 'Unauthorized' };
   }
   const origin = request.headers.origin;

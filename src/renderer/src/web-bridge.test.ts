@@ -1,7 +1,13 @@
 // @vitest-environment node
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventPayload } from '../../shared/contract';
-import { connectWebBridge, type BridgeStatus, type WebBridge, type WebBridgeOptions } from './web-bridge';
+import {
+  addressWithoutToken,
+  connectWebBridge,
+  type BridgeStatus,
+  type WebBridge,
+  type WebBridgeOptions,
+} from './web-bridge';
 
 // A renderer file may not import main code, and the renderer's tsconfig has no Node types: this test
 // starts the real headless host as a child process, as a user would, through the few Node built-ins
@@ -31,7 +37,7 @@ declare const process: {
 /** Node's WebSocket takes headers, which a browser's sets itself (Origin). */
 type NodeWebSocket = new (url: string, init: { headers: Record<string, string> }) => WebSocket;
 
-const TOKEN = 'bridge-test-token-0123456789';
+const TOKEN = 'bridge-test-token-0123456789-abcdefghij';
 const READY = /http:\/\/127\.0\.0\.1:(\d+)\/\?token=(\S+)/;
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -152,5 +158,32 @@ describe('connectWebBridge', () => {
     api.bridge.close();
     expect(await api.config.get({})).toMatchObject({ ok: false, error: { name: 'Disconnected' } });
     expect(api.bridge.status.state).toBe('closed');
+  });
+});
+
+describe('addressWithoutToken', () => {
+  it('drops every token parameter and keeps the rest as it was spelled', () => {
+    const folder = '/home/me/a b&c';
+    const href = `http://127.0.0.1:4321/?token=T0k-en&workspace=${encodeURIComponent(folder)}#top`;
+    const address = addressWithoutToken(href)!;
+    expect(address).toBe(`/?workspace=${encodeURIComponent(folder)}#top`);
+    expect(new URL(address, href).searchParams.get('workspace')).toBe(folder);
+
+    expect(addressWithoutToken('http://127.0.0.1:4321/?token=abc')).toBe('/');
+    expect(addressWithoutToken('http://127.0.0.1:4321/?conversation=c1&token=a&%74oken=b&x=1')).toBe(
+      '/?conversation=c1&x=1',
+    );
+    expect(addressWithoutToken('http://127.0.0.1:4321/index.html?token=')).toBe('/index.html');
+  });
+
+  it('leaves an address without a token alone', () => {
+    for (const href of [
+      'http://127.0.0.1:4321/',
+      'http://127.0.0.1:4321/?workspace=%2Ftmp',
+      'http://127.0.0.1:4321/?tokens=1&my_token=2',
+      'http://127.0.0.1:4321/#token=abc',
+    ]) {
+      expect(addressWithoutToken(href), href).toBeNull();
+    }
   });
 });

@@ -75,7 +75,11 @@ function writeSession(id: string | null): void {
   }
 }
 
-/** `/ws` on the page's own origin, carrying the page's token, workspace and conversation. */
+/**
+ * `/ws` on the page's own origin, carrying the page's workspace and conversation. The token is not
+ * in it: the server set it as a cookie with the page, named after its port so that another local
+ * server's cookie cannot replace it.
+ */
 export function defaultBridgeUrl(): string {
   if (typeof location === 'undefined') throw new Error('connectWebBridge needs a url outside a browser page');
   const url = new URL(WS_PATH, location.href);
@@ -83,13 +87,33 @@ export function defaultBridgeUrl(): string {
   url.search = '';
   url.hash = '';
   const page = new URLSearchParams(location.search);
-  // The token rides along as well as in the cookie: cookies ignore ports, so a second local server
-  // could have overwritten ours.
-  for (const key of [WS_PARAMS.token, WS_PARAMS.workspace, WS_PARAMS.conversation]) {
+  for (const key of [WS_PARAMS.workspace, WS_PARAMS.conversation]) {
     const value = page.get(key);
     if (value) url.searchParams.set(key, value);
   }
   return url.href;
+}
+
+/**
+ * The page's address without its `token` parameter (path, the other parameters spelled as they
+ * were, and the hash), or null when it has none. Once the page is open the cookie carries the
+ * token; left in the address it would end up in the history, a bookmark or a shared screenshot.
+ */
+export function addressWithoutToken(href: string): string | null {
+  const url = new URL(href);
+  const pairs = url.search.slice(1).split('&').filter(Boolean);
+  const kept = pairs.filter((pair) => parameterName(pair) !== WS_PARAMS.token);
+  if (kept.length === pairs.length) return null;
+  return `${url.pathname}${kept.length > 0 ? `?${kept.join('&')}` : ''}${url.hash}`;
+}
+
+function parameterName(pair: string): string {
+  const raw = pair.split('=')[0] ?? '';
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, ' '));
+  } catch {
+    return raw;
+  }
 }
 
 function report(error: unknown): void {
@@ -342,6 +366,12 @@ export function installWebBridge(): void {
   if (target.deskmate) return;
   const api = connectWebBridge();
   api.bridge.onStatus((status) => {
+    // Connected, so the cookie works: the token can leave the address bar. A reload (within the
+    // grace period, back to the same context) then goes by the cookie alone.
+    if (status.state === 'open') {
+      const address = addressWithoutToken(location.href);
+      if (address !== null) history.replaceState(history.state, '', address);
+    }
     // Away longer than the grace period: the server started this tab a new, empty context, and what
     // the page shows is stale. Start over from the URL (its workspace and conversation).
     if (status.state === 'open' && status.reconnected && !status.resumed) {

@@ -1,4 +1,5 @@
 import Conf from 'conf';
+import { PRIVATE_FILE_MODE } from '../private-data-dir';
 import type { SettingsBackend } from './user-settings';
 
 /** Settings for the Node hosts (headless, CLI): the same file format electron-store writes. */
@@ -7,6 +8,8 @@ export function openConfBackend(options: { cwd: string; name: string }): Setting
     cwd: options.cwd,
     configName: options.name,
     projectName: 'deskmate',
+    // Set on every write, whatever the umask: the settings are the user's alone.
+    configFileMode: PRIVATE_FILE_MODE,
   });
   return {
     path: conf.path,

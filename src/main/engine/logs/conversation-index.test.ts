@@ -1,4 +1,4 @@
-import { appendFile, readFile, rm } from 'node:fs/promises';
+import { appendFile, readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../../test/support/temp-dir';
@@ -60,5 +60,11 @@ describe('the conversation index', () => {
     expect(after).toBeLessThan(10);
     expect(listed.items.map((i) => i.messageCount).sort()).toEqual([420, 420, 420, 420, 420]);
     expect((await new ConversationStore(dir).list()).total).toBe(5);
+    // The rewritten journal is as private as the appended one, and no temp file is left beside it.
+    const journal = path.join(dir, 'conversations', 'index.jsonl');
+    expect((await stat(journal)).mode & 0o777).toBe(0o600);
+    expect((await readdir(path.dirname(journal))).filter((name) => name.includes('index'))).toEqual([
+      'index.jsonl',
+    ]);
   });
 });

@@ -1,6 +1,8 @@
-import { appendFile, open, readdir, rename, writeFile } from 'node:fs/promises';
+import { appendFile, open, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { ConversationSummary } from '../../../shared/domain';
+import { writeFileAtomic } from '../fs/atomic-write';
+import { PRIVATE_FILE_MODE } from '../private-data-dir';
 import { isConversationId } from './conversation-id';
 import { hasErrorCode } from './fs-errors';
 
@@ -87,7 +89,7 @@ export class ConversationIndex {
 
   async #append(line: Line): Promise<void> {
     try {
-      await appendFile(this.#file, `${JSON.stringify(line)}\n`);
+      await appendFile(this.#file, `${JSON.stringify(line)}\n`, { mode: PRIVATE_FILE_MODE });
     } catch (error) {
       if (!hasErrorCode(error, 'ENOENT')) throw error; // no conversations folder yet: nothing to index
     }
@@ -131,10 +133,8 @@ export class ConversationIndex {
   }
 
   async #compact(): Promise<void> {
-    const temp = `${this.#file}.${process.pid}.tmp`;
     const body = [...this.#entries.values()].map((entry) => `${JSON.stringify(entry)}\n`).join('');
-    await writeFile(temp, body);
-    await rename(temp, this.#file);
+    await writeFileAtomic(this.#file, body, PRIVATE_FILE_MODE);
     this.#inode = -1; // re-read the new file from its start next time
   }
 }

@@ -4,6 +4,7 @@ import { chatConfigSchema, type ChatConfig } from '../../../shared/config';
 import type { ConversationDetail, ConversationSummary, Message } from '../../../shared/domain';
 import { NamedError } from '../../../shared/errors';
 import { writeFileAtomic } from '../fs/atomic-write';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../private-data-dir';
 import { toSummary, withAutoName, type ChatMeta } from './chat-meta';
 import { generateConversationId, isConversationId } from './conversation-id';
 import { ConversationIndex } from './conversation-index';
@@ -162,7 +163,7 @@ export class ConversationStore {
   async replaceMessages(id: string, messages: readonly Message[]): Promise<ConversationSummary> {
     checkMessages(messages);
     const meta = await this.#change(id, async (current, paths) => {
-      await writeFileAtomic(paths.log, serializeMessages(messages));
+      await writeFileAtomic(paths.log, serializeMessages(messages), PRIVATE_FILE_MODE);
       const next = { ...current, messageCount: messages.length, updatedAt: this.#stamp() };
       return withAutoName(next, messages);
     });
@@ -238,7 +239,7 @@ export class ConversationStore {
     await this.#load(paths, id);
     try {
       // Not recursive: a conversation deleted meanwhile must not come back as an artifacts folder.
-      await mkdir(paths.artifacts);
+      await mkdir(paths.artifacts, { mode: PRIVATE_DIR_MODE });
     } catch (error) {
       if (hasErrorCode(error, 'ENOENT')) throw notFound(id);
       if (!hasErrorCode(error, 'EEXIST')) throw error;
@@ -247,7 +248,7 @@ export class ConversationStore {
     for (let n = 0; n < ARTIFACT_ATTEMPTS; n++) {
       const file = path.join(paths.artifacts, numberedFileName(base, n));
       try {
-        await writeFile(file, content, { flag: 'wx' });
+        await writeFile(file, content, { flag: 'wx', mode: PRIVATE_FILE_MODE });
         return file;
       } catch (error) {
         if (!hasErrorCode(error, 'EEXIST')) throw error;
@@ -320,19 +321,19 @@ export class ConversationStore {
 
   /** A fresh folder (mkdir without `recursive` fails on one that exists), its log, then chat.json. */
   async #createWith(meta: ChatMeta, messages: readonly Message[]): Promise<string> {
-    await mkdir(this.#root, { recursive: true });
+    await mkdir(this.#root, { recursive: true, mode: PRIVATE_DIR_MODE });
     for (let attempt = 0; attempt < ID_ATTEMPTS; attempt++) {
       const id = this.#newId();
       if (!isConversationId(id)) throw new NamedError('Internal', `Generated an invalid conversation id.`);
       const paths = conversationPaths(this.#root, id);
       try {
-        await mkdir(paths.dir);
+        await mkdir(paths.dir, { mode: PRIVATE_DIR_MODE });
       } catch (error) {
         if (hasErrorCode(error, 'EEXIST')) continue;
         throw error;
       }
       try {
-        await writeFileAtomic(paths.log, serializeMessages(messages));
+        await writeFileAtomic(paths.log, serializeMessages(messages), PRIVATE_FILE_MODE);
         await writeMetaFile(paths.meta, meta);
         await this.#index.record(toSummary(id, meta));
       } catch (error) {

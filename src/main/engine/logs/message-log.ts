@@ -1,5 +1,6 @@
 import { open, readFile } from 'node:fs/promises';
 import type { Message, Role } from '../../../shared/domain';
+import { PRIVATE_FILE_MODE } from '../private-data-dir';
 import { hasErrorCode } from './fs-errors';
 
 const ROLES: readonly Role[] = Object.freeze(['system', 'user', 'assistant', 'tool']);
@@ -70,7 +71,7 @@ export function serializeMessages(messages: readonly Message[]): string {
  * the new line starts on a line of its own, so the cut one stays the only casualty.
  */
 export async function appendMessage(file: string, message: Message): Promise<void> {
-  const handle = await open(file, 'a+');
+  const handle = await open(file, 'a+', PRIVATE_FILE_MODE);
   try {
     const { size } = await handle.stat();
     let prefix = '';

@@ -1,5 +1,6 @@
 import { readFile, rename } from 'node:fs/promises';
 import { writeFileAtomic } from '../fs/atomic-write';
+import { PRIVATE_FILE_MODE } from '../private-data-dir';
 import { parseChatMeta, type ChatMeta } from './chat-meta';
 import { hasErrorCode } from './fs-errors';
 
@@ -24,7 +25,7 @@ export async function readMetaFile(file: string): Promise<MetaRead> {
 }
 
 export function writeMetaFile(file: string, meta: ChatMeta): Promise<void> {
-  return writeFileAtomic(file, `${JSON.stringify(meta, null, 2)}\n`);
+  return writeFileAtomic(file, `${JSON.stringify(meta, null, 2)}\n`, PRIVATE_FILE_MODE);
 }
 
 /** Before a rebuilt file replaces a broken one, the broken one is kept for whoever wants to look. */

@@ -1,0 +1,94 @@
+import { chmodSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../../../test/support/temp-dir';
+import { preparePrivateDataDir, type DataDirOptions } from './private-data-dir';
+
+// A permissive umask, so a mode that is right only because the usual umask (022) trimmed it shows up.
+// Vitest runs each test file in a process of its own (pool: forks), so this stays here.
+let umask: number;
+beforeAll(() => void (umask = process.umask(0o000)));
+afterAll(() => void process.umask(umask));
+
+const modeOf = (file: string) => statSync(file).mode & 0o7777;
+
+function prepare(dir: string, options?: DataDirOptions) {
+  const warnings: string[] = [];
+  const state = preparePrivateDataDir(dir, (message) => warnings.push(message), options);
+  return { state, warnings };
+}
+
+/** A folder at `mode` (chmod, so the umask does not decide it) holding `files`. */
+async function folder(mode: number, files: string[] = []): Promise<string> {
+  const dir = path.join(await tempDir('deskmate-private-'), 'data');
+  mkdirSync(dir);
+  for (const file of files) writeFileSync(path.join(dir, file), '{}');
+  chmodSync(dir, mode);
+  return dir;
+}
+
+describe('the data folder', () => {
+  it('is created 0700 (its missing parents with the usual mode), whatever the umask', async () => {
+    const base = await tempDir('deskmate-private-');
+    const dir = path.join(base, 'share', 'deskmate');
+    expect(prepare(dir)).toEqual({ state: 'created', warnings: [] });
+    expect(modeOf(dir)).toBe(0o700);
+    expect(modeOf(path.dirname(dir))).toBe(0o777);
+  });
+
+  it('is left alone, silently, when it is already private', async () => {
+    const dir = await folder(0o700, ['notes.txt']);
+    expect(prepare(dir)).toEqual({ state: 'private', warnings: [] });
+    expect(modeOf(dir)).toBe(0o700);
+  });
+
+  it("is tightened to 0700 when it is clearly Deskmate's: empty, or holding Deskmate's files", async () => {
+    for (const files of [[], ['settings.json'], ['secrets.json', 'other.txt']]) {
+      const dir = await folder(0o755, files);
+      const { state, warnings } = prepare(dir);
+      expect(state, files.join()).toBe('tightened');
+      expect(modeOf(dir)).toBe(0o700);
+      expect(warnings).toEqual([expect.stringContaining('mode 0755); it is now 0700')]);
+    }
+    const withConversations = await folder(0o750);
+    mkdirSync(path.join(withConversations, 'conversations'));
+    expect(prepare(withConversations).state).toBe('tightened');
+  });
+
+  it('is never chmodded when it is some other folder; a warning says what to do', async () => {
+    const unrelated = await folder(0o755, ['photo.jpg', 'todo.txt']);
+    const { state, warnings } = prepare(unrelated);
+    expect(state).toBe('left-open');
+    expect(modeOf(unrelated)).toBe(0o755);
+    expect(warnings).toEqual([
+      expect.stringMatching(/mode 0755\) and does not look like a Deskmate data folder.*chmod 700/),
+    ]);
+
+    // The user's home, even one where a settings.json was left by an earlier --data-dir ~.
+    const home = await folder(0o755, ['settings.json', '.bashrc']);
+    expect(prepare(home, { home })).toMatchObject({
+      state: 'left-open',
+      warnings: [expect.stringContaining('is your home folder')],
+    });
+    expect(modeOf(home)).toBe(0o755);
+
+    // A folder that holds the home folder.
+    const parent = await folder(0o755);
+    const inside = path.join(parent, 'me');
+    mkdirSync(inside);
+    expect(prepare(parent, { home: inside }).state).toBe('left-open');
+    expect(modeOf(parent)).toBe(0o755);
+
+    // A shared folder like /tmp, even an empty one.
+    const shared = await folder(0o1777);
+    expect(prepare(shared).state).toBe('left-open');
+    expect(modeOf(shared)).toBe(0o1777);
+  });
+
+  it('refuses a path that is not a folder, by name', async () => {
+    const file = path.join(await tempDir('deskmate-private-'), 'data');
+    writeFileSync(file, 'not a folder');
+    expect(() => prepare(file)).toThrow(expect.objectContaining({ name: 'DataDirUnusable' }));
+    expect(() => prepare(file)).toThrow(/is not a folder/);
+  });
+});

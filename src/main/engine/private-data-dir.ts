@@ -1,0 +1,110 @@
+import { chmodSync, mkdirSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { NamedError } from '../../shared/errors';
+import { hasErrorCode } from './logs/fs-errors';
+
+/** Folders Deskmate makes: only their owner may list, enter or change them. */
+export const PRIVATE_DIR_MODE = 0o700;
+/** Files Deskmate writes: only their owner may read or write them. */
+export const PRIVATE_FILE_MODE = 0o600;
+
+/** What Deskmate itself puts in a data folder: one of them there means the folder is Deskmate's. */
+const OWN_ENTRIES = Object.freeze(['settings.json', 'secrets.json', 'conversations']);
+
+export type DataDirState = 'created' | 'private' | 'tightened' | 'left-open';
+
+export interface DataDirOptions {
+  /** The user's home folder, which is never chmodded; the OS's unless a test gives one. */
+  home?: string;
+}
+
+/**
+ * Makes sure the data folder exists and only its owner can enter it, before any host writes to it.
+ * A folder that is already there with looser permissions is tightened when it is clearly Deskmate's
+ * (empty, or holding Deskmate's own files); any other folder (a home folder, a shared one) is left
+ * as it is and `warn` says so. Throws DataDirUnusable when the path is not a folder it can use.
+ */
+export function preparePrivateDataDir(
+  dir: string,
+  warn: (message: string) => void,
+  options: DataDirOptions = {},
+): DataDirState {
+  const existing = statOrUndefined(dir);
+  if (!existing) {
+    create(dir);
+    return 'created';
+  }
+  if (!existing.isDirectory()) throw unusable(dir, 'it is not a folder');
+  // Windows has no POSIX modes to speak of: the user's profile folder is already private.
+  if (process.platform === 'win32' || (existing.mode & 0o077) === 0) return 'private';
+  const looser = (existing.mode & 0o777).toString(8).padStart(4, '0');
+  const reason = whyNotOurs(dir, existing, options.home ?? homedir());
+  if (reason) {
+    warn(
+      `the data folder ${dir} can be read by other users (mode ${looser}) and ${reason}, so its ` +
+        `permissions are left alone; run \`chmod 700 ${dir}\` or choose another --data-dir`,
+    );
+    return 'left-open';
+  }
+  chmodSync(dir, PRIVATE_DIR_MODE);
+  warn(`the data folder ${dir} could be read by other users (mode ${looser}); it is now 0700`);
+  return 'tightened';
+}
+
+function create(dir: string): void {
+  try {
+    // The parents are ordinary folders (~/.local/share): they get the usual mode, only the data folder is private.
+    mkdirSync(path.dirname(dir), { recursive: true });
+    mkdirSync(dir, { mode: PRIVATE_DIR_MODE });
+  } catch (error) {
+    if (!hasErrorCode(error, 'EEXIST')) {
+      throw unusable(dir, error instanceof Error ? error.message : String(error));
+    }
+  }
+  // mkdir's mode passes through the umask; chmod does not.
+  chmodSync(dir, PRIVATE_DIR_MODE);
+}
+
+/** Why a loose folder is not one to chmod, or undefined when it is clearly Deskmate's own. */
+function whyNotOurs(dir: string, info: Stats, home: string): string | undefined {
+  if (typeof process.getuid === 'function' && info.uid !== process.getuid()) return 'belongs to another user';
+  // Sticky folders (/tmp) are shared by design.
+  if (info.mode & 0o1000) return 'is a shared folder';
+  const real = realpathSync(dir);
+  const realHome = realpathOrSelf(home);
+  if (real === path.parse(real).root) return 'is the root folder';
+  if (real === realHome || isInside(realHome, real)) return 'is your home folder or holds it';
+  const entries = readdirSync(dir);
+  if (entries.length > 0 && !entries.some((entry) => OWN_ENTRIES.includes(entry))) {
+    return 'does not look like a Deskmate data folder';
+  }
+  return undefined;
+}
+
+/** True when `child` is strictly inside `parent`. */
+function isInside(child: string, parent: string): boolean {
+  const relative = path.relative(parent, child);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+}
+
+function realpathOrSelf(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch {
+    return path.resolve(file);
+  }
+}
+
+function statOrUndefined(file: string): Stats | undefined {
+  try {
+    return statSync(file);
+  } catch (error) {
+    if (hasErrorCode(error, 'ENOENT')) return undefined;
+    throw unusable(file, error instanceof Error ? error.message : String(error));
+  }
+}
+
+function unusable(dir: string, reason: string): NamedError {
+  return new NamedError('DataDirUnusable', `Cannot use ${dir} as the data folder: ${reason}.`, { dir });
+}
