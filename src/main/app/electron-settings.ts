@@ -2,7 +2,12 @@ import Store from 'electron-store';
 import type { SettingsBackend } from '../engine/config/user-settings';
 
 export function openElectronStoreBackend(options: { cwd: string; name: string }): SettingsBackend {
-  const store = new Store<Record<string, unknown>>({ cwd: options.cwd, name: options.name });
+  // 0600: settings, window state and the keyring's ciphertext are the user's alone.
+  const store = new Store<Record<string, unknown>>({
+    cwd: options.cwd,
+    name: options.name,
+    configFileMode: 0o600,
+  });
   return {
     path: store.path,
     get: (key) => store.get(key),
