@@ -87,6 +87,14 @@ describe('no request reaches a file outside the built renderer', () => {
     expect(await get(url)).not.toBe('SECRET');
   });
 
+  it('a backslash or a colon is refused even where it is an ordinary file name character', async () => {
+    // On Windows they are a separator and a drive or stream marker; on Linux, a name like any other.
+    await writeFile(path.join(root, 'back\\slash.txt'), 'inside');
+    await writeFile(path.join(root, 'c:stream.txt'), 'inside');
+    expect(await get('app://deskmate/back%5Cslash.txt')).toBe(400);
+    expect(await get('app://deskmate/c%3Astream.txt')).toBe(400);
+  });
+
   it.each([
     'app://deskmate.evil/index.html',
     'app://evil/index.html',
