@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { _electron as electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
@@ -81,6 +81,91 @@ test('navigation away and window.open are denied', async () => {
   expect(page.url()).toBe(before);
   expect(await page.evaluate(() => window.open('https://example.com/') === null)).toBe(true);
   expect(app.windows()).toHaveLength(1);
+});
+
+test('the page is served from app://deskmate, never file://', async () => {
+  const page = await app.firstWindow();
+  await expect(page.getByTestId('composer')).toBeVisible();
+  expect(page.url()).toBe('app://deskmate/index.html');
+  expect(await page.evaluate(() => window.isSecureContext)).toBe(true);
+  // The handler serves the built renderer only: another host on the scheme gets nothing.
+  expect(await page.evaluate(() => fetch('app://deskmate/index.html').then((r) => r.status))).toBe(200);
+  expect(
+    await page.evaluate(() =>
+      fetch('app://deskmate/%2e%2e/main/index.js').then(
+        (r) => r.status,
+        () => 'refused',
+      ),
+    ),
+  ).not.toBe(200);
+});
+
+test('navigation to a look-alike origin is denied', async () => {
+  const page = await app.firstWindow();
+  await expect(page.getByTestId('composer')).toBeVisible();
+  for (const target of ['app://deskmate.evil/index.html', 'file:///etc/hosts']) {
+    await page.evaluate((url) => {
+      window.location.href = url;
+    }, target);
+    await page.waitForTimeout(500);
+    expect(page.url()).toBe('app://deskmate/index.html');
+  }
+  await expect(page.getByTestId('composer')).toBeVisible();
+});
+
+test('permission checks and requests are denied; clipboard writes from the Copy button work', async () => {
+  const page = await app.firstWindow();
+  await expect(page.getByTestId('composer')).toBeVisible();
+  const states = await page.evaluate(async () => {
+    const query = (name: string) =>
+      navigator.permissions.query({ name } as PermissionDescriptor).then(
+        (status) => status.state,
+        () => 'unsupported',
+      );
+    return {
+      notifications: await query('notifications'),
+      geolocation: await query('geolocation'),
+      request: await Notification.requestPermission(),
+      media: await navigator.mediaDevices.getUserMedia({ audio: true }).then(
+        () => 'granted',
+        (error: Error) => error.name,
+      ),
+    };
+  });
+  expect(states).toEqual({
+    notifications: 'denied',
+    geolocation: 'denied',
+    request: 'denied',
+    media: expect.stringMatching(/NotAllowedError|NotFoundError/),
+  });
+
+  provider.enqueue({ kind: 'stream', text: '```sh\necho copied-from-deskmate\n```' });
+  await page.getByTestId('composer').fill('A command please');
+  await page.getByTestId('composer').press('Enter');
+  await page.locator('.code-block .copy-button').click();
+  await expect(page.locator('.code-block .copy-button')).toHaveText('Copied');
+  expect(await app.evaluate(({ clipboard }) => clipboard.readText())).toBe('echo copied-from-deskmate');
+});
+
+test('the API key goes to the OS keyring only when it is a real one', async () => {
+  const page = await app.firstWindow();
+  await expect(page.getByTestId('composer')).toBeVisible();
+  const backend = await app.evaluate(({ safeStorage }) =>
+    process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : 'os keychain',
+  );
+  const set = (await call(page, 'settings.set', { values: { provider: { apiKey: 'sk-e2e-stored' } } })) as {
+    ok: boolean;
+    value: { keyStorage: string; hasApiKey: boolean };
+  };
+  expect(set).toMatchObject({ ok: true, value: { hasApiKey: true } });
+  if (backend === 'basic_text' || backend === 'unknown') {
+    expect(set.value.keyStorage).toBe('file');
+    expect((await stat(path.join(dataDir, 'secrets.json'))).mode & 0o777).toBe(0o600);
+    expect(await readFile(path.join(dataDir, 'secrets.json'), 'utf8')).toContain('sk-e2e-stored');
+  } else {
+    expect(set.value.keyStorage).toBe('keyring');
+    expect(await readFile(path.join(dataDir, 'keyring.json'), 'utf8')).not.toContain('sk-e2e-stored');
+  }
 });
 
 test('two windows hold different workspaces and configs', async () => {

@@ -1,5 +1,6 @@
 // The whole preload: the contract's API over ipcRenderer, and the one webUtils call drag-and-drop
 // needs. Never the raw ipcRenderer, never an IpcRendererEvent (it carries the sender).
+import '../shared/zod-jitless'; // first: no schema may be built before it
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { buildApi } from '../shared/api';
 import { eventChannel, requestChannel } from '../shared/channels';

@@ -9,6 +9,7 @@ import { parseHostArgs, resolveDataDir } from '../engine/data-dir';
 import { preparePrivateDataDir } from '../engine/private-data-dir';
 import { createEngineHandlers } from '../engine/rpc/engine-handlers';
 import { Router } from '../engine/rpc/router';
+import { registerAppScheme, serveAppScheme } from './app-protocol';
 import { openElectronStoreBackend } from './electron-settings';
 import { openSecretStore } from './safe-storage-secrets';
 import { bindIpc } from './ipc-bridge';
@@ -21,10 +22,12 @@ const args = parseHostArgs(process.argv.slice(app.isPackaged ? 1 : 2));
 const dataDir = resolveDataDir(args, process.env, app.getPath('userData'));
 app.setPath('userData', dataDir);
 preparePrivateDataDir(dataDir, (message) => console.warn(`deskmate: warning: ${message}`));
+registerAppScheme(); // before ready, or app:// is not a standard, secure origin
 
 async function start(): Promise<void> {
+  serveAppScheme();
   // The secrets live in their own store file, so settings.json never holds a key, even encrypted.
-  const secrets = openSecretStore(openElectronStoreBackend({ cwd: dataDir, name: 'secrets' }), dataDir);
+  const secrets = openSecretStore(dataDir);
   const settings = openUserSettings(dataDir, openElectronStoreBackend, secrets);
   for (const problem of settings.layer().problems) console.warn(`deskmate: settings: ${problem.message}`);
   const services = createEngineServices({ dataDir, env: process.env, settings });

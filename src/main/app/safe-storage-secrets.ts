@@ -2,16 +2,29 @@ import { safeStorage } from 'electron';
 import type { SecretStore } from '../engine/config/secret-store';
 import { FileSecretStore } from '../engine/config/secret-store';
 import type { SettingsBackend } from '../engine/config/user-settings';
+import { openElectronStoreBackend } from './electron-settings';
+import { selectSecretStore } from './secret-backend';
 
 /**
- * API keys encrypted with the OS keychain (safeStorage) and kept, as ciphertext, in the settings
- * store. Where the OS offers no encryption (some Linux sessions), falls back to a 0600 file.
+ * The API key's store: encrypted by the OS keyring (safeStorage) when it is a real one, else the
+ * 0600 secrets.json the other hosts use. secret-backend.ts makes the choice and moves a key out
+ * of the file once a keyring exists; this only asks safeStorage. Call after the app is ready.
  */
-export function openSecretStore(backend: SettingsBackend, dataDir: string): SecretStore {
-  if (!safeStorage.isEncryptionAvailable()) {
-    console.warn('deskmate: OS encryption unavailable; API keys are kept in a file only you can read');
-    return new FileSecretStore(dataDir);
-  }
+export function openSecretStore(dataDir: string): SecretStore {
+  return selectSecretStore({
+    report: {
+      platform: process.platform,
+      encryptionAvailable: safeStorage.isEncryptionAvailable(),
+      ...(process.platform === 'linux' ? { linuxBackend: safeStorage.getSelectedStorageBackend() } : {}),
+    },
+    file: new FileSecretStore(dataDir),
+    // Ciphertext in a file of its own, so removing the plain secrets.json never takes it along.
+    openKeyring: () => keyringStore(openElectronStoreBackend({ cwd: dataDir, name: 'keyring' })),
+    warn: (message) => console.warn(`deskmate: ${message}`),
+  });
+}
+
+function keyringStore(backend: SettingsBackend): SecretStore {
   const key = (name: string) => `secrets.${name}`;
   return {
     storage: 'keyring',

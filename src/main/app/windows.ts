@@ -1,15 +1,16 @@
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import { eventChannel } from '../../shared/channels';
 import type { ContextRegistry } from '../engine/context/context-registry';
 import type { SettingsBackend } from '../engine/config/user-settings';
 import type { ConversationContext, EventSink } from '../engine/context/conversation-context';
+import { appEntryUrl, createAppUrlCheck } from './app-origin';
+import { isTrustedSender } from './trusted-sender';
 import { restoreBounds, saveBounds } from './window-bounds';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const PRELOAD = path.join(here, '../preload/index.cjs');
-const RENDERER_HTML = path.join(here, '../renderer/index.html');
 
 /** One BrowserWindow per context; closing the window disposes the context. */
 export class WindowManager {
@@ -23,6 +24,7 @@ export class WindowManager {
     this.#registry = registry;
     this.#devServerUrl = devServerUrl;
     this.#state = state;
+    this.isAppUrl = createAppUrlCheck(devServerUrl);
   }
 
   focus(clientId: string): void {
@@ -32,20 +34,11 @@ export class WindowManager {
     window.focus();
   }
 
-  isAppUrl = (url: string): boolean => {
-    if (this.#devServerUrl) return url.startsWith(this.#devServerUrl);
-    return url.split(/[?#]/)[0] === pathToFileURL(RENDERER_HTML).href;
-  };
+  /** Our own page's origin: app://deskmate, or the dev server in `npm run dev` (app-origin.ts). */
+  readonly isAppUrl: (url: string) => boolean;
 
-  isTrustedSender = (event: IpcMainInvokeEvent): boolean => {
-    const frame = event.senderFrame;
-    return (
-      this.#windows.has(event.sender.id) &&
-      frame !== null &&
-      frame === event.sender.mainFrame &&
-      this.isAppUrl(frame.url)
-    );
-  };
+  isTrustedSender = (event: IpcMainInvokeEvent): boolean =>
+    isTrustedSender(event, (id) => this.#windows.has(id), this.isAppUrl);
 
   windowOf(clientId: string): BrowserWindow | null {
     return this.#windows.get(Number(clientId)) ?? null;
@@ -96,8 +89,7 @@ export class WindowManager {
         console.warn(`deskmate: could not open conversation ${options.conversation}:`, error);
       });
     }
-    if (this.#devServerUrl) await window.loadURL(this.#devServerUrl);
-    else await window.loadFile(RENDERER_HTML);
+    await window.loadURL(appEntryUrl(this.#devServerUrl));
     return window;
   }
 

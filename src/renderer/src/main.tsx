@@ -1,3 +1,4 @@
+import '../../shared/zod-jitless'; // first: no schema may be built before it
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';

@@ -12,14 +12,24 @@ export class ConversationOwners {
     return this.#owners.get(conversationId);
   }
 
-  claim(conversationId: string, clientId: string): Disposable {
+  /**
+   * Throws `AlreadyOpen` when another client holds the conversation. The error names the
+   * conversation, never the other client: a client id is the host's handle on another window
+   * (its webContents, its WebSocket session) and no window may learn one.
+   */
+  assertNotElsewhere(
+    conversationId: string,
+    clientId: string,
+    message = 'This conversation is open in another window',
+  ): void {
     const owner = this.#owners.get(conversationId);
     if (owner !== undefined && owner !== clientId) {
-      throw new NamedError('AlreadyOpen', 'This conversation is open in another window', {
-        clientId: owner,
-        conversationId,
-      });
+      throw new NamedError('AlreadyOpen', message, { conversationId });
     }
+  }
+
+  claim(conversationId: string, clientId: string): Disposable {
+    this.assertNotElsewhere(conversationId, clientId);
     this.#owners.set(conversationId, clientId);
     return toDisposable(() => {
       if (this.#owners.get(conversationId) === clientId) this.#owners.delete(conversationId);

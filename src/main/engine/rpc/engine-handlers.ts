@@ -47,7 +47,14 @@ export function createEngineHandlers(registry: ContextRegistry, hooks: HostHooks
         throw error;
       }
     },
-    'conversation.rename': (_context, input) => conversations.rename(input.id, input.name),
+    'conversation.rename': (context, input) => {
+      registry.services.owners.assertNotElsewhere(
+        input.id,
+        context.clientId,
+        'This conversation is open in another window; rename it there',
+      );
+      return conversations.rename(input.id, input.name);
+    },
     'conversation.delete': async (context, input) => {
       const owner = registry.services.owners.ownerOf(input.id);
       if (owner !== undefined && owner !== context.clientId) {
