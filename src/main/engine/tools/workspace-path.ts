@@ -21,7 +21,9 @@ async function realpathOfDeepestExisting(target: string): Promise<string> {
       // A dangling symlink: writing through it would create its target, so follow it by hand.
       const info = await lstat(current).catch(() => undefined);
       if (info?.isSymbolicLink() && hops++ < 40) {
-        current = path.resolve(path.dirname(current), await readlink(current));
+        const link = await readlink(current).catch(() => undefined);
+        // Undefined: replaced since the lstat (a folder being swapped); look at it again.
+        if (link !== undefined) current = path.resolve(path.dirname(current), link);
         continue;
       }
       const parent = path.dirname(current);
