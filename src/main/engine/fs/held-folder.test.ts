@@ -64,6 +64,17 @@ describe.each(['handles', 'paths'] as const)('holdFolder (via %s)', (via) => {
     expect(await readdir(path.join(root, 'real'))).toEqual([]);
   });
 
+  it('takes a folder whose name starts with two dots for what it is, a folder inside', async () => {
+    const { root } = await setup();
+    const folder = await holdFolder(root, path.join(root, '..cache'), {
+      create: true,
+      label: '..cache/f',
+      via,
+    });
+    await folder.close();
+    expect(await readdir(root)).toEqual(['..cache']);
+  });
+
   it('refuses a folder outside the root', async () => {
     const { root, outside } = await setup();
     await expect(holdFolder(root, outside, { create: true, label: 'x', via })).rejects.toMatchObject({

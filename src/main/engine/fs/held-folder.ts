@@ -135,7 +135,7 @@ async function holdByPaths(root: string, parts: readonly string[], options: Hold
  */
 export async function holdFolder(root: string, folder: string, options: HoldOptions): Promise<HeldFolder> {
   const relative = path.relative(root, folder);
-  if (relative.startsWith('..') || path.isAbsolute(relative)) {
+  if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) {
     throw new NamedError('PathOutsideWorkspace', `${options.label} is outside the workspace; refused`, {
       path: options.label,
     });

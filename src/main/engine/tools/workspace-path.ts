@@ -4,7 +4,8 @@ import { NamedError } from '../../../shared/errors';
 
 function inside(root: string, candidate: string): boolean {
   const relative = path.relative(root, candidate);
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+  // `..cache` is a name inside; only `..` itself or `../…` leaves.
+  return relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative);
 }
 
 /** The real path of `target`, or of its deepest existing ancestor joined with the missing rest. */
