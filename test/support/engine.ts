@@ -11,6 +11,7 @@ import type { EventSink } from '../../src/main/engine/context/conversation-conte
 import { createEngineServices } from '../../src/main/engine/context/engine-services';
 import { createEngineHandlers } from '../../src/main/engine/rpc/engine-handlers';
 import { Router } from '../../src/main/engine/rpc/router';
+import type { Tool } from '../../src/main/engine/tools/tool';
 import { tempDir } from './temp-dir';
 
 export interface RecordedEvent {
@@ -19,12 +20,17 @@ export interface RecordedEvent {
 }
 
 /** A real engine (real settings file, real registry and router) in a temp data dir. */
-export async function createTestEngine(extraEnv: EnvironmentVariables = {}) {
+export async function createTestEngine(
+  extraEnv: EnvironmentVariables = {},
+  options: { tools?: readonly Tool[] } = {},
+) {
   const dataDir = await tempDir('deskmate-data-');
   const settings = openUserSettings(dataDir, openConfBackend, new FileSecretStore(dataDir));
   // Only what a shell needs to find bash and coreutils; nothing else leaks in from the test runner.
   const env = { PATH: process.env.PATH, ...extraEnv };
-  const services = createEngineServices({ dataDir, env, settings });
+  const built = createEngineServices({ dataDir, env, settings });
+  // A test may bring tools of its own (one that never settles, say): they run through the real loop.
+  const services = options.tools ? Object.freeze({ ...built, tools: options.tools }) : built;
   const registry = new ContextRegistry(services);
   const router = new Router(registry, createEngineHandlers(registry));
   const events = new Map<string, RecordedEvent[]>();
@@ -41,8 +47,15 @@ export async function createTestEngine(extraEnv: EnvironmentVariables = {}) {
 export type TestEngine = Awaited<ReturnType<typeof createTestEngine>>;
 
 /** An engine whose provider is the scripted server, with short timeouts for tests. */
-export async function createChatEngine(provider: { url: string }, settings: Record<string, unknown> = {}) {
-  const engine = await createTestEngine({ OPENAI_BASE_URL: provider.url, OPENAI_API_KEY: 'sk-test-key' });
+export async function createChatEngine(
+  provider: { url: string },
+  settings: Record<string, unknown> = {},
+  options: { tools?: readonly Tool[] } = {},
+) {
+  const engine = await createTestEngine(
+    { OPENAI_BASE_URL: provider.url, OPENAI_API_KEY: 'sk-test-key' },
+    options,
+  );
   engine.settings.update({ model: 'scripted-model', requestTimeoutMs: 2_000, ...settings });
   return engine;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
 import type { ConversationDetail, ConversationSummary, Message } from '../../../shared/domain';
 import { NamedError } from '../../../shared/errors';
+import { readRegularFile } from '../fs/regular-file';
 import type { ConversationContext } from '../context/conversation-context';
 import type { Disposable } from '../context/disposable';
 import { Provider } from '../llm/provider';
@@ -292,9 +292,9 @@ async function withAttachments(text: string, attachments: readonly string[]): Pr
   const parts = [text];
   for (const file of attachments) {
     try {
-      const info = await stat(file);
-      if (!info.isFile()) throw new Error('not a file');
-      const body = await readFile(file, 'utf8');
+      // A FIFO is refused, not waited on. 4 bytes a character: a cut file still has more than the cap.
+      const bytes = await readRegularFile(file, { maxBytes: 4 * MAX_ATTACHMENT_CHARS, truncate: true });
+      const body = bytes.toString('utf8');
       if (body.includes('\0')) {
         parts.push(`[attached ${file}: binary file, not included]`);
         continue;

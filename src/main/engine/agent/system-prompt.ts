@@ -1,8 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import type { EffectiveConfig } from '../../../shared/config';
-import { resolveInWorkspace } from '../tools/workspace-path';
+import { readWorkspaceFile } from '../tools/target-file';
 
 const MAX_FILE_CHARS = 20_000;
+// UTF-8 takes at most 3 bytes per UTF-16 unit, so a file cut at 4 bytes a character still decodes
+// to more than MAX_FILE_CHARS and is marked as cut below.
+const MAX_FILE_BYTES = 4 * MAX_FILE_CHARS;
 
 /**
  * The system prompt is rebuilt for every request from the current config and workspace, so a
@@ -21,7 +23,9 @@ export async function buildSystemPrompt(config: EffectiveConfig, workspace: stri
   if (workspace) {
     for (const file of config.files) {
       try {
-        const text = await readFile(await resolveInWorkspace(workspace, file), 'utf8');
+        // A project file names these: a FIFO among them must not hold the turn, a huge file not fill memory.
+        const bytes = await readWorkspaceFile(workspace, file, { maxBytes: MAX_FILE_BYTES, truncate: true });
+        const text = bytes.toString('utf8');
         const body = text.length > MAX_FILE_CHARS ? `${text.slice(0, MAX_FILE_CHARS)}\n[… cut]` : text;
         parts.push(`Contents of ${file}:\n\`\`\`\n${body}\n\`\`\``);
       } catch (error) {

@@ -11,6 +11,7 @@ import type { Provider } from '../llm/provider';
 import { toOpenAiMessages } from '../llm/to-openai-messages';
 import type { Tool, ToolContext } from '../tools/tool';
 import { toOpenAiTools } from '../tools/tool-registry';
+import { abandonOnAbort } from './abandon-on-abort';
 import type { ApprovalGate } from './approval-gate';
 
 export interface TurnDeps {
@@ -36,6 +37,8 @@ export interface TurnOutcome {
 }
 
 const isInterrupt = (signal: AbortSignal) => signal.aborted;
+// How long a tool may take to stop on its own after Stop, well inside the one second Stop promises.
+const TOOL_STOP_GRACE_MS = 300;
 
 function errorShape(error: unknown): RpcErrorShape {
   if (error instanceof NamedError) return error.toShape();
@@ -211,7 +214,20 @@ async function runToolCall(
   if (!parsed.success) return fail(validationError(tool, parsed.error));
   emit('tool.started', { conversationId, callId: call.id });
   try {
-    const output = await tool.execute(parsed.data, deps.toolContext(call.id, signal));
+    // Raced against the signal: one tool blocked on something it cannot cancel must not hold the
+    // turn (Stop), the window, or the log, which needs a result for every call to be resumable.
+    const output = await abandonOnAbort(
+      tool.execute(parsed.data, deps.toolContext(call.id, signal)),
+      signal,
+      {
+        graceMs: TOOL_STOP_GRACE_MS,
+        abandoned: () =>
+          new NamedError(
+            'Interrupted',
+            `Interrupted by the user while ${tool.name} was running; it did not stop, so whether it finished is unknown`,
+          ),
+      },
+    );
     return { status: 'completed', toolResult: { ok: true, output } };
   } catch (error) {
     return fail(error);

@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../../test/support/temp-dir';
@@ -23,5 +23,16 @@ describe('writeFileAtomic', () => {
     await expect(writeFileAtomic(target, 'new')).rejects.toThrow();
     expect(await readdir(dir)).toEqual(['chat.json']);
     expect(await readFile(path.join(target, 'inside'), 'utf8')).toBe('keep');
+  });
+
+  it('gives the file the mode asked for, whatever the umask', async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'secret.json');
+    await writeFileAtomic(file, '{}', 0o600);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    await writeFile(path.join(dir, 'run.sh'), 'echo old');
+    await chmod(path.join(dir, 'run.sh'), 0o775);
+    await writeFileAtomic(path.join(dir, 'run.sh'), 'echo new', 0o775);
+    expect((await stat(path.join(dir, 'run.sh'))).mode & 0o777).toBe(0o775);
   });
 });

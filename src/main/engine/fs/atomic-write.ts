@@ -1,25 +1,34 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, open, rename, rm } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+
+// O_EXCL: the temp name is new, so nothing (a symlink planted there included) is followed or reused.
+const TEMP_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
 
 /**
  * Replaces `file` so that a reader (or a crash) sees the old content or the new, never half of it:
  * write a temp file in the same folder (rename is only atomic within one file system), flush it,
  * then rename it over the target. The temp file never outlives a failure. `mode` keeps a replaced
- * file's permissions (an executable script stays executable).
+ * file's permissions (an executable script stays executable) or makes a private file 0600; the
+ * temp file has it from its creation, so the content is never readable with looser permissions.
+ *
+ * `file` may name its folder through a held handle (HeldFolder.entry): the temp file and the
+ * rename then stay in that folder whatever happens to the path above it.
  */
 export async function writeFileAtomic(file: string, data: string, mode?: number): Promise<void> {
   const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    const handle = await open(temp, 'wx');
+    const handle = await open(temp, TEMP_FLAGS, mode ?? 0o666);
     try {
       await handle.writeFile(data, 'utf8');
+      // The umask may have cleared bits of `mode`; fchmod on the handle, never chmod by path.
+      if (mode !== undefined) await handle.chmod(mode);
       // Without this a power cut after the rename can leave an empty file where the old one was.
       await handle.datasync();
     } finally {
       await handle.close();
     }
-    if (mode !== undefined) await chmod(temp, mode);
     await rename(temp, file);
   } catch (error) {
     await rm(temp, { force: true });

@@ -1,27 +1,35 @@
 import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { z } from 'zod';
-import { NamedError } from '../../../shared/errors';
-import { makeParents, writableTarget } from './target-file';
+import { assertWritable, targetFile, writeError } from './target-file';
 import { defineTool } from './tool';
 
-// resolveInWorkspace refuses symlinks that lead out, dangling ones included; O_NOFOLLOW also
-// refuses one created between that check and this open, which would create its target anywhere.
+// O_NOFOLLOW: the entry is the resolved real path, so a symlink there now was swapped in since;
+// following it would write (or create) its target anywhere. O_NONBLOCK: a FIFO with no reader is
+// refused (ENXIO) instead of waiting; one with a reader is refused after fstat, before any write.
 const APPEND_FLAGS =
-  constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0);
+  constants.O_WRONLY |
+  constants.O_APPEND |
+  constants.O_CREAT |
+  (constants.O_NOFOLLOW ?? 0) |
+  (constants.O_NONBLOCK ?? 0) |
+  (constants.O_NOCTTY ?? 0);
 
-async function appendAt(target: string, requested: string, content: string): Promise<void> {
-  let handle;
+/** Appends to the opened file after checking the handle itself; returns its size before. */
+async function appendAt(entry: string, requested: string, content: string): Promise<number> {
+  let handle: FileHandle;
   try {
-    handle = await open(target, APPEND_FLAGS, 0o666);
+    handle = await open(entry, APPEND_FLAGS, 0o666);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ELOOP') throw error;
-    throw new NamedError('InvalidPath', `${requested} is a symlink to a missing file; refused`, {
-      path: requested,
-    });
+    throw writeError(error, requested);
   }
   try {
-    await handle.appendFile(content);
+    const stats = await handle.stat();
+    assertWritable(stats, requested, 'append to');
+    await handle.appendFile(content).catch((error: unknown) => {
+      throw writeError(error, requested);
+    });
+    return stats.size;
   } finally {
     await handle.close();
   }
@@ -38,12 +46,17 @@ export const appendTool = defineTool({
   }),
   needsApproval: true,
   async execute(args, ctx) {
-    const { target, existing } = await writableTarget(ctx.workspace, args.path, 'append to');
-    if (!existing) await makeParents(target, args.path);
-    await appendAt(target, args.path, args.content);
+    const target = await targetFile(ctx.workspace, args.path, { create: true });
+    let before: number;
+    try {
+      if (target.existing) assertWritable(target.existing, args.path, 'append to');
+      before = await appendAt(target.entry, args.path, args.content);
+    } finally {
+      await target.close();
+    }
     const bytes = Buffer.byteLength(args.content, 'utf8');
-    return existing
-      ? `Appended ${bytes} bytes to ${args.path} (now ${existing.size + bytes} bytes)`
+    return target.existing
+      ? `Appended ${bytes} bytes to ${args.path} (now ${before + bytes} bytes)`
       : `Appended ${bytes} bytes to ${args.path} (new file)`;
   },
 });

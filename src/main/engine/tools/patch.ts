@@ -1,12 +1,19 @@
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { NamedError } from '../../../shared/errors';
+import { writeFileAtomic } from '../fs/atomic-write';
+import { readRegularFile } from '../fs/regular-file';
 import { applyHunks } from './patch-apply';
 import { PATCH_SHAPE, parsePatch } from './patch-format';
-import { writeFileAtomic } from '../fs/atomic-write';
-import { statIfExists } from './target-file';
+import { assertWritable, targetFile, writeError } from './target-file';
 import { defineTool } from './tool';
-import { resolveInWorkspace } from './workspace-path';
+
+const MAX_FILE_BYTES = 8 * 1024 * 1024;
+
+function missing(requested: string): NamedError {
+  return new NamedError('NotFound', `${requested} does not exist; use save to create a new file`, {
+    path: requested,
+  });
+}
 
 export const patchTool = defineTool({
   name: 'patch',
@@ -22,22 +29,36 @@ export const patchTool = defineTool({
   }),
   needsApproval: true,
   async execute(args, ctx) {
-    const target = await resolveInWorkspace(ctx.workspace, args.path);
     const hunks = parsePatch(args.patch);
-    const info = await statIfExists(target);
-    if (!info) {
-      throw new NamedError('NotFound', `${args.path} does not exist; use save to create a new file`, {
-        path: args.path,
+    const target = await targetFile(ctx.workspace, args.path, { create: false }).catch((error: unknown) => {
+      throw error instanceof NamedError && error.name === 'NotFound' ? missing(args.path) : error;
+    });
+    try {
+      if (!target.existing) throw missing(args.path);
+      if (target.existing.isDirectory()) {
+        throw new NamedError('IsADirectory', `${args.path} is a directory; patch a file inside it`, {
+          path: args.path,
+        });
+      }
+      let mode = 0o644;
+      const before = await readRegularFile(target.entry, {
+        maxBytes: MAX_FILE_BYTES,
+        signal: ctx.signal,
+        noFollow: true,
+        label: args.path,
+        // Checked on the opened file: the one read is the one whose links and mode count.
+        check: (stats) => {
+          assertWritable(stats, args.path, 'patch');
+          mode = stats.mode & 0o7777;
+        },
       });
-    }
-    if (info.isDirectory()) {
-      throw new NamedError('IsADirectory', `${args.path} is a directory; patch a file inside it`, {
-        path: args.path,
+      const after = applyHunks(before.toString('utf8'), hunks);
+      await writeFileAtomic(target.entry, after, mode).catch((error: unknown) => {
+        throw writeError(error, args.path);
       });
+    } finally {
+      await target.close();
     }
-    const before = await readFile(target, 'utf8');
-    const after = applyHunks(before, hunks);
-    await writeFileAtomic(target, after, info.mode & 0o7777);
     return `Applied ${hunks.length} hunk${hunks.length === 1 ? '' : 's'} to ${args.path}`;
   },
 });

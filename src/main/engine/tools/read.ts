@@ -1,9 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { NamedError } from '../../../shared/errors';
-import { statIfExists } from './target-file';
+import { readWorkspaceFile } from './target-file';
 import { defineTool } from './tool';
-import { resolveInWorkspace } from './workspace-path';
 
 const MAX_FILE_BYTES = 2 * 1024 * 1024;
 const BINARY_SNIFF_BYTES = 8 * 1024;
@@ -31,6 +29,24 @@ function numbered(lines: readonly string[], firstNumber: number): string {
     .join('\n');
 }
 
+/** Says what to do instead, for the refusals a model can work around. */
+function withHint(error: unknown, requested: string): unknown {
+  if (!(error instanceof NamedError)) return error;
+  if (error.name === 'IsADirectory')
+    return new NamedError(
+      'IsADirectory',
+      `${requested} is a directory; use shell (ls) to list it`,
+      error.data,
+    );
+  if (error.name === 'FileTooLarge')
+    return new NamedError(
+      'FileTooLarge',
+      `${error.message} for read; use shell with head, tail, sed -n or grep -n to look at parts of it`,
+      error.data,
+    );
+  return error;
+}
+
 export const readTool = defineTool({
   name: 'read',
   description:
@@ -43,25 +59,12 @@ export const readTool = defineTool({
   }),
   needsApproval: false,
   async execute(args, ctx) {
-    const target = await resolveInWorkspace(ctx.workspace, args.path);
-    const info = await statIfExists(target);
-    if (!info) {
-      throw new NamedError('NotFound', `${args.path} does not exist`, { path: args.path });
-    }
-    if (info.isDirectory()) {
-      throw new NamedError('IsADirectory', `${args.path} is a directory; use shell (ls) to list it`, {
-        path: args.path,
-      });
-    }
-    if (info.size > MAX_FILE_BYTES) {
-      throw new NamedError(
-        'FileTooLarge',
-        `${args.path} is ${info.size} bytes, over the ${MAX_FILE_BYTES}-byte limit for read; ` +
-          'use shell with head, tail, sed -n or grep -n to look at parts of it',
-        { path: args.path, size: info.size },
-      );
-    }
-    const buffer = await readFile(target);
+    const buffer = await readWorkspaceFile(ctx.workspace, args.path, {
+      maxBytes: MAX_FILE_BYTES,
+      signal: ctx.signal,
+    }).catch((error: unknown) => {
+      throw withHint(error, args.path);
+    });
     if (buffer.subarray(0, BINARY_SNIFF_BYTES).includes(0)) {
       throw new NamedError('BinaryFile', `${args.path} looks like a binary file (it contains NUL bytes)`, {
         path: args.path,

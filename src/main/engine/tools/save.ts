@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { writeFileAtomic } from '../fs/atomic-write';
-import { makeParents, writableTarget } from './target-file';
+import { assertWritable, targetFile, writeError } from './target-file';
 import { defineTool } from './tool';
 
 export const saveTool = defineTool({
@@ -14,9 +14,19 @@ export const saveTool = defineTool({
   }),
   needsApproval: true,
   async execute(args, ctx) {
-    const { target, existing } = await writableTarget(ctx.workspace, args.path, 'save to');
-    await makeParents(target, args.path);
-    await writeFileAtomic(target, args.content, existing ? existing.mode & 0o7777 : undefined);
+    const target = await targetFile(ctx.workspace, args.path, { create: true });
+    const { existing } = target;
+    try {
+      if (existing) assertWritable(existing, args.path, 'save to');
+      // The rename replaces whatever name is there by then; it never writes through it.
+      await writeFileAtomic(target.entry, args.content, existing ? existing.mode & 0o7777 : undefined).catch(
+        (error: unknown) => {
+          throw writeError(error, args.path);
+        },
+      );
+    } finally {
+      await target.close();
+    }
     const bytes = Buffer.byteLength(args.content, 'utf8');
     return `Saved ${bytes} bytes to ${args.path} (${existing ? 'overwrote' : 'new file'})`;
   },

@@ -11,6 +11,8 @@ describe('resolveInWorkspace', () => {
     expect(await resolveInWorkspace(ws, 'a/b.txt')).toBe(path.join(ws, 'a/b.txt'));
     expect(await resolveInWorkspace(ws, path.join(ws, 'a/new/c.txt'))).toBe(path.join(ws, 'a/new/c.txt'));
     expect(await resolveInWorkspace(ws, 'a/../a/./b.txt')).toBe(path.join(ws, 'a/b.txt'));
+    // A name that starts with two dots is not a way out.
+    expect(await resolveInWorkspace(ws, '..cache/x.txt')).toBe(path.join(ws, '..cache/x.txt'));
   });
 
   it('refuses .., absolute paths elsewhere and symlinks that lead out, dangling ones included', async () => {

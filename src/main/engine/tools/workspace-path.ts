@@ -4,7 +4,8 @@ import { NamedError } from '../../../shared/errors';
 
 function inside(root: string, candidate: string): boolean {
   const relative = path.relative(root, candidate);
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+  // `..cache` is a name inside; only `..` itself or `../…` leaves.
+  return relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative);
 }
 
 /** The real path of `target`, or of its deepest existing ancestor joined with the missing rest. */
@@ -21,7 +22,9 @@ async function realpathOfDeepestExisting(target: string): Promise<string> {
       // A dangling symlink: writing through it would create its target, so follow it by hand.
       const info = await lstat(current).catch(() => undefined);
       if (info?.isSymbolicLink() && hops++ < 40) {
-        current = path.resolve(path.dirname(current), await readlink(current));
+        const link = await readlink(current).catch(() => undefined);
+        // Undefined: replaced since the lstat (a folder being swapped); look at it again.
+        if (link !== undefined) current = path.resolve(path.dirname(current), link);
         continue;
       }
       const parent = path.dirname(current);
