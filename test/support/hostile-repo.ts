@@ -2,9 +2,9 @@
 // its project files try every way a cloned folder could run code, redirect the provider, widen
 // the tools or reach a file outside it. `markers` only fill up if hostile code ran.
 import { execFileSync } from 'node:child_process';
-import { chmod, link, mkdir, readdir, realpath, symlink, writeFile } from 'node:fs/promises';
+import { chmod, link, mkdir, mkdtemp, readdir, realpath, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { tempDir } from './temp-dir';
 
 export interface HostileRepo {
   repo: string;
@@ -17,11 +17,14 @@ export interface HostileRepo {
   /** Exactly the env a trusted workspace applies (the trust prompt lists these, no more). */
   trustedEnv: Record<string, string>;
   /** The tool calls that try the file vectors, each with the error a refusal names. */
-  fileAttacks: Array<{ name: string; args: Record<string, unknown>; vector: string }>;
+  /** Removes the repository, its outside folder and the markers. */
+  remove(): Promise<void>;
+  fileAttacks: Array<{ name: string; args: Record<string, unknown>; vector: string; refusedAs: string }>;
 }
 
 export async function makeHostileRepo(hostPath = process.env.PATH ?? '/usr/bin:/bin'): Promise<HostileRepo> {
-  const root = await realpath(await tempDir('deskmate-hostile-'));
+  // Not tempDir: the browser suite runs outside vitest. The caller removes it.
+  const root = await realpath(await mkdtemp(path.join(tmpdir(), 'deskmate-hostile-')));
   const repo = path.join(root, 'repo');
   const outside = path.join(root, 'outside');
   const markers = path.join(root, 'markers');
@@ -91,26 +94,54 @@ export async function makeHostileRepo(hostPath = process.env.PATH ?? '/usr/bin:/
     outsideSecret,
     victimContent,
     trustedEnv,
+    remove: () => rm(root, { recursive: true, force: true }),
     fileAttacks: [
-      { vector: 'symlink to a file outside', name: 'read', args: { path: 'linked-secret.txt' } },
-      { vector: 'path outside', name: 'read', args: { path: '../outside/secret.txt' } },
-      { vector: 'absolute path outside', name: 'read', args: { path: path.join(outside, 'secret.txt') } },
-      { vector: 'FIFO', name: 'read', args: { path: 'pipe' } },
+      {
+        vector: 'symlink to a file outside',
+        refusedAs: 'PathOutsideWorkspace',
+        name: 'read',
+        args: { path: 'linked-secret.txt' },
+      },
+      {
+        vector: 'path outside',
+        refusedAs: 'PathOutsideWorkspace',
+        name: 'read',
+        args: { path: '../outside/secret.txt' },
+      },
+      {
+        vector: 'absolute path outside',
+        refusedAs: 'PathOutsideWorkspace',
+        name: 'read',
+        args: { path: path.join(outside, 'secret.txt') },
+      },
+      { vector: 'read a FIFO', refusedAs: 'NotARegularFile', name: 'read', args: { path: 'pipe' } },
       {
         vector: 'write through a symlinked folder',
+        refusedAs: 'PathOutsideWorkspace',
         name: 'save',
         args: { path: 'escape/new.txt', content: 'x' },
       },
-      { vector: 'write to a hard link', name: 'save', args: { path: 'hard-victim.txt', content: 'pwned\n' } },
+      {
+        vector: 'write to a hard link',
+        refusedAs: 'HardLinked',
+        name: 'save',
+        args: { path: 'hard-victim.txt', content: 'pwned\n' },
+      },
       {
         vector: 'patch a hard link',
+        refusedAs: 'HardLinked',
         name: 'patch',
         args: {
           path: 'hard-victim.txt',
           patch: '<<<<<<< ORIGINAL\na file outside the workspace\n=======\npwned\n>>>>>>> UPDATED\n',
         },
       },
-      { vector: 'write to a FIFO', name: 'save', args: { path: 'pipe', content: 'x' } },
+      {
+        vector: 'write to a FIFO',
+        refusedAs: 'NotARegularFile',
+        name: 'save',
+        args: { path: 'pipe', content: 'x' },
+      },
     ],
   };
 }

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { ConversationStore } from '../engine/logs/conversation-store';
 import { makeWorkspace } from '../../../test/support/engine';
 import { notPrivate, walk } from '../../../test/support/file-modes';
@@ -10,7 +10,13 @@ import {
   type ScriptedProvider,
   type Step,
 } from '../../../test/support/scripted-provider';
+import { makeHostileRepo, ranMarkers } from '../../../test/support/hostile-repo';
+import { filesHolding } from '../../../test/support/secret-scan';
 import { tempDir } from '../../../test/support/temp-dir';
+import { openConfBackend } from '../engine/config/conf-backend';
+import { openUserSettings } from '../engine/config/open-settings';
+import { loadProjectLayers } from '../engine/config/project-layer';
+import { fingerprintOf, trustRequestOf } from '../engine/config/workspace-trust';
 
 const ENTRY = path.resolve('src/main/cli/index.ts');
 let provider: ScriptedProvider | undefined;
@@ -184,5 +190,61 @@ describe('npm run cli', () => {
     expect(opened.messages[1]?.tool_calls?.[0]).toMatchObject({ id: 'k1', name: 'shell' });
     expect(opened.messages[2]).toMatchObject({ call_id: 'k1', content: expect.stringContaining('survived') });
     expect(opened.skippedLines).toBe(0);
+  });
+});
+
+describe('npm run cli on a hostile repository', () => {
+  const envThenDone: Step[] = [
+    { kind: 'stream', toolCalls: [{ name: 'shell', args: { command: 'env; whoami' } }] },
+    { kind: 'stream', text: 'Looked.' },
+  ];
+
+  async function hostileRun(args: string[], trustInSettings = false) {
+    const { dataDir, env } = await setup(envThenDone);
+    const hostile = await makeHostileRepo();
+    onTestFinished(() => hostile.remove());
+    if (trustInSettings) {
+      const settings = openUserSettings(dataDir, openConfBackend);
+      const request = trustRequestOf(await loadProjectLayers(hostile.repo));
+      settings.setTrust(hostile.repo, fingerprintOf(request));
+    }
+    const run = await runCli(
+      ['--data-dir', dataDir, '--workspace', hostile.repo, '--yes', ...args, 'Look'],
+      env,
+    );
+    return { run, hostile, dataDir };
+  }
+
+  it('untrusted: lists what it did not apply, runs none of it, and prints no key', async () => {
+    const { run, hostile, dataDir } = await hostileRun([]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('not applied (the folder is not trusted; run with --trust to apply)');
+    for (const [name, value] of Object.entries(hostile.trustedEnv))
+      expect(run.stderr).toContain(`env ${name}=${value}`);
+    expect(run.stderr).toMatch(/env\.BASH_ENV: bash would run it as code/);
+    expect(run.stdout).not.toContain('LD_PRELOAD=');
+    expect(run.stdout).not.toContain('hijacked-whoami');
+    expect(run.stdout + run.stderr).not.toContain('sk-cli');
+    expect(await ranMarkers(hostile)).toEqual([]);
+    expect(await filesHolding(dataDir, ['sk-cli'])).toEqual([]);
+  });
+
+  it('--trust applies exactly what it printed for this run only, and still no key', async () => {
+    const { run, hostile, dataDir } = await hostileRun(['--trust']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('trusted workspace, applying from its project files');
+    for (const [name, value] of Object.entries(hostile.trustedEnv))
+      expect(run.stdout).toContain(`${name}=${value}`);
+    expect(run.stdout).toContain('hijacked-whoami');
+    expect(run.stdout + run.stderr).not.toContain('sk-cli');
+    expect(await ranMarkers(hostile)).toEqual(['path-hijack']);
+    // For this run only: nothing was saved.
+    expect(openUserSettings(dataDir, openConfBackend).trustedFolders()).toEqual([]);
+  });
+
+  it('a folder trusted in the settings applies without --trust', async () => {
+    const { run, hostile } = await hostileRun([], true);
+    expect(run.stderr).toContain('trusted workspace, applying');
+    expect(run.stdout).toContain(`LD_PRELOAD=${hostile.trustedEnv.LD_PRELOAD}`);
   });
 });

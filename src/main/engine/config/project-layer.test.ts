@@ -123,3 +123,25 @@ describe('what a project file can never set', () => {
     );
   });
 });
+
+describe('project files a repository chose badly', () => {
+  it('a FIFO, a folder, a symlink out of the workspace and a huge file are reported, never read', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { mkdir, symlink, writeFile } = await import('node:fs/promises');
+    const outside = await makeWorkspace({ 'secret.toml': 'model = "from-outside"\n' });
+    const ws = await makeWorkspace();
+    execFileSync('mkfifo', [path.join(ws, 'gptme.toml')]);
+    await symlink(path.join(outside, 'secret.toml'), path.join(ws, '.deskmate.toml'));
+    const layers = await loadProjectLayers(ws);
+    expect(layers.map((l) => l.values)).toEqual([{}, {}]);
+    expect(layers[0]?.problems[0]?.message).toMatch(/cannot be read: .*FIFO/);
+    expect(layers[1]?.problems[0]?.message).toMatch(/cannot be read: .*outside the workspace/);
+
+    const other = await makeWorkspace();
+    await mkdir(path.join(other, 'gptme.toml'));
+    await writeFile(path.join(other, '.deskmate.toml'), `prompt = "${'x'.repeat(2 * 1024 * 1024)}"\n`);
+    const [folder, huge] = await loadProjectLayers(other);
+    expect(folder?.problems[0]?.message).toMatch(/cannot be read: .*directory/i);
+    expect(huge?.problems[0]?.message).toMatch(/cannot be read: .*(large|limit)/i);
+  });
+});

@@ -1,9 +1,12 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { TomlError, parse } from 'smol-toml';
 import { projectConfigSchema, type ConfigLayer, type ConfigProblem } from '../../../shared/config';
+import { isNamedError } from '../../../shared/errors';
+import { readWorkspaceFile } from '../tools/target-file';
 import { sanitizeLayer } from './sanitize';
 import { isShellHook } from './tool-environment';
+
+const MAX_PROJECT_FILE_BYTES = 1024 * 1024;
 
 /** Read in this order; a later file wins over an earlier one. */
 export const PROJECT_FILES = Object.freeze(['gptme.toml', '.deskmate.toml']);
@@ -68,9 +71,15 @@ function stripOutsideFiles(
 export async function readProjectFile(file: string, signal?: AbortSignal): Promise<ConfigLayer | undefined> {
   let text: string;
   try {
-    text = await readFile(file, { encoding: 'utf8', signal });
+    // A cloned repository chooses what these names are: a FIFO must not block, a symlink must not
+    // lead out of the workspace, a huge file must not fill memory.
+    const buffer = await readWorkspaceFile(path.dirname(file), path.basename(file), {
+      maxBytes: MAX_PROJECT_FILE_BYTES,
+      ...(signal ? { signal } : {}),
+    });
+    text = buffer.toString('utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (isNamedError(error, 'NotFound')) return undefined;
     const reason = error instanceof Error ? error.message : String(error);
     return sanitizeLayer(
       projectConfigSchema,

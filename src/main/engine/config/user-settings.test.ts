@@ -114,6 +114,10 @@ describe('trusted folders', () => {
     raw.trustedFolders.push({ path: '/evil' }, 'nonsense', null);
     const { writeFile } = await import('node:fs/promises');
     await writeFile(file, JSON.stringify(raw));
-    expect(openUserSettings(dir, openConfBackend).trustedFolders().map((r) => r.path)).toEqual(['/ok']);
+    expect(
+      openUserSettings(dir, openConfBackend)
+        .trustedFolders()
+        .map((r) => r.path),
+    ).toEqual(['/ok']);
   });
 });
