@@ -25,7 +25,8 @@ describe('WebSession', () => {
     expect(back.sent).toMatchObject([{ payload: { workspace: '/a' } }, { payload: { workspace: '/b' } }]);
 
     session.detach(back.socket, 60_000, () => undefined);
-    for (let i = 0; i < 5; i++) session.sink('workspace.changed', { workspace: `/${i}`, projectFiles: [], trust: UNTRUSTED });
+    for (let i = 0; i < 5; i++)
+      session.sink('workspace.changed', { workspace: `/${i}`, projectFiles: [], trust: UNTRUSTED });
     const again = fakeSocket();
     session.rebind(again.socket, true);
     expect(again.sent).toEqual([{ type: 'error', error: expect.objectContaining({ name: 'EventsLost' }) }]);
