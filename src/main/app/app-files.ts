@@ -1,28 +1,14 @@
 // What the app:// handler serves for a request: a file of the built renderer, or a refusal.
 // Plain Node (no electron import), so every way out of the folder is tested against a real one.
-import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { CONTENT_SECURITY_POLICY } from '../../shared/content-security-policy';
+import { contentTypeOf } from '../engine/fs/content-types';
+import { regularFileInside } from '../engine/fs/file-inside-root';
 import { APP_SCHEME, APP_HOST } from './app-origin';
 
 export type AppFileResult =
   | { ok: true; file: string; headers: Record<string, string> }
   | { ok: false; status: 400 | 404 | 405; reason: string };
-
-const CONTENT_TYPES: Readonly<Record<string, string>> = Object.freeze({
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-});
 
 /**
  * Resolves an app:// request against `root` (out/renderer). Only GET and HEAD, only the app's
@@ -62,32 +48,16 @@ export async function resolveAppRequest(
     segments.push(segment);
   }
   if (segments.length === 0) segments.push('index.html');
-  try {
-    const realRoot = await realpath(root);
-    const file = await realpath(path.join(realRoot, ...segments));
-    if (!isInside(realRoot, file)) return { ok: false, status: 404, reason: 'outside the renderer' };
-    if (!(await stat(file)).isFile()) return { ok: false, status: 404, reason: 'not a file' };
-    return { ok: true, file, headers: responseHeaders(file) };
-  } catch {
-    return { ok: false, status: 404, reason: 'no such file' };
-  }
+  const found = await regularFileInside(root, path.join(...segments));
+  if (!found) return { ok: false, status: 404, reason: 'no such file inside the renderer' };
+  return { ok: true, file: found.file, headers: responseHeaders(found.file) };
 }
 
 /** The CSP rides on every response, so the page is strict however it was reached. */
 function responseHeaders(file: string): Record<string, string> {
   return {
-    'Content-Type': CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
+    'Content-Type': contentTypeOf(file),
     'Content-Security-Policy': CONTENT_SECURITY_POLICY,
     'X-Content-Type-Options': 'nosniff',
   };
-}
-
-function isInside(root: string, candidate: string): boolean {
-  const relative = path.relative(root, candidate);
-  return (
-    relative !== '' &&
-    relative !== '..' &&
-    !relative.startsWith(`..${path.sep}`) &&
-    !path.isAbsolute(relative)
-  );
 }

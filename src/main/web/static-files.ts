@@ -1,5 +1,4 @@
-import { realpath, stat } from 'node:fs/promises';
-import path from 'node:path';
+import { regularFileInside } from '../engine/fs/file-inside-root';
 
 export type StaticLookup =
   { kind: 'file'; file: string; size: number; mtime: Date } | { kind: 'bad-request' } | { kind: 'not-found' };
@@ -16,26 +15,6 @@ export async function findStaticFile(root: string, rawPath: string): Promise<Sta
   const relative = decoded === '/' ? 'index.html' : decoded.replace(/^\/+/, '');
   // Dot files (and `..`, however it was encoded) are never served.
   if (relative.split('/').some((segment) => segment.startsWith('.'))) return { kind: 'not-found' };
-  const candidate = path.resolve(root, relative);
-  if (!isInside(root, candidate)) return { kind: 'not-found' };
-  try {
-    // A symlink inside the root must not lead outside it.
-    const [realRoot, realFile] = await Promise.all([realpath(root), realpath(candidate)]);
-    if (!isInside(realRoot, realFile)) return { kind: 'not-found' };
-    const info = await stat(realFile);
-    if (!info.isFile()) return { kind: 'not-found' };
-    return { kind: 'file', file: realFile, size: info.size, mtime: info.mtime };
-  } catch {
-    return { kind: 'not-found' };
-  }
-}
-
-function isInside(root: string, candidate: string): boolean {
-  const relative = path.relative(root, candidate);
-  return (
-    relative !== '' &&
-    relative !== '..' &&
-    !relative.startsWith(`..${path.sep}`) &&
-    !path.isAbsolute(relative)
-  );
+  const found = await regularFileInside(root, relative);
+  return found ? { kind: 'file', ...found } : { kind: 'not-found' };
 }
