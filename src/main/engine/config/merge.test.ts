@@ -40,8 +40,27 @@ describe('config precedence: defaults < environment < user < project < chat', ()
     [
       '+ user',
       [defaultsLayer(), env, user],
-      // The user overrides the URL but not the key: provider merges field by field.
-      { model: 'user-model', baseUrl: 'http://127.0.0.1:9/user', apiKey: 'sk-env', maxSteps: 7 },
+      // The user points elsewhere without a key: the environment's key stays with its own URL.
+      { model: 'user-model', baseUrl: 'http://127.0.0.1:9/user', apiKey: undefined, maxSteps: 7 },
+    ],
+    [
+      '+ a user key only',
+      [defaultsLayer(), env, layer('user', { provider: { apiKey: 'sk-user' } })],
+      { baseUrl: 'http://127.0.0.1:9/env', apiKey: 'sk-user' },
+    ],
+    [
+      '+ the same URL again, written differently',
+      [defaultsLayer(), env, layer('user', { provider: { baseUrl: 'http://127.0.0.1:9/env/' } })],
+      { baseUrl: 'http://127.0.0.1:9/env/', apiKey: 'sk-env' },
+    ],
+    [
+      '+ another URL with its own key',
+      [
+        defaultsLayer(),
+        env,
+        layer('user', { provider: { baseUrl: 'http://127.0.0.1:9/u', apiKey: 'sk-u' } }),
+      ],
+      { baseUrl: 'http://127.0.0.1:9/u', apiKey: 'sk-u' },
     ],
     [
       '+ project',

@@ -1,17 +1,27 @@
 import type { ConfigLayer, ConfigProblem, EffectiveConfig } from '../../../shared/config';
+import { sameEndpoint } from '../../../shared/endpoint';
 import { DEFAULT_CONFIG } from './defaults';
 import { deepFreeze } from './deep-freeze';
 
 /**
  * Precedence, lowest first: defaults < environment < user < project < chat.
  * A later layer wins key by key. `provider` and `env` merge field by field (a project's env adds to
- * the user's); lists (`files`, `tools`) are replaced whole, never concatenated.
+ * the user's), except that a provider URL set without a key drops the key of the layers below: a key
+ * belongs to its URL. Lists (`files`, `tools`) are replaced whole, never concatenated.
  */
 export function mergeLayers(layers: readonly ConfigLayer[]): EffectiveConfig {
   const merged: EffectiveConfig = structuredClone(DEFAULT_CONFIG);
   for (const { values } of layers) {
     const { provider, env, ...rest } = values;
-    if (provider) merged.provider = { ...merged.provider, ...provider };
+    if (provider) {
+      // A key goes only to the URL it was given with: a layer that points elsewhere without a key
+      // of its own starts keyless rather than sending a lower layer's key to a new server.
+      const moved =
+        provider.baseUrl !== undefined && !sameEndpoint(provider.baseUrl, merged.provider.baseUrl);
+      merged.provider = moved
+        ? { ...provider, baseUrl: provider.baseUrl! }
+        : { ...merged.provider, ...provider };
+    }
     if (env) merged.env = { ...merged.env, ...env };
     Object.assign(merged, structuredClone(rest));
   }

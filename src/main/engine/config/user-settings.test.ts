@@ -10,11 +10,11 @@ describe('user settings', () => {
     const dir = await tempDir();
     const first = openUserSettings(dir, openConfBackend);
     first.update({ model: 'm1', provider: { baseUrl: 'http://127.0.0.1:1/v1', apiKey: 'sk-1' } });
-    first.update({ provider: { baseUrl: 'http://127.0.0.1:2/v1' } });
+    first.update({ provider: { apiKey: 'sk-2' } });
     first.update({}, ['model']);
     const reopened = openUserSettings(dir, openConfBackend);
     expect(reopened.layer().values).toEqual({
-      provider: { baseUrl: 'http://127.0.0.1:2/v1', apiKey: 'sk-1' },
+      provider: { baseUrl: 'http://127.0.0.1:1/v1', apiKey: 'sk-2' },
     });
   });
 
@@ -71,9 +71,17 @@ describe('the API key', () => {
       baseUrl: 'http://127.0.0.1:1/v1',
       apiKey: 'sk-very-secret',
     });
-    // Changing the URL keeps the key; unsetting the provider forgets it.
-    reopened.update({ provider: { baseUrl: 'http://127.0.0.1:2/v1' } });
+    // The same URL written differently keeps the key; another URL without a key forgets it (a key
+    // belongs to its URL); unsetting the provider forgets it too.
+    reopened.update({ provider: { baseUrl: 'http://127.0.0.1:1/v1/' } });
     expect(reopened.layer().values.provider?.apiKey).toBe('sk-very-secret');
+    reopened.update({ provider: { baseUrl: 'http://127.0.0.1:2/v1' } });
+    expect(reopened.layer().values.provider).toEqual({ baseUrl: 'http://127.0.0.1:2/v1' });
+    expect(await readFile(path.join(dir, 'secrets.json'), 'utf8')).not.toContain('sk-very-secret');
+    reopened.update({ provider: { baseUrl: 'http://127.0.0.1:3/v1', apiKey: 'sk-for-3' } });
+    expect(reopened.layer().values.provider?.apiKey).toBe('sk-for-3');
+    reopened.update({ model: 'other' });
+    expect(reopened.layer().values.provider?.apiKey).toBe('sk-for-3');
     reopened.update({}, ['provider']);
     expect(
       openUserSettings(dir, openConfBackend, new FileSecretStore(dir)).layer().values.provider,

@@ -1,3 +1,4 @@
+import { sameEndpoint } from '../../../shared/endpoint';
 import {
   userConfigSchema,
   type ConfigLayer,
@@ -80,12 +81,22 @@ export class UserSettings {
     const current: Record<string, unknown> = { ...this.#layer.values };
     for (const key of unset) delete current[key];
     const next: Record<string, unknown> = { ...current, ...values };
-    if (values.provider && this.#layer.values.provider) {
-      next.provider = { ...this.#layer.values.provider, ...values.provider };
+    const before = this.#layer.values.provider;
+    if (values.provider && before) {
+      next.provider = { ...before, ...values.provider };
+    }
+    // A key belongs to the URL it was saved with: pointing the provider elsewhere without typing a
+    // key forgets the old one, or the next request would hand it to the new server.
+    const newUrl = values.provider?.baseUrl;
+    const moved = newUrl !== undefined && !(before?.baseUrl && sameEndpoint(before.baseUrl, newUrl));
+    const forgetKey = unset.includes('provider') || (moved && values.provider?.apiKey === undefined);
+    if (forgetKey && next.provider) {
+      const { apiKey: _forgotten, ...rest } = next.provider as NonNullable<UserConfig['provider']>;
+      next.provider = rest;
     }
     if (this.#secrets) {
       const provider = next.provider as UserConfig['provider'];
-      if (unset.includes('provider')) this.#secrets.set(API_KEY_SECRET, undefined);
+      if (forgetKey) this.#secrets.set(API_KEY_SECRET, undefined);
       if (provider?.apiKey !== undefined) this.#secrets.set(API_KEY_SECRET, provider.apiKey);
       if (provider) {
         const { apiKey: _kept, ...rest } = provider;

@@ -27,7 +27,9 @@ describe('settings.test', () => {
 
     const refused = await test({ baseUrl: stranger.url });
     expect(refused).toMatchObject({ ok: false, error: { name: 'ProviderAuth' } });
-    expect(JSON.stringify(refused)).toContain(`the stored API key is only sent to ${stored.url}`);
+    expect(JSON.stringify(refused)).toContain(
+      `No API key was sent to ${stranger.url}: the stored key only goes to ${stored.url}`,
+    );
     expect(JSON.stringify(refused)).not.toContain('sk-test-key');
 
     const typed = await server('sk-typed');
@@ -40,6 +42,6 @@ describe('settings.test', () => {
     engine.connect('w');
     const result = await engine.router.handle('w', 'settings.test', { baseUrl: 'https://api.openai.com/v1' });
     expect(result).toMatchObject({ ok: false, error: { name: 'ProviderNotConfigured' } });
-    expect(JSON.stringify(result)).toContain('type the key for https://api.openai.com/v1');
+    expect(JSON.stringify(result)).toContain('Type the key for https://api.openai.com/v1 to test it');
   });
 });

@@ -1,17 +1,7 @@
 import type { EffectiveConfig } from '../../../shared/config';
+import { sameEndpoint } from '../../../shared/endpoint';
 import { NamedError } from '../../../shared/errors';
 import { Provider } from '../llm/provider';
-
-function sameEndpoint(a: string, b: string): boolean {
-  const normal = (url: string) => {
-    try {
-      return new URL(url).href.replace(/\/+$/, '');
-    } catch {
-      return url;
-    }
-  };
-  return normal(a) === normal(b);
-}
 
 /**
  * Lists the models of the provider the settings view is about to save. The stored key goes only to
@@ -25,7 +15,7 @@ export async function testConnection(
   const baseUrl = input.baseUrl ?? stored.provider.baseUrl;
   const withheld = input.apiKey === undefined && !sameEndpoint(baseUrl, stored.provider.baseUrl);
   const apiKey = input.apiKey ?? (withheld ? undefined : stored.provider.apiKey);
-  const keyNote = `the stored API key is only sent to ${stored.provider.baseUrl}; type the key for ${baseUrl}`;
+  const withheldNote = `No API key was sent to ${baseUrl}: the stored key only goes to ${stored.provider.baseUrl}. Type the key for ${baseUrl} to test it.`;
   let provider: Provider;
   try {
     provider = new Provider(
@@ -34,7 +24,7 @@ export async function testConnection(
     );
   } catch (error) {
     if (withheld && error instanceof NamedError && error.name === 'ProviderNotConfigured')
-      throw new NamedError('ProviderNotConfigured', `No API key for this URL: ${keyNote}`);
+      throw new NamedError('ProviderNotConfigured', withheldNote);
     throw error;
   }
   try {
@@ -42,7 +32,7 @@ export async function testConnection(
     return { ok: true, models: models.length };
   } catch (error) {
     if (withheld && error instanceof NamedError && error.name === 'ProviderAuth')
-      throw new NamedError('ProviderAuth', `${error.message} (${keyNote})`, error.data);
+      throw new NamedError('ProviderAuth', `${baseUrl} asks for an API key. ${withheldNote}`, error.data);
     throw error;
   }
 }
