@@ -131,7 +131,16 @@ export const requests = {
   'workspace.pick': request<WorkspaceInfo>()(empty),
   'workspace.recent': request<{ items: string[] }>()(empty),
   /** The answer to the trust prompt for this window's workspace: trust it as it asks now, or not. */
-  'workspace.trust': request<WorkspaceInfo>()(z.strictObject({ trusted: z.boolean() })),
+  'workspace.trust': request<WorkspaceInfo>()(
+    z.strictObject({
+      trusted: z.boolean(),
+      /** The request the user answered (`trust.fingerprint`): refused if the files changed since. */
+      fingerprint: z
+        .string()
+        .regex(/^[0-9a-f]{64}$/)
+        .optional(),
+    }),
+  ),
   'trust.list': request<{ folders: TrustedFolder[] }>()(empty),
   'trust.revoke': request<{ revoked: boolean }>()(z.strictObject({ path: absolutePath })),
   'models.list': request<{ models: ModelInfo[] }>()(empty),

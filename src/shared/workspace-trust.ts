@@ -33,6 +33,8 @@ export interface WorkspaceTrust {
   changed: boolean;
   /** The user declined the prompt in this window; it stays closed until asked for again. */
   declined: boolean;
+  /** Names this exact request: an answer given to one request is refused for another. */
+  fingerprint: string;
 }
 
 export interface TrustedFolder {
@@ -55,4 +57,5 @@ export const UNTRUSTED: WorkspaceTrust = Object.freeze({
   request: Object.freeze({ env: [], settings: [] }) as unknown as TrustRequest,
   changed: false,
   declined: false,
+  fingerprint: '',
 });

@@ -15,6 +15,7 @@ export function toolContext(
   return {
     workspace,
     env: {},
+    offLimits: [],
     signal: new AbortController().signal,
     timeoutMs: 5000,
     onOutput: (chunk) => output.push(chunk),

@@ -1,3 +1,4 @@
+import { printable } from '../../shared/printable';
 import type { EventName, EventPayload } from '../../shared/contract';
 import type { ConversationContext, EventSink } from '../engine/context/conversation-context';
 import type { CliIo } from './run-cli';
@@ -30,13 +31,14 @@ export function createCliPrinter(io: CliIo, options: { approve: boolean }) {
   const line = (text: string) => {
     if (midLine) io.stdout.write('\n');
     midLine = false;
-    io.stdout.write(`${text}\n`);
+    io.stdout.write(`${printable(text, { lines: true })}\n`);
   };
   const sink: EventSink = <E extends EventName>(name: E, payload: EventPayload<E>) => {
     switch (name) {
       case 'message.delta': {
         const { text } = payload as EventPayload<'message.delta'>;
-        io.stdout.write(text);
+        // The model's text, like a command's output, may carry terminal escapes: shown, not obeyed.
+        io.stdout.write(printable(text, { lines: true }));
         midLine = !text.endsWith('\n');
         break;
       }
@@ -68,7 +70,7 @@ export function createCliPrinter(io: CliIo, options: { approve: boolean }) {
         const { error } = payload as EventPayload<'turn.failed'>;
         failed = true;
         if (midLine) line('');
-        io.stderr.write(`deskmate: ${error.name}: ${error.message}\n`);
+        io.stderr.write(`deskmate: ${error.name}: ${printable(error.message, { lines: true })}\n`);
         break;
       }
       default:

@@ -1,3 +1,4 @@
+import { printable } from '../../shared/printable';
 import { requestsNothing, type WorkspaceTrust } from '../../shared/workspace-trust';
 
 /** Says on stderr what the project files ask for that needs trust, and whether it applies. */
@@ -5,9 +6,9 @@ export function printTrust(trust: WorkspaceTrust, stderr: { write(text: string):
   if (requestsNothing(trust.request)) return;
   const items = [
     ...trust.request.env.map(
-      ({ name, value, risk }) => `  env ${name}=${value}${risk ? `  (${risk})` : ''}\n`,
+      ({ name, value, risk }) => `  env ${name}=${printable(value)}${risk ? `  (${risk})` : ''}\n`,
     ),
-    ...trust.request.settings.map(({ key, value }) => `  ${key} = ${value}\n`),
+    ...trust.request.settings.map(({ key, value }) => `  ${key} = ${printable(value)}\n`),
   ].join('');
   if (trust.trusted) {
     stderr.write(`deskmate: trusted workspace, applying from its project files:\n${items}`);

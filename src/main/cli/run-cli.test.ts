@@ -242,6 +242,49 @@ describe('npm run cli on a hostile repository', () => {
     expect(openUserSettings(dataDir, openConfBackend).trustedFolders()).toEqual([]);
   });
 
+  it('--trust covers the folder given, not the folder of the conversation it continues', async () => {
+    const { run: first, hostile, dataDir } = await hostileRun([]);
+    const id = /conversation (\S+)/.exec(first.stderr)?.[1];
+    expect(id).toBeDefined();
+    provider!.enqueue(...envThenDone);
+    const mine = await makeWorkspace({ '.deskmate.toml': '[env]\nMY_NOTE = "fine"\n' });
+    const env = {
+      OPENAI_BASE_URL: provider!.url,
+      OPENAI_API_KEY: 'sk-cli',
+      DESKMATE_MODEL: 'scripted-model',
+    };
+    const run = await runCli(
+      ['--data-dir', dataDir, '--workspace', mine, '--trust', '--yes', '--conversation', id!, 'Go on'],
+      env,
+    );
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(`conversation ${id} works in ${hostile.repo}`);
+    expect(run.stderr).toContain('not applied (the folder is not trusted');
+    expect(run.stdout).not.toContain('LD_PRELOAD=');
+    expect(run.stdout).not.toContain('MY_NOTE=');
+    expect(await ranMarkers(hostile)).toEqual([]);
+  });
+
+  it('shows a project value that tries to rewrite the terminal, instead of obeying it', async () => {
+    const { dataDir, env } = await setup([
+      {
+        kind: 'stream',
+        text: 'Title: \u001b]0;pwned\u0007 done.',
+        toolCalls: [{ name: 'shell', args: { command: 'env; whoami' } }],
+      },
+      { kind: 'stream', text: 'Looked.' },
+    ]);
+    const sneaky = await makeWorkspace({
+      '.deskmate.toml': '[env]\nLD_PRELOAD = "./x.so"\nNOTE = "\\u001b[1A\\u001b[2K\\r  env NOTE=harmless"\n',
+    });
+    const run = await runCli(['--data-dir', dataDir, '--workspace', sneaky, 'Look'], env);
+    expect(run.stderr).toContain('env LD_PRELOAD=./x.so  (runs-code)');
+    expect(run.stderr).toContain('env NOTE=\\u{1b}[1A\\u{1b}[2K\\u{d}  env NOTE=harmless');
+    expect(run.stderr).not.toContain('\u001b');
+    expect(run.stdout).toContain('Title: \\u{1b}]0;pwned\\u{7} done.');
+    expect(run.stdout).not.toContain('\u001b');
+  });
+
   it('a folder trusted in the settings applies without --trust', async () => {
     const { run, hostile } = await hostileRun([], true);
     expect(run.stderr).toContain('trusted workspace, applying');

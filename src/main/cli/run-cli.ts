@@ -1,3 +1,4 @@
+import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import envPaths from 'env-paths';
@@ -10,6 +11,7 @@ import { createEngineServices } from '../engine/context/engine-services';
 import { resolveDataDir } from '../engine/data-dir';
 import { preparePrivateDataDir } from '../engine/private-data-dir';
 import { createCliPrinter } from './cli-printer';
+import { printable } from '../../shared/printable';
 import { printTrust } from './print-trust';
 
 export const USAGE =
@@ -77,14 +79,23 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const context = registry.create('cli', printer.sink);
   printer.attach(context);
   try {
+    const workspace = path.resolve(here, values.workspace ?? '.');
+    await context.openWorkspace(workspace);
+    // --trust covers the folder given, as it is now; not a folder a conversation moves to.
     if (values.trust) context.trustForThisRun();
-    await context.openWorkspace(path.resolve(here, values.workspace ?? '.'));
+    if (values.conversation) {
+      await context.chat.open(values.conversation);
+      if (context.workspace !== (await realpath(workspace)))
+        io.stderr.write(`deskmate: conversation ${values.conversation} works in ${context.workspace}\n`);
+    }
+    // Said for the folder the turn runs in, after everything that could change it.
     for (const problem of context.config.warnings) {
-      io.stderr.write(`deskmate: warning: ${problem.path ? `${problem.path}: ` : ''}${problem.message}\n`);
+      io.stderr.write(
+        `deskmate: warning: ${printable(`${problem.path ? `${problem.path}: ` : ''}${problem.message}`)}\n`,
+      );
     }
     printTrust(context.trust, io.stderr);
     if (values.model) context.setChatConfig({ model: values.model });
-    if (values.conversation) await context.chat.open(values.conversation);
     const { done } = await context.chat.send(prompt);
     const interrupt = () => context.chat.interrupt();
     io.signal?.addEventListener('abort', interrupt, { once: true });

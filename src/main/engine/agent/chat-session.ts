@@ -34,6 +34,8 @@ export class ChatSession implements Disposable {
   // The environment the shell was started with: a change (trust given or taken) needs a new shell.
   #shellEnv: string | undefined;
   #turn: RunningTurn | undefined;
+  #opening = false;
+  #starting = false;
   #disposed = false;
 
   constructor(context: ConversationContext) {
@@ -49,7 +51,7 @@ export class ChatSession implements Disposable {
   }
 
   get busy(): boolean {
-    return this.#turn !== undefined;
+    return this.#turn !== undefined || this.#starting;
   }
 
   get shellPid(): number | undefined {
@@ -84,18 +86,34 @@ export class ChatSession implements Disposable {
 
   async create(name?: string): Promise<ConversationSummary> {
     this.#assertIdle();
+    return this.#create(name);
+  }
+
+  async #create(name?: string): Promise<ConversationSummary> {
     const { conversations } = this.#context.services;
+    // A new conversation keeps the window's choices (model, tools) but none of its grants.
+    const { autoApprove: _grant, ...chat } = this.#context.chatConfig;
     const summary = await conversations.create({
       ...(name ? { name } : {}),
       workspace: this.#context.workspace,
-      chat: this.#context.chatConfig,
+      chat,
     });
     this.#attach(summary.id, []);
+    this.#context.restoreChatConfig(chat);
     return summary;
   }
 
   async open(id: string): Promise<ConversationDetail> {
     this.#assertIdle();
+    this.#opening = true;
+    try {
+      return await this.#open(id);
+    } finally {
+      this.#opening = false;
+    }
+  }
+
+  async #open(id: string): Promise<ConversationDetail> {
     const { conversations, owners } = this.#context.services;
     // Re-opening the attached conversation keeps its claim: releasing the old one would drop both.
     const ownership =
@@ -114,15 +132,15 @@ export class ChatSession implements Disposable {
       throw error;
     }
     this.#attach(id, detail.messages, ownership);
-    this.#context.restoreChatConfig(meta.chat ?? {});
+    const { autoApprove, ...chat } = meta.chat ?? {};
+    this.#context.restoreChatConfig(chat);
     if (meta.workspace && meta.workspace !== this.#context.workspace) {
-      // Back to the folder this conversation's grants were given in: they still hold there.
-      await this.#context.openWorkspace(meta.workspace, { keepGrants: true }).catch(() => undefined);
+      await this.#context.openWorkspace(meta.workspace).catch(() => undefined);
     }
-    if (meta.workspace !== this.#context.workspace && meta.chat?.autoApprove !== undefined) {
-      // Its folder is gone (or it had none): its grants do not carry into this window's folder.
-      const { autoApprove: _dropped, ...rest } = meta.chat;
-      this.#context.restoreChatConfig(rest);
+    // Its grant holds again only where it was given: the same folder under the same trust. Its
+    // folder gone, another trust, or a grant saved without a scope: the user is asked again.
+    if (autoApprove !== undefined && meta.grantScope === this.#context.grantScope) {
+      this.#context.restoreChatConfig({ ...chat, autoApprove });
     }
     return detail;
   }
@@ -133,11 +151,27 @@ export class ChatSession implements Disposable {
     attachments: readonly string[] = [],
   ): Promise<{ turnId: string; done: Promise<void> }> {
     this.#assertIdle();
+    // From here until the turn exists, the window counts as busy: no second send, no folder switch.
+    this.#starting = true;
+    try {
+      return await this.#start(text, attachments);
+    } finally {
+      this.#starting = false;
+    }
+  }
+
+  async #start(
+    text: string,
+    attachments: readonly string[],
+  ): Promise<{ turnId: string; done: Promise<void> }> {
+    // What the project files ask for now decides this turn: an edit since the folder was opened
+    // that asks for something else is untrusted until the user answers the prompt again.
+    await this.#context.reloadProjectFiles();
     const config = this.#context.config.effective;
     // Both throw (no provider, unreadable attachment) before anything is written.
     const provider = new Provider(config);
     const content = await withAttachments(text, attachments);
-    if (this.#conversationId === null) await this.create();
+    if (this.#conversationId === null) await this.#create();
     const conversationId = this.#conversationId!;
     const user: Message = {
       id: randomUUID(),
@@ -168,7 +202,9 @@ export class ChatSession implements Disposable {
           gate: this.#gate,
           signal,
           history: this.#messages,
-          systemPrompt: await buildSystemPrompt(config, this.#context.workspace),
+          systemPrompt: await buildSystemPrompt(config, this.#context.workspace, [
+            this.#context.services.dataDir,
+          ]),
           append: (message) => this.#append(message),
           emit: (name, payload) => this.#context.emit(name, payload),
           toolContext: (callId, toolSignal) => this.#toolContext(conversationId, callId, toolSignal),
@@ -246,7 +282,10 @@ export class ChatSession implements Disposable {
 
   #assertIdle(): void {
     if (this.#disposed) throw new NamedError('NoContext', 'This window has been closed');
-    if (this.#turn) throw new NamedError('Busy', 'A turn is running in this window; stop it first');
+    if (this.busy) throw new NamedError('Busy', 'A turn is running in this window; stop it first');
+    // A turn started now would begin in one folder (or conversation) and go on in another.
+    if (this.#opening || this.#context.switching)
+      throw new NamedError('Busy', 'A folder or conversation is being opened in this window; try again');
   }
 
   #attach(id: string, messages: Message[], ownership?: Disposable): void {
@@ -271,6 +310,7 @@ export class ChatSession implements Disposable {
     const env = { ...this.#context.services.baseEnv, ...config.env };
     return {
       workspace,
+      offLimits: [this.#context.services.dataDir],
       env,
       signal,
       timeoutMs: config.shellTimeoutMs,

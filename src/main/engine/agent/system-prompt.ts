@@ -10,7 +10,11 @@ const MAX_FILE_BYTES = 4 * MAX_FILE_CHARS;
  * The system prompt is rebuilt for every request from the current config and workspace, so a
  * changed project file or workspace takes effect on the next turn. It is not stored in the log.
  */
-export async function buildSystemPrompt(config: EffectiveConfig, workspace: string | null): Promise<string> {
+export async function buildSystemPrompt(
+  config: EffectiveConfig,
+  workspace: string | null,
+  offLimits: readonly string[] = [],
+): Promise<string> {
   const parts = [
     "You are Deskmate, an AI assistant working in a local workspace on the user's computer.",
     'Use the tools to inspect and change files and to run commands; the user approves each write or command.',
@@ -24,7 +28,11 @@ export async function buildSystemPrompt(config: EffectiveConfig, workspace: stri
     for (const file of config.files) {
       try {
         // A project file names these: a FIFO among them must not hold the turn, a huge file not fill memory.
-        const bytes = await readWorkspaceFile(workspace, file, { maxBytes: MAX_FILE_BYTES, truncate: true });
+        const bytes = await readWorkspaceFile(workspace, file, {
+          maxBytes: MAX_FILE_BYTES,
+          truncate: true,
+          offLimits,
+        });
         const text = bytes.toString('utf8');
         const body = text.length > MAX_FILE_CHARS ? `${text.slice(0, MAX_FILE_CHARS)}\n[… cut]` : text;
         parts.push(`Contents of ${file}:\n\`\`\`\n${body}\n\`\`\``);

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { realpath, stat } from 'node:fs/promises';
 import {
   chatConfigSchema,
@@ -43,11 +43,13 @@ export class ConversationContext implements Disposable {
   #snapshot: ConfigSnapshot;
   #trust: WorkspaceTrust = UNTRUSTED;
   // Trust given for this run only (the CLI's --trust), never saved.
-  #trustedForRun = false;
+  #trustedForRun: { folder: string; fingerprint: string } | undefined;
   // The fingerprint of the request the user declined in this window: asked again only for another.
   #declinedFingerprint: string | undefined;
   // Bumped by every workspace switch so a slow earlier load cannot overwrite a newer one.
   #workspaceGeneration = 0;
+  // Folder opens under way (a conversation being opened switches folders too).
+  #switching = 0;
 
   constructor(clientId: ClientId, services: EngineServices, sink: EventSink) {
     this.clientId = clientId;
@@ -113,15 +115,32 @@ export class ConversationContext implements Disposable {
   }
 
   /**
-   * Opens a folder as this window's workspace. A different folder resets every approval grant
-   * (a grant never carries into another workspace) unless `keepGrants`: the conversation being
-   * opened returns to the folder its grants were given in.
+   * Opens a folder as this window's workspace. A different folder resets every approval grant: a
+   * grant never carries into another workspace. Refused while a turn runs.
    */
-  async openWorkspace(folder: string, options: { keepGrants?: boolean } = {}): Promise<WorkspaceInfo> {
+  async openWorkspace(folder: string): Promise<WorkspaceInfo> {
     this.#assertAlive();
+    this.#assertNoTurn();
+    this.#switching++;
+    try {
+      return await this.#openWorkspace(folder);
+    } finally {
+      this.#switching--;
+    }
+  }
+
+  /** True while a folder is being opened: a turn started now would begin in one folder and go on in another. */
+  get switching(): boolean {
+    return this.#switching > 0;
+  }
+
+  #assertNoTurn(): void {
     if (this.chat.busy) {
       throw new NamedError('Busy', 'A turn is running in this window; stop it before opening another folder');
     }
+  }
+
+  async #openWorkspace(folder: string): Promise<WorkspaceInfo> {
     const generation = ++this.#workspaceGeneration;
     let resolved: string;
     try {
@@ -137,6 +156,7 @@ export class ConversationContext implements Disposable {
     if (this.disposed || generation !== this.#workspaceGeneration) {
       throw new NamedError('Cancelled', 'Another workspace was opened meanwhile');
     }
+    this.#assertNoTurn();
     const changed = this.#workspace !== resolved;
     this.#workspace = resolved;
     this.#projectLayers = layers;
@@ -144,7 +164,7 @@ export class ConversationContext implements Disposable {
       this.#declinedFingerprint = undefined;
       this.#services.settings.addRecentWorkspace(resolved);
       this.chat.resetShell();
-      if (!options.keepGrants) this.chat.resetGrants();
+      this.chat.resetGrants();
       const id = this.chat.conversationId;
       if (id) await this.#services.conversations.setWorkspace(id, resolved);
     }
@@ -165,21 +185,34 @@ export class ConversationContext implements Disposable {
    * The user's answer to the trust prompt. Trusting saves the folder with exactly what its project
    * files ask for now; declining (or revoking) forgets any trust and closes the prompt in this window.
    */
-  setTrust(trusted: boolean): WorkspaceInfo {
+  setTrust(trusted: boolean, seen?: string): WorkspaceInfo {
     this.#assertAlive();
     const workspace = this.#workspace;
     if (!workspace) throw new NamedError('NoWorkspace', 'No workspace folder is open');
-    const fingerprint = fingerprintOf(this.#trust.request);
+    const fingerprint = this.#trust.fingerprint;
+    // The user answered a list on screen: if the files asked for something else meanwhile, that
+    // answer is not for this request.
+    if (trusted && seen !== undefined && seen !== fingerprint) {
+      throw new NamedError(
+        'TrustRequestChanged',
+        "This folder's project files changed while you were deciding; review the new list",
+        { trust: this.#trust },
+      );
+    }
     this.#declinedFingerprint = trusted ? undefined : fingerprint;
     // Saving notifies every context (this one included) through the settings listener.
     if (!this.#services.settings.setTrust(workspace, trusted ? fingerprint : undefined)) this.#refresh();
     return this.workspaceInfo();
   }
 
-  /** Trusts whatever workspace this context opens, for its lifetime only: the CLI's `--trust`. */
+  /**
+   * Trusts the open workspace, as its project files ask now, for this context's lifetime only and
+   * never saved: the CLI's `--trust`. A conversation that moves the context elsewhere leaves it behind.
+   */
   trustForThisRun(): void {
     this.#assertAlive();
-    this.#trustedForRun = true;
+    if (!this.#workspace) throw new NamedError('NoWorkspace', 'No workspace folder is open');
+    this.#trustedForRun = { folder: this.#workspace, fingerprint: this.#trust.fingerprint };
     this.#refresh();
   }
 
@@ -192,11 +225,38 @@ export class ConversationContext implements Disposable {
     this.#refresh();
     const id = this.chat.conversationId;
     if (id) {
-      this.#services.conversations.setChat(id, this.#chatLayer.values).catch((error: unknown) => {
+      const saving = this.#services.conversations.setChat(id, this.#chatLayer.values, this.grantScope);
+      saving.catch((error: unknown) => {
         console.warn(`deskmate: could not save the chat config of ${id}:`, error);
       });
     }
     return this.publicConfig();
+  }
+
+  /**
+   * Where an approval grant given now applies: this folder, under this trust. A grant saved with a
+   * conversation is honoured again only under the same scope.
+   */
+  get grantScope(): string {
+    const trust = this.#trust.trusted ? this.#trust.fingerprint : 'untrusted';
+    return createHash('sha256')
+      .update(`${this.#workspace ?? ''}\0${trust}`)
+      .digest('hex');
+  }
+
+  /**
+   * Reads the workspace's project files again: a pull or an edit may have changed what they ask
+   * for, and a changed request is untrusted until answered. Called before each turn and on reload.
+   */
+  async reloadProjectFiles(): Promise<void> {
+    this.#assertAlive();
+    const workspace = this.#workspace;
+    if (!workspace) return;
+    const generation = this.#workspaceGeneration;
+    const layers = await loadProjectLayers(workspace, this.signal);
+    if (this.disposed || generation !== this.#workspaceGeneration || workspace !== this.#workspace) return;
+    this.#projectLayers = layers;
+    this.#refresh();
   }
 
   /** Takes a resumed conversation's chat config as this context's chat layer. */
@@ -223,10 +283,15 @@ export class ConversationContext implements Disposable {
     const fingerprint = fingerprintOf(request);
     const record = this.#workspace ? this.#services.settings.trustOf(this.#workspace) : undefined;
     return {
-      trusted: this.#workspace !== null && (this.#trustedForRun || record?.fingerprint === fingerprint),
+      trusted:
+        this.#workspace !== null &&
+        ((this.#trustedForRun?.folder === this.#workspace &&
+          this.#trustedForRun.fingerprint === fingerprint) ||
+          record?.fingerprint === fingerprint),
       request,
       changed: record !== undefined && record.fingerprint !== fingerprint,
       declined: this.#declinedFingerprint === fingerprint,
+      fingerprint,
     };
   }
 

@@ -195,3 +195,64 @@ describe('no secret reaches a tool', () => {
     expect(existsSync(marker)).toBe(false);
   });
 });
+
+describe('trust and grants, as a reviewer attacked them', () => {
+  it('an "always" given before trust is not honoured after it, even in a conversation reopened later', async () => {
+    const { context, shell } = await setup();
+    await shell('echo hi', { action: 'always' });
+    const granted = context.chat.conversationId!;
+    await context.chat.create('another');
+    context.setTrust(true);
+    await context.chat.open(granted);
+    expect(context.chatConfig.autoApprove).toBeUndefined();
+    const run = await shell('echo "[$GREETING]"');
+    expect(run.asked).toBe(true);
+  });
+
+  it('a new conversation and a fork start without the grants of the one they came from', async () => {
+    const { engine, context, shell } = await setup({});
+    await shell('echo hi', { action: 'always' });
+    const granted = context.chat.conversationId!;
+    const fork = await engine.services.conversations.fork(granted);
+    expect((await engine.services.conversations.readMeta(fork.id)).chat.autoApprove).toBeUndefined();
+    await context.chat.create('fresh');
+    expect(context.chatConfig.autoApprove).toBeUndefined();
+    expect(await shell('echo two')).toMatchObject({ asked: true });
+  });
+
+  it('the project files are read again before each turn: a request changed since trust is not applied', async () => {
+    const { workspace, context, log, shell } = await setup();
+    context.setTrust(true);
+    expect((await shell('echo "[$GREETING]"')).result.output).toContain('[hello from the project]');
+    await writeFile(path.join(workspace, '.deskmate.toml'), `${PROJECT}NODE_OPTIONS = "--require ./x.js"\n`);
+    const run = await shell('echo "[$GREETING][$NODE_OPTIONS]"');
+    expect(run.result.output).toContain('[][]');
+    expect(context.trust).toMatchObject({ trusted: false, changed: true });
+    expect(log.filter((e) => e.name === 'workspace.changed').at(-1)?.payload).toMatchObject({
+      trust: { trusted: false, changed: true },
+    });
+  });
+
+  it('trusting answers the list the user saw: a request that changed meanwhile is refused', async () => {
+    const { workspace, context } = await setup();
+    const seen = context.trust.fingerprint;
+    await writeFile(path.join(workspace, '.deskmate.toml'), `${PROJECT}LD_PRELOAD = "./x.so"\n`);
+    await context.reloadProjectFiles();
+    expect(() => context.setTrust(true, seen)).toThrow(
+      expect.objectContaining({ name: 'TrustRequestChanged' }),
+    );
+    expect(context.trust.trusted).toBe(false);
+    expect(context.setTrust(true, context.trust.fingerprint).trust.trusted).toBe(true);
+  });
+
+  it('a turn cannot start while a conversation or folder is being opened', async () => {
+    const { engine, context } = await setup({});
+    const other = engine.connect('other');
+    await other.openWorkspace(await makeWorkspace());
+    const created = await other.chat.create('elsewhere');
+    other.dispose();
+    const opening = context.chat.open(created.id);
+    await expect(context.chat.send('now')).rejects.toMatchObject({ name: 'Busy' });
+    await opening;
+  });
+});

@@ -21,6 +21,11 @@ export interface ChatMeta {
   messageCount: number;
   workspace: string | null;
   chat: ChatConfig;
+  /**
+   * Where the chat's auto-approve was granted: its folder and trust, fingerprinted. A grant applies
+   * again only under the same scope (another folder, or a change of trust, ends it).
+   */
+  grantScope?: string;
 }
 
 const metaFileSchema = z.object({
@@ -31,6 +36,7 @@ const metaFileSchema = z.object({
   messageCount: z.number().int().min(0).catch(0),
   workspace: z.string().min(1).nullable().catch(null),
   chat: z.unknown(),
+  grantScope: z.string().max(200).optional().catch(undefined),
 });
 
 /** Reads what a file held; a value too damaged to name and date the conversation is `undefined`. */
@@ -39,7 +45,8 @@ export function parseChatMeta(raw: unknown): ChatMeta | undefined {
   if (!parsed.success) return undefined;
   // Key by key, so one bad value (a model id too long) costs that key, not the whole chat config.
   const chat = sanitizeLayer(chatConfigSchema, parsed.data.chat ?? {}, { source: 'chat' }).values;
-  return { ...parsed.data, chat: chat as ChatConfig };
+  const { grantScope, ...rest } = parsed.data;
+  return { ...rest, chat: chat as ChatConfig, ...(grantScope ? { grantScope } : {}) };
 }
 
 export function toSummary(id: string, meta: ChatMeta): ConversationSummary {

@@ -182,9 +182,13 @@ export class ConversationStore {
   }
 
   // Settings are not activity: they leave updatedAt, and so the conversation's place in the list, alone.
-  async setChat(id: string, chat: ChatConfig): Promise<ChatMeta> {
+  async setChat(id: string, chat: ChatConfig, grantScope?: string): Promise<ChatMeta> {
     const checked = checkChat(chat);
-    return this.#change(id, async (current) => ({ ...current, chat: checked }));
+    return this.#change(id, async ({ grantScope: _old, ...current }) => ({
+      ...current,
+      chat: checked,
+      ...(checked.autoApprove !== undefined && grantScope ? { grantScope } : {}),
+    }));
   }
 
   async setWorkspace(id: string, workspace: string | null): Promise<ChatMeta> {
@@ -216,9 +220,13 @@ export class ConversationStore {
     const messages = log.messages.slice(0, atMessage ?? log.messages.length);
     const now = this.#now().toISOString();
     const base = meta.name.slice(0, MAX_NAME_LENGTH - FORK_SUFFIX.length);
+    // A fork starts without the original's grants: they were given to that conversation.
+    const { grantScope: _scope, ...ungranted } = meta;
+    const { autoApprove: _auto, ...chat } = meta.chat;
     const forked = withAutoName(
       {
-        ...meta,
+        ...ungranted,
+        chat,
         name: `${base}${FORK_SUFFIX}`,
         createdAt: now,
         updatedAt: now,

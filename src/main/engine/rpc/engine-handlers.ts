@@ -1,6 +1,6 @@
 import { isProviderReady } from '../../../shared/config';
 import type { UserSettings } from '../config/user-settings';
-import type { SettingsView, WorkspaceInfo } from '../../../shared/contract';
+import type { SettingsView, WindowState, WorkspaceInfo } from '../../../shared/contract';
 import { NamedError } from '../../../shared/errors';
 import type { ContextRegistry } from '../context/context-registry';
 import type { ConversationContext } from '../context/conversation-context';
@@ -99,20 +99,26 @@ export function createEngineHandlers(registry: ContextRegistry, hooks: HostHooks
       return picked === null ? context.workspaceInfo() : context.openWorkspace(picked);
     },
     'workspace.recent': () => ({ items: settings.recentWorkspaces() }),
-    'workspace.trust': (context, input) => context.setTrust(input.trusted),
+    'workspace.trust': (context, input) => context.setTrust(input.trusted, input.fingerprint),
     'trust.list': () => ({
       folders: settings.trustedFolders().map(({ path, grantedAt }) => ({ path, grantedAt })),
     }),
-    'trust.revoke': (_context, input) => ({ revoked: settings.setTrust(input.path, undefined) }),
+    'trust.revoke': (context, input) => {
+      // Revoked from this window's own folder: the same as declining here, so its prompt stays closed.
+      if (input.path === context.workspace) {
+        const trusted = settings.trustOf(input.path) !== undefined;
+        context.setTrust(false);
+        return { revoked: trusted };
+      }
+      return { revoked: settings.setTrust(input.path, undefined) };
+    },
     'settings.get': () => settingsView(settings),
     'settings.test': (context, input) => testConnection(context.config.effective, input, context.signal),
-    'window.state': async (context) => ({
-      conversation: await context.chat.detail(),
-      workspace: context.workspaceInfo(),
-      turnId: context.chat.turnId,
-      pending: context.chat.pendingCalls(),
-      providerReady: isProviderReady(context.config.effective),
-    }),
+    'window.state': async (context) => {
+      // A reload is when a user looks again: show what the project files ask for now.
+      await context.reloadProjectFiles();
+      return windowState(context);
+    },
     'settings.set': (_context, input) => {
       settings.update(input.values, input.unset);
       return settingsView(settings);
@@ -121,5 +127,15 @@ export function createEngineHandlers(registry: ContextRegistry, hooks: HostHooks
       if (!hooks.openWindow) throw new NamedError('Unsupported', 'This host cannot open windows');
       return { opened: await hooks.openWindow(input) };
     },
+  };
+}
+
+async function windowState(context: ConversationContext): Promise<WindowState> {
+  return {
+    conversation: await context.chat.detail(),
+    workspace: context.workspaceInfo(),
+    turnId: context.chat.turnId,
+    pending: context.chat.pendingCalls(),
+    providerReady: isProviderReady(context.config.effective),
   };
 }

@@ -46,7 +46,7 @@ export const appendTool = defineTool({
   }),
   needsApproval: true,
   async execute(args, ctx) {
-    const target = await targetFile(ctx.workspace, args.path, { create: true });
+    const target = await targetFile(ctx.workspace, args.path, { create: true, offLimits: ctx.offLimits });
     let before: number;
     try {
       if (target.existing) assertWritable(target.existing, args.path, 'append to');

@@ -30,7 +30,10 @@ export const patchTool = defineTool({
   needsApproval: true,
   async execute(args, ctx) {
     const hunks = parsePatch(args.patch);
-    const target = await targetFile(ctx.workspace, args.path, { create: false }).catch((error: unknown) => {
+    const target = await targetFile(ctx.workspace, args.path, {
+      create: false,
+      offLimits: ctx.offLimits,
+    }).catch((error: unknown) => {
       throw error instanceof NamedError && error.name === 'NotFound' ? missing(args.path) : error;
     });
     try {

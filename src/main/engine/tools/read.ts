@@ -62,6 +62,7 @@ export const readTool = defineTool({
     const buffer = await readWorkspaceFile(ctx.workspace, args.path, {
       maxBytes: MAX_FILE_BYTES,
       signal: ctx.signal,
+      offLimits: ctx.offLimits,
     }).catch((error: unknown) => {
       throw withHint(error, args.path);
     });

@@ -14,7 +14,7 @@ export const saveTool = defineTool({
   }),
   needsApproval: true,
   async execute(args, ctx) {
-    const target = await targetFile(ctx.workspace, args.path, { create: true });
+    const target = await targetFile(ctx.workspace, args.path, { create: true, offLimits: ctx.offLimits });
     const { existing } = target;
     try {
       if (existing) assertWritable(existing, args.path, 'save to');

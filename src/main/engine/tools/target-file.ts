@@ -41,9 +41,9 @@ async function lstatIfExists(file: string): Promise<Stats | undefined> {
 export async function targetFile(
   workspace: string,
   requested: string,
-  options: { create: boolean },
+  options: { create: boolean; offLimits?: readonly string[] | undefined },
 ): Promise<TargetFile> {
-  const real = await resolveInWorkspace(workspace, requested);
+  const real = await resolveInWorkspace(workspace, requested, options.offLimits);
   const root = await realpath(workspace);
   if (real === root) {
     throw new NamedError('IsADirectory', `${requested} is the workspace folder itself, not a file`, {
@@ -102,11 +102,12 @@ export function assertWritable(stats: Stats, requested: string, verb: string): v
 export async function readWorkspaceFile(
   workspace: string,
   requested: string,
-  options: Omit<ReadRegularFileOptions, 'noFollow' | 'label'>,
+  options: Omit<ReadRegularFileOptions, 'noFollow' | 'label'> & { offLimits?: readonly string[] },
 ): Promise<Buffer> {
-  const target = await targetFile(workspace, requested, { create: false });
+  const { offLimits, ...read } = options;
+  const target = await targetFile(workspace, requested, { create: false, offLimits });
   try {
-    return await readRegularFile(target.entry, { ...options, noFollow: true, label: requested });
+    return await readRegularFile(target.entry, { ...read, noFollow: true, label: requested });
   } finally {
     await target.close();
   }

@@ -9,6 +9,11 @@ import type { ShellSession } from './shell-session';
 export interface ToolContext {
   /** Absolute, symlink-resolved workspace folder. Paths outside it are refused. */
   readonly workspace: string;
+  /**
+   * Folders the file tools never touch even inside the workspace: Deskmate's own data folder
+   * (keys, every conversation), for a workspace that holds it, such as the home folder.
+   */
+  readonly offLimits: readonly string[];
   /** Environment for processes the tool starts: the host's, plus the project's `env`. */
   readonly env: Readonly<Record<string, string>>;
   /** Aborted on interrupt, on window close and on the tool's own timeout. */

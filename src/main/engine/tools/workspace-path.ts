@@ -37,9 +37,14 @@ async function realpathOfDeepestExisting(target: string): Promise<string> {
 
 /**
  * Resolves a path a model gave against the workspace and refuses anything that lands outside it:
- * `..`, an absolute path elsewhere, or a symlink (anywhere along the path) pointing out.
+ * `..`, an absolute path elsewhere, or a symlink (anywhere along the path) pointing out; and
+ * anything in `offLimits` (Deskmate's data folder, when the workspace holds it: keys, other logs).
  */
-export async function resolveInWorkspace(workspace: string, requested: string): Promise<string> {
+export async function resolveInWorkspace(
+  workspace: string,
+  requested: string,
+  offLimits: readonly string[] = [],
+): Promise<string> {
   if (requested.includes('\0')) throw new NamedError('InvalidPath', 'The path contains a NUL character');
   const root = await realpath(workspace);
   const lexical = path.resolve(root, requested);
@@ -57,6 +62,16 @@ export async function resolveInWorkspace(workspace: string, requested: string): 
         path: requested,
       },
     );
+  }
+  for (const folder of offLimits) {
+    const forbidden = await realpath(folder).catch(() => path.resolve(folder));
+    if (inside(forbidden, real)) {
+      throw new NamedError(
+        'PathOffLimits',
+        `${requested} is in Deskmate's own data folder, which the file tools never touch; refused`,
+        { path: requested },
+      );
+    }
   }
   return real;
 }

@@ -13,6 +13,7 @@ const asking: WorkspaceTrust = {
   trusted: false,
   changed: false,
   declined: false,
+  fingerprint: 'f1',
   request: {
     env: [
       { name: 'LD_PRELOAD', value: '/w/evil.so', file: '/w/.deskmate.toml', risk: 'runs-code' },
