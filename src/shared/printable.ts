@@ -1,5 +1,6 @@
 // Control characters, C1 controls, bidirectional overrides and invisible characters: in a value a
 // repository wrote, they could erase a terminal line or reorder what a prompt shows.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
 
 /**
