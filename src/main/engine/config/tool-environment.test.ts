@@ -14,6 +14,10 @@ describe('the environment a tool process starts from', () => {
       AWS_SECRET_ACCESS_KEY: 'aws',
       CLIENT_SECRET: 'c',
       DB_PASSWORD: 'p',
+      PGPASSWORD: 'pg',
+      MYSQL_PWD: 'my',
+      PWD: '/home/me/project',
+      OLDPWD: '/home/me',
       DESKMATE_TOKEN: 't',
       DESKMATE_DATA_DIR: '/d',
       API_KEY: 'bare',
@@ -33,6 +37,8 @@ describe('the environment a tool process starts from', () => {
       SSH_AUTH_SOCK: '/tmp/agent',
       TOKENIZERS_PARALLELISM: 'false',
       KEYBOARD_LAYOUT: 'us',
+      PWD: '/home/me/project',
+      OLDPWD: '/home/me',
     });
     expect(Object.isFrozen(env)).toBe(true);
   });

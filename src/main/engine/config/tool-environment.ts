@@ -3,7 +3,7 @@ import type { EnvironmentVariables } from './environment-layer';
 // Provider keys and URLs, and anything named like a credential: a tool's output reaches the model,
 // the provider and the log, so a process the model starts must not be able to print them.
 const SECRET_NAME =
-  /^(OPENAI_|DESKMATE_)|(^|_)(API_?KEY|[A-Z]*TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIALS?|PRIVATE_KEY|ACCESS_KEY)(_|$)|_KEY$/i;
+  /^(OPENAI_|DESKMATE_)|(^|_)(API_?KEY|[A-Z]*TOKEN|SECRET|[A-Z]*PASSWORD|PASSWD|CREDENTIALS?|PRIVATE_KEY|ACCESS_KEY)(_|$)|_(KEY|PWD)$/i;
 
 // Variables through which bash runs code on its own: at start-up (BASH_ENV, ENV), before prompts,
 // with tracing (SHELLOPTS=xtrace with a PS4 holding `$(...)`), or as imported functions that

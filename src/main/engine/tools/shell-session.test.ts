@@ -19,6 +19,21 @@ function opts(overrides: Partial<RunOptions> = {}): RunOptions {
 }
 
 describe('the persistent shell', () => {
+  it('starts the system bash, never one a relative PATH entry finds in the workspace', async () => {
+    const { cwd } = await session();
+    const marker = path.join(cwd, 'fake-bash-ran');
+    const fake = `#!/bin/sh\ntouch ${marker}\nexec /bin/bash "$@"\n`;
+    const { shell } = await session(
+      { 'node_modules/.bin/bash': fake, bash: fake },
+      { PATH: `node_modules/.bin::${process.env.PATH ?? '/usr/bin:/bin'}` },
+    );
+    const { chmod } = await import('node:fs/promises');
+    for (const file of ['node_modules/.bin/bash', 'bash']) await chmod(path.join(shell.cwd, file), 0o755);
+    expect((await shell.run('echo hi', opts())).output.trim()).toBe('hi');
+    expect(await readdir(cwd)).not.toContain('fake-bash-ran');
+    expect(await readdir(shell.cwd)).not.toContain('fake-bash-ran');
+  });
+
   it('never honours bash start-up hooks or imported functions, whoever put them in its env', async () => {
     const { cwd } = await session();
     const marker = path.join(cwd, 'hook-ran');

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { accessSync, constants, statSync } from 'node:fs';
+import path from 'node:path';
 import { withoutShellHooks } from '../config/tool-environment';
 import type { Disposable } from '../context/disposable';
 
@@ -25,6 +27,25 @@ export interface ShellSession extends Disposable {
   run(command: string, options: RunOptions): Promise<ShellResult>;
   /** The process group id of the running bash, if any (for tests and leak checks). */
   readonly pid: number | undefined;
+}
+
+/**
+ * The bash to start, by absolute path. `spawn('bash')` would search PATH from the child's working
+ * directory, the workspace: a relative entry (`node_modules/.bin`, an empty one) would then run a
+ * `bash` the repository put there. Only absolute entries are searched.
+ */
+export function bashOf(searchPath: string | undefined): string {
+  for (const dir of (searchPath ?? '').split(path.delimiter)) {
+    if (!path.isAbsolute(dir)) continue;
+    const candidate = path.join(dir, 'bash');
+    try {
+      accessSync(candidate, constants.X_OK);
+      if (statSync(candidate).isFile()) return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return '/bin/bash';
 }
 
 /** Quotes a string for bash inside single quotes. */
@@ -71,7 +92,7 @@ export class BashSession implements ShellSession {
   }
 
   #start(): ChildProcessWithoutNullStreams {
-    const child = spawn('bash', ['--noprofile', '--norc'], {
+    const child = spawn(bashOf(this.#env.PATH), ['--noprofile', '--norc'], {
       cwd: this.#cwd,
       // Whatever layer set them, bash's own hooks (BASH_ENV, PROMPT_COMMAND, BASH_FUNC_*, ...) are dropped.
       env: {
