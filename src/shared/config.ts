@@ -99,6 +99,8 @@ export interface ConfigProblem {
   line?: number;
   column?: number;
   message: string;
+  /** Held back until the workspace is trusted (the trust prompt lists it), not refused. */
+  untilTrusted?: true;
 }
 
 export interface ConfigLayer {

@@ -61,6 +61,8 @@ describe('project layers as trust allows', () => {
     expect(first?.problems.map((p) => p.message)).toEqual([
       'env (NODE_ENV, PATH): not applied, this workspace is not trusted',
     ]);
+    // Marked, so a window can tell what waits for trust from what is refused outright.
+    expect(first?.problems.every((p) => p.untilTrusted)).toBe(true);
     expect(second?.problems.map((p) => p.message)).toEqual([
       'env (NODE_ENV, HTTPS_PROXY): not applied, this workspace is not trusted',
       'shellTimeoutMs: not applied, this workspace is not trusted',

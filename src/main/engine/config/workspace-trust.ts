@@ -59,7 +59,11 @@ export function applyTrust(
       const withheld = TRUST_ONLY.filter((key) => values[key] !== undefined);
       for (const key of withheld) {
         const what = key === 'env' ? `env (${Object.keys(values.env ?? {}).join(', ')})` : key;
-        problems.push({ ...at, message: `${what}: not applied, this workspace is not trusted` });
+        problems.push({
+          ...at,
+          message: `${what}: not applied, this workspace is not trusted`,
+          untilTrusted: true,
+        });
       }
       values = without(values, withheld);
     }

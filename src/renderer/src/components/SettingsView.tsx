@@ -1,7 +1,18 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { SettingsView as Settings } from '../../../shared/contract';
+import { sameEndpoint } from '../../../shared/endpoint';
 import type { TrustedFolder } from '../../../shared/workspace-trust';
 import { useWindow, useWindowState } from '../store/window-context';
+
+const URL_HINT = 'Enter the provider URL starting with http:// or https://, e.g. https://api.openai.com/v1';
+
+function isWebUrl(text: string): boolean {
+  try {
+    return ['http:', 'https:'].includes(new URL(text).protocol);
+  } catch {
+    return false;
+  }
+}
 
 export function SettingsView() {
   const { client, actions, store } = useWindow();
@@ -17,9 +28,10 @@ export function SettingsView() {
   const [status, setStatus] = useState<{ kind: 'ok' | 'error' | 'busy'; text: string } | null>(null);
   const [trusted, setTrusted] = useState<TrustedFolder[]>([]);
   const storedUrl = config?.effective.provider.baseUrl ?? '';
-  // The stored key is only ever sent to the stored URL (main enforces it); say so before a test fails.
-  const otherUrl =
-    baseUrl.trim() !== '' && baseUrl.trim().replace(/\/+$/, '') !== storedUrl.replace(/\/+$/, '');
+  const keyInUse = from('apiKey') !== undefined;
+  // A key only ever goes to its own URL (main enforces it): say so before a test or a save surprises.
+  const otherUrl = baseUrl.trim() !== '' && !sameEndpoint(baseUrl.trim(), storedUrl);
+  const badUrl = baseUrl.trim() !== '' && !isWebUrl(baseUrl.trim());
 
   const loadTrusted = useCallback(
     () =>
@@ -56,6 +68,7 @@ export function SettingsView() {
   });
 
   const save = async () => {
+    if (badUrl) return setStatus({ kind: 'error', text: URL_HINT });
     setStatus({ kind: 'busy', text: 'Saving…' });
     try {
       const saved = await client.call('settings.set', { values: values() });
@@ -69,6 +82,7 @@ export function SettingsView() {
   };
 
   const test = async () => {
+    if (badUrl) return setStatus({ kind: 'error', text: URL_HINT });
     setStatus({ kind: 'busy', text: 'Connecting…' });
     try {
       const result = await client.call('settings.test', {
@@ -100,7 +114,8 @@ export function SettingsView() {
           <input
             name="baseUrl"
             value={baseUrl}
-            placeholder="https://api.openai.com/v1"
+            placeholder={storedUrl || 'https://api.openai.com/v1'}
+            aria-invalid={badUrl}
             onChange={(e) => setBaseUrl(e.target.value)}
           />
         </label>
@@ -115,9 +130,16 @@ export function SettingsView() {
             onChange={(e) => setApiKey(e.target.value)}
           />
         </label>
-        {otherUrl && settings?.hasApiKey && !apiKey && (
+        {otherUrl && keyInUse && !apiKey && (
           <p className="muted small" data-testid="key-for-url">
-            The stored key is only sent to <code>{storedUrl}</code>: type the key for this URL.
+            The key in use only goes to <code>{storedUrl}</code>. Type the key for this URL: saving it without
+            one leaves it keyless.
+          </p>
+        )}
+        {settings?.keyStorage === 'file' && (
+          <p className="muted small" data-testid="key-unencrypted">
+            No OS keyring is available to Deskmate here: a key you save is stored unencrypted, in a file only
+            your user account can read.
           </p>
         )}
         <label>
@@ -154,13 +176,7 @@ export function SettingsView() {
           {from('apiKey') ? `API key from ${from('apiKey')}` : 'no API key'}.
         </p>
       )}
-      {settings?.path && <p className="muted small">Stored in {settings.path}</p>}
-      {settings?.hasApiKey && settings.keyStorage === 'file' && (
-        <p className="muted small" data-testid="key-unencrypted">
-          Your API key is stored unencrypted, in a file only your user account can read: no OS keyring is
-          available to this app.
-        </p>
-      )}
+      {settings?.path && <p className="muted small">Settings are stored in {settings.path}</p>}
       <h2>Trusted folders</h2>
       {trusted.length === 0 ? (
         <p className="muted small">

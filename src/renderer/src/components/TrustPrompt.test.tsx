@@ -13,7 +13,7 @@ const asking: WorkspaceTrust = {
   trusted: false,
   changed: false,
   declined: false,
-  fingerprint: 'f1',
+  fingerprint: 'f'.repeat(64),
   request: {
     env: [
       { name: 'LD_PRELOAD', value: '/w/evil.so', file: '/w/.deskmate.toml', risk: 'runs-code' },
@@ -55,7 +55,11 @@ describe('the trust prompt', () => {
     const prompt = screen.getByTestId('trust-prompt');
     expect(within(prompt).getByText('LD_PRELOAD')).toBeTruthy();
     expect(within(prompt).getByText('= /w/evil.so')).toBeTruthy();
-    expect(within(prompt).getByText('runs code')).toBeTruthy();
+    const preload = within(prompt).getByText('LD_PRELOAD').closest('li')!;
+    expect(within(preload).getByText('runs code')).toBeTruthy();
+    // The badges are explained on screen, not only in a tooltip.
+    expect(prompt.textContent).toContain('runs code decides which programs run, or loads code into them');
+    expect(prompt.textContent).toContain('2 environment variables and 1 setting:');
     expect(within(prompt).getByText('= development')).toBeTruthy();
     expect(within(prompt).getByText('shellTimeoutMs')).toBeTruthy();
     expect(screen.getByTestId('trust-badge').textContent).toBe('Restricted');
@@ -71,9 +75,46 @@ describe('the trust prompt', () => {
 
     await user.click(screen.getByTestId('trust-badge'));
     await user.click(await screen.findByTestId('trust-accept'));
-    expect(rc.callsOf('workspace.trust')).toEqual([{ trusted: false }, { trusted: true }]);
+    // The answer names the list that was on screen.
+    expect(rc.callsOf('workspace.trust')).toEqual([
+      { trusted: false },
+      { trusted: true, fingerprint: 'f'.repeat(64) },
+    ]);
     await waitFor(() => expect(screen.queryByTestId('trust-prompt')).toBeNull());
     expect(screen.getByTestId('trust-badge').textContent).toBe('Trusted');
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('composer')));
+
+    // Trusted: the badge shows what applies and offers to revoke; it does not revoke on its own.
+    await user.click(screen.getByTestId('trust-badge'));
+    const panel = await screen.findByTestId('trust-prompt');
+    expect(panel.textContent).toContain('You trust this folder');
+    expect(within(panel).getByText('= /w/evil.so')).toBeTruthy();
+    expect(rc.callsOf('workspace.trust')).toHaveLength(2);
+    await user.click(within(panel).getByTestId('trust-revoke'));
+    expect(rc.callsOf('workspace.trust').at(-1)).toEqual({ trusted: false });
+    await waitFor(() => expect(screen.getByTestId('trust-badge').textContent).toBe('Restricted'));
+  });
+
+  it('takes the focus when it appears; Escape stays restricted', async () => {
+    const rc = await renderWith(asking);
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('trust-prompt')));
+    const user = userEvent.setup();
+    await user.keyboard('{Escape}');
+    expect(rc.callsOf('workspace.trust')).toEqual([{ trusted: false }]);
+    await waitFor(() => expect(screen.queryByTestId('trust-prompt')).toBeNull());
+  });
+
+  it('a value with terminal or bidi control characters is shown escaped', async () => {
+    await renderWith({
+      ...asking,
+      request: {
+        env: [{ name: 'NOTE', value: 'evil\u202egpj.sh\u001b[2K', file: '/w/.deskmate.toml' }],
+        settings: [],
+      },
+    });
+    expect(
+      within(screen.getByTestId('trust-prompt')).getByText('= evil\\u{202e}gpj.sh\\u{1b}[2K'),
+    ).toBeTruthy();
   });
 
   it('says so when a trusted folder now asks for something else', async () => {

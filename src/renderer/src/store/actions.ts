@@ -47,12 +47,17 @@ export function createActions(store: WindowStore, client: RpcClient) {
         }
       }),
     openPath: (path: string) => attempt(() => client.call('workspace.open', { path })),
-    trust: (trusted: boolean) =>
+    /** With the fingerprint of the list on screen: main refuses it if the files changed meanwhile. */
+    trust: (trusted: boolean, fingerprint?: string) =>
       attempt(async () => {
-        const workspace = await client.call('workspace.trust', { trusted });
+        const workspace = await client.call('workspace.trust', {
+          trusted,
+          ...(fingerprint ? { fingerprint } : {}),
+        });
         store.setState({ workspace, trustPromptOpen: false });
       }),
     reviewTrust: () => store.setState({ trustPromptOpen: true }),
+    closeTrust: () => store.setState({ trustPromptOpen: false }),
 
     newConversation: () =>
       attempt(async () => {
