@@ -184,7 +184,7 @@ test('a reload restores the conversation; closing the tab kills its shell', asyn
   await context.close();
 });
 
-test('the token leaves the address bar; reloads and a second local server go by their own cookies', async ({
+test('the token leaves the address bar; reloads and a second local server go by their own tab tokens', async ({
   browser,
 }) => {
   const context = await browser.newContext();
@@ -194,8 +194,8 @@ test('the token leaves the address bar; reloads and a second local server go by 
   await expect.poll(() => first.url()).not.toContain('token');
   expect(new URL(first.url()).searchParams.get('workspace')).toBe(folder);
 
-  // Another server on 127.0.0.1 in the same browser: cookies ignore ports, so if both servers used
-  // one cookie name, opening the second would lock the first out on its next reload.
+  // Another server on 127.0.0.1 in the same browser. Each tab keeps its own server's token in
+  // sessionStorage, which belongs to its origin, port included: neither can replace the other's.
   const other = await startHost({
     OPENAI_BASE_URL: provider.url,
     OPENAI_API_KEY: 'sk-e2e',
@@ -216,10 +216,70 @@ test('the token leaves the address bar; reloads and a second local server go by 
     await expect(second.getByText('Working for s.')).toBeVisible();
     expect(first.url()).not.toContain('token');
     expect(second.url()).not.toContain('token');
+    // No cookie carries either token: a browser would hand it to every port on 127.0.0.1.
+    expect(await context.cookies()).toEqual([]);
   } finally {
     await other.stop();
     await context.close();
   }
+});
+
+test('a new tab opened with Ctrl+N gets the token in its address, works, and drops it', async ({ page }) => {
+  await openTab(page);
+  const opened = page.context().waitForEvent('page');
+  await page.keyboard.press('Control+n');
+  const tab = await opened;
+  await expect(tab.getByTestId('composer')).toBeVisible();
+  await expect.poll(() => tab.url()).toBe(`${host.origin}/`);
+  await send(tab, 'Hello, secret-n');
+  await expect(tab.getByText('Working for n.')).toBeVisible();
+  // The token is kept in the new tab too: a reload finds its conversation.
+  await tab.reload();
+  await expect(tab.locator('[data-testid=message][data-role=user]')).toContainText('secret-n');
+});
+
+test('a tab opened without the token says which address to open, and nothing reaches the engine', async ({
+  page,
+}) => {
+  const handshakes: string[] = [];
+  page.on('websocket', (socket) => handshakes.push(socket.url()));
+  const response = await page.goto(`${host.origin}/?workspace=${encodeURIComponent(await workspace())}`);
+  expect(response?.status()).toBe(200);
+  const notice = page.getByTestId('token-problem');
+  await expect(notice).toBeVisible();
+  await expect(notice.getByRole('heading')).toHaveText('Open the address Deskmate printed when it started');
+  await expect(notice).toContainText('This tab has no token');
+  await expect(notice).toContainText(`Deskmate is ready: ${host.origin}/?token=`);
+  await expect(page.getByTestId('composer')).toBeHidden();
+  expect(handshakes).toEqual([]);
+});
+
+test('a tab whose server restarted with a new token says so instead of going blank', async ({ page }) => {
+  await openTab(page);
+  await send(page, 'Hello, secret-b');
+  await expect(page.getByText('Working for b.')).toBeVisible();
+
+  // The same port, a new start, a new token: the tab's token is stale.
+  const port = new URL(host.origin).port;
+  const before = host;
+  await before.stop();
+  host = await startHost(
+    { OPENAI_BASE_URL: provider.url, OPENAI_API_KEY: 'sk-e2e', DESKMATE_MODEL: 'scripted' },
+    ['--grace-ms', '1500', '--port', port],
+  );
+  expect(host.origin).toBe(before.origin);
+  expect(host.token).not.toBe(before.token);
+
+  const notice = page.getByTestId('token-problem');
+  await expect(notice).toBeVisible({ timeout: 15_000 });
+  await expect(notice.getByRole('heading')).toHaveText('Open the address Deskmate printed when it started');
+  await expect(notice).toContainText('Deskmate refused the token this tab holds: it was probably restarted');
+  // A reload has nothing better to offer; the address Deskmate printed does.
+  await page.reload();
+  await expect(page.getByTestId('token-problem')).toContainText('Deskmate refused the token');
+  await page.goto(host.url);
+  await expect(page.getByTestId('composer')).toBeVisible();
+  await expect(page.getByTestId('token-problem')).toHaveCount(0);
 });
 
 test('a provider that is down or refuses the key shows a banner; other tabs keep working', async ({
@@ -256,18 +316,13 @@ test('a provider that is down or refuses the key shows a banner; other tabs keep
   }
 });
 
-test('without the token HTTP answers 401 and the WebSocket is refused; a foreign Origin is refused', async ({
-  page,
-}) => {
-  const plain = await fetch(`${host.origin}/`);
-  expect(plain.status).toBe(401);
-  const asset = await fetch(`${host.origin}/assets/anything.js`);
-  expect(asset.status).toBe(401);
-  await page.goto(`${host.origin}/`);
-  await expect(page.locator('body')).toContainText(/token/i);
-  const ws = (url: string, origin: string) =>
+test('the WebSocket wants the token in its URL, never a cookie, and its own Origin', async () => {
+  // The page itself is public build output; only /ws reaches the engine.
+  expect((await fetch(`${host.origin}/`)).status).toBe(200);
+  expect((await fetch(`${host.origin}/ws`)).status).toBe(401);
+  const ws = (url: string, headers: Record<string, string>) =>
     new Promise<number>((resolve) => {
-      const socket = new WebSocket(url, { origin });
+      const socket = new WebSocket(url, { headers });
       socket.on('unexpected-response', (_request, response) => resolve(response.statusCode ?? -1));
       socket.on('open', () => {
         socket.close();
@@ -276,8 +331,12 @@ test('without the token HTTP answers 401 and the WebSocket is refused; a foreign
       socket.on('error', () => resolve(-1));
     });
   const wsUrl = host.origin.replace('http:', 'ws:') + '/ws';
-  expect(await ws(wsUrl, host.origin)).toBe(401);
-  expect(await ws(`${wsUrl}?token=${host.token}`, 'http://evil.example')).toBe(403);
+  const own = { origin: host.origin };
+  expect(await ws(wsUrl, own)).toBe(401);
+  const port = new URL(host.origin).port;
+  expect(await ws(wsUrl, { ...own, cookie: `deskmate_token_${port}=${host.token}` })).toBe(401);
+  expect(await ws(`${wsUrl}?token=${host.token}`, { origin: 'http://evil.example' })).toBe(403);
+  expect(await ws(`${wsUrl}?token=${host.token}`, own)).toBe(101);
 });
 
 /** bash processes whose working directory is inside the folder. */

@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  authenticate,
-  createToken,
-  parseCookies,
-  tokenCookie,
-  tokenCookieName,
-  tokensMatch,
-} from './access-token';
+import { carriesToken, createToken, tokensMatch } from './access-token';
 
 describe('access token', () => {
   it('is random per start unless DESKMATE_TOKEN is set', () => {
@@ -38,31 +31,11 @@ describe('access token', () => {
     }
   });
 
-  it('reads cookies leniently', () => {
-    const cookies = parseCookies('a=1; deskmate_token=%41b; bad; =x; b="q"; a=2; c=%zz');
-    expect(cookies.get('a')).toBe('1');
-    expect(cookies.get('deskmate_token')).toBe('Ab');
-    expect(cookies.get('b')).toBe('q');
-    expect(cookies.has('c')).toBe(false);
-  });
-
-  it('accepts the query parameter or the cookie', () => {
-    const none = new URLSearchParams();
-    const access = { token: 't0k', cookieName: tokenCookieName(4321) };
-    expect(authenticate(access, new URLSearchParams('token=t0k'), {})).toBe('query');
-    expect(authenticate(access, none, { cookie: tokenCookie(access).split(';')[0] })).toBe('cookie');
-    expect(
-      authenticate(access, new URLSearchParams('token=nope'), { cookie: 'deskmate_token_4321=nope' }),
-    ).toBe(null);
-    expect(tokenCookie(access)).toBe('deskmate_token_4321=t0k; HttpOnly; SameSite=Strict; Path=/');
-  });
-
-  it("names the cookie after the port, so another local server's cookie neither opens nor hides it", () => {
-    expect(tokenCookieName(4321)).not.toBe(tokenCookieName(4322));
-    const access = { token: 'mine', cookieName: tokenCookieName(4321) };
-    // Cookies ignore ports: a browser sends both servers' cookies to each of them.
-    const both = 'deskmate_token_4322=theirs; deskmate_token_4321=mine';
-    expect(authenticate(access, new URLSearchParams(), { cookie: both })).toBe('cookie');
-    expect(authenticate(access, new URLSearchParams(), { cookie: 'deskmate_token_4322=mine' })).toBe(null);
+  it('is read from the token query parameter only', () => {
+    expect(carriesToken('t0k', new URLSearchParams('token=t0k'))).toBe(true);
+    expect(carriesToken('t0k', new URLSearchParams('session=x&token=t0k'))).toBe(true);
+    for (const query of ['', 'token=nope', 'token=', 'Token=t0k', 'deskmate_token_4321=t0k', 'tok=t0k']) {
+      expect(carriesToken('t0k', new URLSearchParams(query)), query).toBe(false);
+    }
   });
 });

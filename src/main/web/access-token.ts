@@ -1,15 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
 import { NamedError } from '../../shared/errors';
-
-/**
- * The cookie that carries the token, named after the server's port: cookies ignore ports, so two
- * servers on 127.0.0.1 sharing one name would each overwrite the other's, and a reload of the first
- * tab would be refused.
- */
-export function tokenCookieName(port: number): string {
-  return `deskmate_token_${port}`;
-}
+import { WS_PARAMS } from '../../shared/ws-protocol';
 
 /** The shortest `DESKMATE_TOKEN` accepted: the token is all that stands between a page and a shell. */
 export const MIN_TOKEN_LENGTH = 32;
@@ -38,45 +29,12 @@ export function tokensMatch(expected: string, candidate: string | undefined | nu
   return timingSafeEqual(digest(expected), digest(candidate));
 }
 
-/** Cookie values by name; a malformed pair is skipped, the first of a repeated name wins. */
-export function parseCookies(header: string | undefined): Map<string, string> {
-  const cookies = new Map<string, string>();
-  for (const pair of (header ?? '').split(';')) {
-    const at = pair.indexOf('=');
-    if (at <= 0) continue;
-    const name = pair.slice(0, at).trim();
-    let value = pair.slice(at + 1).trim();
-    if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) value = value.slice(1, -1);
-    try {
-      value = decodeURIComponent(value);
-    } catch {
-      continue;
-    }
-    if (!cookies.has(name)) cookies.set(name, value);
-  }
-  return cookies;
-}
-
-export type TokenSource = 'query' | 'cookie';
-
-/** What opens this server: its token, and the name of the cookie that carries it. */
-export interface AccessToken {
-  token: string;
-  cookieName: string;
-}
-
-/** Where a valid token came from, or null: the `token` query parameter first, then the cookie. */
-export function authenticate(
-  access: AccessToken,
-  query: URLSearchParams,
-  headers: IncomingHttpHeaders,
-): TokenSource | null {
-  if (tokensMatch(access.token, query.get('token'))) return 'query';
-  if (tokensMatch(access.token, parseCookies(headers.cookie).get(access.cookieName))) return 'cookie';
-  return null;
-}
-
-/** HttpOnly (no script reads it), SameSite=Strict (no other site sends it), for every path. */
-export function tokenCookie(access: AccessToken): string {
-  return `${access.cookieName}=${encodeURIComponent(access.token)}; HttpOnly; SameSite=Strict; Path=/`;
+/**
+ * Whether a request carries the token, read from its `token` query parameter and from nothing else.
+ * Never from a cookie: cookies ignore ports, so a browser hands a cookie for 127.0.0.1 to any server
+ * on any 127.0.0.1 port (another local user's included) whenever some page sends it there. The page
+ * keeps the token in sessionStorage, whose origin includes the port, and puts it on its WebSocket URL.
+ */
+export function carriesToken(token: string, query: URLSearchParams): boolean {
+  return tokensMatch(token, query.get(WS_PARAMS.token));
 }

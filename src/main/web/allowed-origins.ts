@@ -3,8 +3,8 @@ import { hostPort } from './host-address';
 
 /**
  * The origins a page served by this host can have, as the browser spells them. A WebSocket from any
- * other origin is refused: a cookie scoped to 127.0.0.1 is also sent by pages on other local ports,
- * so the exact origin (port included) is what keeps them out.
+ * other origin is refused: pages on other local ports are same-site with this one, so only the
+ * exact origin (port included) keeps their scripts out.
  */
 export function allowedOrigins(host: string, port: number): ReadonlySet<string> {
   return new Set([...servedNames(host)].map((name) => originOf(name, port)));

@@ -2,19 +2,23 @@ import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { WS_PATH } from '../../shared/ws-protocol';
-import { authenticate, tokenCookie, type AccessToken } from './access-token';
+import { carriesToken } from './access-token';
 import { checkHost } from './allowed-hosts';
 import { contentTypeOf } from '../engine/fs/content-types';
 import { parseRequestTarget } from './request-target';
 import { setSecurityHeaders } from './security-headers';
 import { findStaticFile } from './static-files';
+import { expireLegacyTokenCookies } from './legacy-token-cookie';
 
 export interface HttpHandlerOptions {
   staticDir: string;
-  access: AccessToken;
+  token: string;
   /** The Host header values this server answers (allowedHosts). */
   hosts: ReadonlySet<string>;
 }
+
+const TOKEN_REFUSED =
+  'Unauthorized: not the token Deskmate printed when it started (each start prints a new one unless DESKMATE_TOKEN is set)';
 
 function reply(response: ServerResponse, status: number, text: string, method?: string): void {
   response.statusCode = status;
@@ -30,9 +34,17 @@ function hasBody(request: IncomingMessage): boolean {
 }
 
 /**
- * Serves the built renderer, read-only, to holders of the token, on requests addressed to this
- * server. A valid `?token=` also sets the cookie that the page's assets, its WebSocket and its
- * reloads then carry (the page drops the token from its address once it is open).
+ * Serves the built renderer, read-only, on requests addressed to this server, without asking for
+ * the token. Those files are the public build output (the same in every copy of Deskmate: no
+ * setting, no conversation, no token in them), and a tab has to load them before it can read its
+ * token from sessionStorage, or say plainly that it has none. Asking for the token here would take
+ * a cookie, which a browser also hands to every other port on 127.0.0.1, or the token in every
+ * asset's URL. What reaches the engine is the WebSocket, and its upgrade demands the token
+ * (ws-upgrade.ts). Other sites can neither frame these files nor embed them (security-headers.ts).
+ *
+ * `/ws` over plain HTTP answers whether a token is this server's (426) or not (401): a browser
+ * hides why a WebSocket handshake failed, so this is how a tab tells a stale token from a server
+ * that is down. It reads the token from the query only, as the upgrade does.
  */
 export function createHttpHandler(options: HttpHandlerOptions) {
   const root = path.resolve(options.staticDir);
@@ -56,17 +68,16 @@ export function createHttpHandler(options: HttpHandlerOptions) {
     }
     const target = parseRequestTarget(request.url);
     if (!target) return reply(response, 400, 'Bad request\n', method);
-    const source = authenticate(options.access, target.query, request.headers);
-    if (!source) {
-      return reply(
-        response,
-        401,
-        'Unauthorized: open the URL with the token that the server printed\n',
-        method,
-      );
+    // A token cookie an earlier version left behind is never read here, only dropped.
+    for (const expired of expireLegacyTokenCookies(request.headers.cookie)) {
+      response.appendHeader('Set-Cookie', expired);
     }
-    if (source === 'query') response.setHeader('Set-Cookie', tokenCookie(options.access));
-    if (target.rawPath === WS_PATH) return reply(response, 426, 'This is a WebSocket endpoint\n', method);
+    if (target.rawPath === WS_PATH) {
+      if (!carriesToken(options.token, target.query)) {
+        return reply(response, 401, `${TOKEN_REFUSED}\n`, method);
+      }
+      return reply(response, 426, 'This is a WebSocket endpoint\n', method);
+    }
 
     const found = await findStaticFile(root, target.rawPath);
     if (found.kind === 'bad-request') return reply(response, 400, 'Bad request\n', method);

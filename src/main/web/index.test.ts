@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { tempDir } from '../../../test/support/temp-dir';
@@ -59,6 +60,17 @@ function status(url: string): Promise<number> {
   });
 }
 
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
 describe('npm run serve', () => {
   it('prints one ready line with the real port and token, serves, and stops on SIGTERM', async () => {
     const dataDir = await tempDir('deskmate-serve-');
@@ -66,10 +78,14 @@ describe('npm run serve', () => {
     const host = startHost(['--port', '0', '--data-dir', dataDir, '--static', root]);
     const line = await readyLine(host);
     const [url, port, token] = line.match(READY)!;
+    expect(host.output()).not.toContain('note:');
     expect(Number(port)).toBeGreaterThan(0);
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(await status(url)).toBe(200);
-    expect(await status(`http://127.0.0.1:${port}/`)).toBe(401);
+    // The page is public build output; what opens the engine, /ws, wants the token.
+    expect(await status(`http://127.0.0.1:${port}/`)).toBe(200);
+    expect(await status(`http://127.0.0.1:${port}/ws`)).toBe(401);
+    expect(await status(`http://127.0.0.1:${port}/ws?token=${token}`)).toBe(426);
 
     host.kill('SIGTERM');
     expect(await exited(host)).toBe(0);
@@ -81,6 +97,20 @@ describe('npm run serve', () => {
     const token = 'a-fixed-token-for-this-test-0123456789';
     const host = startHost(['--data-dir', dataDir], { DESKMATE_TOKEN: token });
     expect(await readyLine(host)).toContain(`?token=${token}`);
+    // A port picked anew each start: nobody can wait on it for a tab to come back.
+    expect(host.output()).not.toContain('note:');
+  });
+
+  it('warns that a fixed DESKMATE_TOKEN on a fixed --port can be collected by whoever holds the port', async () => {
+    const dataDir = await tempDir('deskmate-serve-');
+    const port = await freePort();
+    const token = 'a-fixed-token-for-this-test-0123456789';
+    const host = startHost(['--data-dir', dataDir, '--port', String(port)], { DESKMATE_TOKEN: token });
+    await readyLine(host);
+    expect(host.output()).toContain(
+      `deskmate: note: DESKMATE_TOKEN with a fixed --port: whoever listens on port ${port} while Deskmate ` +
+        'is down gets the token from any tab left open on it; leave DESKMATE_TOKEN unset',
+    );
   });
 
   it('refuses to start with a DESKMATE_TOKEN shorter than 32 characters: exit 1, a clear message', async () => {

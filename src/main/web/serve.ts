@@ -62,6 +62,14 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<Running
         'anyone with the token can run commands as you\n',
     );
   }
+  if (io.env.DESKMATE_TOKEN?.trim() && options.port !== 0) {
+    // A tab left open reconnects (or reloads) with its token, to whoever holds its port by then.
+    io.stderr.write(
+      `deskmate: note: DESKMATE_TOKEN with a fixed --port: whoever listens on port ${options.port} ` +
+        'while Deskmate is down gets the token from any tab left open on it; ' +
+        'leave DESKMATE_TOKEN unset for a new random token each start\n',
+    );
+  }
   io.stderr.write(`deskmate: data in ${options.dataDir}\n`);
   io.stdout.write(`Deskmate is ready: ${server.url}\n`);
   return {

@@ -41,62 +41,83 @@ function get(
   });
 }
 
-/** The cookie a browser holds for this server once it opened the URL with the token. */
-function cookieFor(test: TestServer): string {
+/** The cookie earlier versions had a browser keep for this server (the token as its value). */
+function legacyCookie(test: TestServer): string {
   return `deskmate_token_${test.server.port}=${test.token}`;
 }
 
-function cookieOf(reply: Reply): string {
-  const setCookie = reply.headers['set-cookie'];
-  const first = Array.isArray(setCookie) ? setCookie[0] : setCookie;
-  if (!first) throw new Error('no Set-Cookie');
-  return first.split(';')[0]!;
-}
-
 describe('HTTP', () => {
-  it('answers 401 without the token, the page and a cookie with it, assets with the cookie', async () => {
+  it('serves the built renderer to anyone who reaches it, and never sets a cookie', async () => {
     const test = await startTestServer();
-    for (const path of ['/', '/index.html', '/assets/app.js', '/?token=wrong', '/missing']) {
-      const refused = await get(test, path);
-      expect(refused.status, path).toBe(401);
-      expect(refused.body).not.toContain('fixture');
+    // Public build output: the page must load to read its token from sessionStorage, or to say it has none.
+    for (const path of ['/', '/index.html', `/?token=${test.token}`, '/?token=wrong']) {
+      const page = await get(test, path);
+      expect(page.status, path).toBe(200);
+      expect(page.body).toContain('<title>fixture</title>');
+      expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(page.headers['cache-control']).toBe('no-store');
+      expect(page.headers['set-cookie'], path).toBeUndefined();
     }
-    const name = `deskmate_token_${test.server.port}`;
-    expect((await get(test, '/assets/app.js', { cookie: `${name}=wrong` })).status).toBe(401);
-    // Another name (another server's cookie, or the old unnumbered one) opens nothing.
-    expect((await get(test, '/', { cookie: `deskmate_token=${test.token}` })).status).toBe(401);
-
-    const page = await get(test, `/?token=${test.token}`);
-    expect(page.status).toBe(200);
-    expect(page.body).toContain('<title>fixture</title>');
-    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
-    expect(page.headers['cache-control']).toBe('no-store');
-    const setCookie = String(page.headers['set-cookie']);
-    expect(setCookie).toContain(`${name}=${test.token}`);
-    expect(setCookie).toContain('HttpOnly');
-    expect(setCookie).toContain('SameSite=Strict');
-    expect(setCookie).toContain('Path=/');
-
-    const asset = await get(test, '/assets/app.js', { cookie: cookieOf(page) });
+    const asset = await get(test, '/assets/app.js');
     expect(asset.status).toBe(200);
     expect(asset.headers['content-type']).toBe('text/javascript; charset=utf-8');
     expect(asset.body).toContain('fixture');
-    expect((await get(test, '/', { cookie: cookieOf(page) })).status).toBe(200);
+    for (const path of ['/missing', '/ws', `/ws?token=${test.token}`, '/assets/app.js']) {
+      expect((await get(test, path)).headers['set-cookie'], path).toBeUndefined();
+    }
+  });
+
+  it('tells a good token from a stale one at /ws over HTTP, from the query only, never a cookie', async () => {
+    const test = await startTestServer();
+    expect((await get(test, `/ws?token=${test.token}`)).status).toBe(426);
+    for (const path of ['/ws', '/ws?token=wrong', '/ws?token=']) {
+      const refused = await get(test, path);
+      expect(refused.status, path).toBe(401);
+      expect(refused.body).toMatch(/^Unauthorized: not the token Deskmate printed when it started/);
+      expect(refused.headers['cache-control']).toBe('no-store');
+    }
+    expect((await get(test, '/ws', { cookie: legacyCookie(test) })).status).toBe(401);
+  });
+
+  it('drops the token cookie an earlier version left, and is not opened by it', async () => {
+    const test = await startTestServer();
+    const jar = `${legacyCookie(test)}; deskmate_token_1=old; deskmate_token=older; theme=dark`;
+    const page = await get(test, '/', { cookie: jar });
+    expect(page.status).toBe(200);
+    expect(page.headers['set-cookie']).toEqual([
+      `deskmate_token_${test.server.port}=; Max-Age=0; Path=/; HttpOnly; SameSite=Strict`,
+      'deskmate_token_1=; Max-Age=0; Path=/; HttpOnly; SameSite=Strict',
+      'deskmate_token=; Max-Age=0; Path=/; HttpOnly; SameSite=Strict',
+    ]);
+    expect(String(page.headers['set-cookie'])).not.toContain(test.token);
+    expect((await get(test, '/ws', { cookie: jar })).status).toBe(401);
+    expect(await upgradeStatus(test, { token: null, cookie: jar })).toBe(401);
   });
 
   it('sets the security headers on every response', async () => {
     const test = await startTestServer();
-    for (const reply of [await get(test, '/'), await get(test, `/?token=${test.token}`)]) {
+    const replies = [
+      await get(test, '/'),
+      await get(test, `/?token=${test.token}`),
+      await get(test, '/assets/app.js'),
+      await get(test, '/missing'),
+      await get(test, '/ws'),
+      await get(test, '/', { host: 'evil.example' }),
+    ];
+    for (const reply of replies) {
       expect(reply.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
       expect(reply.headers['x-content-type-options']).toBe('nosniff');
       expect(reply.headers['referrer-policy']).toBe('no-referrer');
+      // No other page may frame ours: a frame would share the tab's sessionStorage, token and all.
+      expect(reply.headers['x-frame-options']).toBe('DENY');
+      expect(reply.headers['cross-origin-resource-policy']).toBe('same-origin');
+      expect(reply.headers['cross-origin-opener-policy']).toBe('same-origin');
     }
     expect(CONTENT_SECURITY_POLICY).toContain("frame-ancestors 'none'");
   });
 
   it('never serves a file outside the static root', async () => {
     const test = await startTestServer();
-    const cookie = cookieFor(test);
     for (const path of [
       '/../secret.txt',
       '/%2e%2e/secret.txt',
@@ -106,7 +127,7 @@ describe('HTTP', () => {
       '/%2e%2e%5csecret.txt',
       '/secret.txt%00',
     ]) {
-      const reply = await get(test, path, { cookie });
+      const reply = await get(test, path);
       expect(reply.body, path).not.toContain(SECRET);
       expect([400, 404], path).toContain(reply.status);
     }
@@ -114,9 +135,8 @@ describe('HTTP', () => {
 
   it('lists no folder and answers 404 for what is not a file', async () => {
     const test = await startTestServer();
-    const cookie = cookieFor(test);
     for (const path of ['/assets/', '/assets', '/nope.js']) {
-      const reply = await get(test, path, { cookie });
+      const reply = await get(test, path);
       expect(reply.status, path).toBe(404);
       expect(reply.body).not.toContain('app.js');
     }
@@ -124,14 +144,13 @@ describe('HTTP', () => {
 
   it('allows only GET and HEAD', async () => {
     const test = await startTestServer();
-    const cookie = cookieFor(test);
     for (const method of ['POST', 'PUT', 'DELETE', 'OPTIONS']) {
-      const reply = await get(test, '/', { method, cookie });
+      const reply = await get(test, '/', { method });
       expect(reply.status, method).toBe(405);
       expect(reply.headers.allow).toBe('GET, HEAD');
     }
-    expect((await get(test, '/', { cookie, body: 'x'.repeat(1000) })).status).toBe(413);
-    const head = await get(test, '/assets/app.js', { method: 'HEAD', cookie });
+    expect((await get(test, '/', { body: 'x'.repeat(1000) })).status).toBe(413);
+    const head = await get(test, '/assets/app.js', { method: 'HEAD' });
     expect(head.status).toBe(200);
     expect(head.body).toBe('');
     expect(Number(head.headers['content-length'])).toBeGreaterThan(0);
@@ -144,7 +163,7 @@ describe('the Host header', () => {
     const port = test.server.port;
     for (const host of [`evil.example:${port}`, `127.0.0.1:${port + 1}`, '127.0.0.1', `localhost.:${port}`]) {
       for (const path of [`/?token=${test.token}`, '/assets/app.js', '/']) {
-        const reply = await get(test, path, { host, cookie: cookieFor(test) });
+        const reply = await get(test, path, { host, cookie: legacyCookie(test) });
         expect(reply.status, `${host} ${path}`).toBe(421);
         expect(reply.headers['content-type']).toBe('text/plain; charset=utf-8');
         expect(reply.body).toBe(
@@ -154,7 +173,7 @@ describe('the Host header', () => {
       }
     }
     for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]) {
-      expect((await get(test, '/', { host, cookie: cookieFor(test) })).status, host).toBe(200);
+      expect((await get(test, '/', { host })).status, host).toBe(200);
     }
   });
 
@@ -171,20 +190,16 @@ describe('the Host header', () => {
 });
 
 describe('two servers on one machine', () => {
-  it('each names its cookie after its port, and each still opens with both cookies sent', async () => {
+  it("each opens with its own token only; neither is opened by the other's, nor by cookies", async () => {
     const [a, b] = [await startTestServer(), await startTestServer()];
-    const cookieA = cookieOf(await get(a, `/?token=${a.token}`));
-    const cookieB = cookieOf(await get(b, `/?token=${b.token}`));
-    expect(cookieA.split('=')[0]).toBe(`deskmate_token_${a.server.port}`);
-    expect(cookieB.split('=')[0]).toBe(`deskmate_token_${b.server.port}`);
-    // Cookies ignore ports: the browser keeps both and sends both to each server.
-    const jar = `${cookieA}; ${cookieB}`;
-    expect((await get(a, '/', { cookie: jar })).status).toBe(200);
-    expect((await get(b, '/', { cookie: jar })).status).toBe(200);
-    expect(await upgradeStatus(a, { token: null, cookie: jar })).toBe(101);
-    expect(await upgradeStatus(b, { token: null, cookie: jar })).toBe(101);
-    // One server's cookie does not open the other.
-    expect((await get(a, '/', { cookie: cookieB })).status).toBe(401);
+    expect(await upgradeStatus(a)).toBe(101);
+    expect(await upgradeStatus(b)).toBe(101);
+    expect(await upgradeStatus(a, { token: b.token })).toBe(401);
+    expect(await upgradeStatus(b, { token: a.token })).toBe(401);
+    // Cookies ignore ports: a browser that kept both servers' cookies would send both to each.
+    const jar = `${legacyCookie(a)}; ${legacyCookie(b)}`;
+    expect(await upgradeStatus(a, { token: null, cookie: jar })).toBe(401);
+    expect(await upgradeStatus(b, { token: null, cookie: jar })).toBe(401);
   });
 });
 
@@ -193,9 +208,10 @@ describe('WebSocket handshake', () => {
     const test = await startTestServer();
     expect(await upgradeStatus(test, { token: null })).toBe(401);
     expect(await upgradeStatus(test, { token: 'wrong' })).toBe(401);
-    expect(
-      await upgradeStatus(test, { token: null, cookie: `deskmate_token_${test.server.port}=wrong` }),
-    ).toBe(401);
+    // The right token in a cookie (any name) is no token: another port's server could have read it.
+    for (const cookie of [legacyCookie(test), `deskmate_token=${test.token}`, `token=${test.token}`]) {
+      expect(await upgradeStatus(test, { token: null, cookie }), cookie).toBe(401);
+    }
     expect(test.engine.registry.size).toBe(0);
   });
 
@@ -215,18 +231,16 @@ describe('WebSocket handshake', () => {
     expect(test.engine.registry.size).toBe(0);
   });
 
-  it('is accepted from its own origin, by token or by cookie', async () => {
+  it('is accepted from its own origin with the token in its query', async () => {
     const test = await startTestServer();
     const port = test.server.port;
     expect(await upgradeStatus(test)).toBe(101);
     expect(await upgradeStatus(test, { origin: `http://localhost:${port}` })).toBe(101);
-    expect(await upgradeStatus(test, { token: null, cookie: cookieFor(test) })).toBe(101);
   });
 
   it('serves only /ws, and /ws only to a WebSocket', async () => {
     const test = await startTestServer();
-    expect((await get(test, '/ws', { cookie: cookieFor(test) })).status).toBe(426);
-    expect((await get(test, '/ws')).status).toBe(401);
+    expect((await get(test, `/ws?token=${test.token}`)).status).toBe(426);
     expect(await upgradeStatus(test, { path: '/' })).toBe(404);
     expect(await upgradeStatus(test, { path: '/ws/' })).toBe(404);
     const client = await TestClient.connect(test);

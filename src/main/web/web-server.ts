@@ -4,7 +4,6 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { WS_CLOSE, WS_MAX_PAYLOAD } from '../../shared/ws-protocol';
 import type { ContextRegistry } from '../engine/context/context-registry';
 import type { Router } from '../engine/rpc/router';
-import { tokenCookieName } from './access-token';
 import { allowedHosts } from './allowed-hosts';
 import { allowedOrigins, originOf } from './allowed-origins';
 import { isUnspecifiedHost } from './host-address';
@@ -57,13 +56,13 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const host = options.host ?? '127.0.0.1';
   const http = createServer({ requestTimeout: 30_000, headersTimeout: 15_000, maxHeaderSize: 16_384 });
   const address = await listen(http, host, options.port ?? 0);
-  // The cookie's name and the Host checks need the port, known only now (port 0 picks one). No
-  // request is read before these listeners are on: connections are accepted on a later tick.
+  // The Host and Origin checks need the port, known only now (port 0 picks one). No request is
+  // read before these listeners are on: connections are accepted on a later tick.
   const port = address.port;
-  const access = { token: options.token, cookieName: tokenCookieName(port) };
+  const token = options.token;
   const hosts = allowedHosts(host, port);
   const origins = allowedOrigins(host, port);
-  const handle = createHttpHandler({ staticDir: options.staticDir, access, hosts });
+  const handle = createHttpHandler({ staticDir: options.staticDir, token, hosts });
   http.on('request', (request, response) => {
     handle(request, response).catch((error: unknown) => {
       console.error('deskmate: HTTP request failed', error);
@@ -80,7 +79,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   http.on('upgrade', (request, socket, head) => {
     socket.on('error', () => socket.destroy());
     if (closed) return refuseUpgrade(socket, 503, 'Server shutting down');
-    const decision = checkUpgrade(request, { access, hosts, origins });
+    const decision = checkUpgrade(request, { token, hosts, origins });
     if (!decision.ok) return refuseUpgrade(socket, decision.status, decision.message);
     if (wss.clients.size >= maxConnections) return refuseUpgrade(socket, 503, 'Too many connections');
     wss.handleUpgrade(request, socket, head, (ws) => {

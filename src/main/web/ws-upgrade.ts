@@ -1,12 +1,12 @@
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WS_PATH } from '../../shared/ws-protocol';
-import { authenticate, type AccessToken } from './access-token';
+import { carriesToken } from './access-token';
 import { checkHost } from './allowed-hosts';
 import { parseRequestTarget } from './request-target';
 
 export interface UpgradePolicy {
-  access: AccessToken;
+  token: string;
   /** The Host header values this server answers (allowedHosts). */
   hosts: ReadonlySet<string>;
   origins: ReadonlySet<string>;
@@ -17,8 +17,10 @@ export type UpgradeDecision =
 
 /**
  * Whether a WebSocket handshake may proceed: addressed to this server (Host), the right path, the
- * token (cookie or `token` query parameter), and an Origin that is exactly this server's. Browsers
- * always send Origin on a WebSocket handshake, so a missing one is refused too.
+ * token in the `token` query parameter (never a cookie: see carriesToken), and an Origin that is
+ * exactly this server's. Browsers always send Origin on a WebSocket handshake, so a missing one is
+ * refused too. The Origin check keeps other pages' browsers out; a process forges Origin at will,
+ * which is why nothing a browser sends to other ports may carry the token.
  */
 export function checkUpgrade(request: IncomingMessage, policy: UpgradePolicy): UpgradeDecision {
   const host = checkHost(request.headers.host, policy.hosts);
@@ -26,7 +28,7 @@ export function checkUpgrade(request: IncomingMessage, policy: UpgradePolicy): U
   const target = parseRequestTarget(request.url);
   if (!target || target.rawPath !== WS_PATH) return { ok: false, status: 404, message: 'Not found' };
   if (request.method !== 'GET') return { ok: false, status: 405, message: 'Method not allowed' };
-  if (!authenticate(policy.access, target.query, request.headers)) {
+  if (!carriesToken(policy.token, target.query)) {
     return { ok: false, status: 401, message: 'Unauthorized' };
   }
   const origin = request.headers.origin;

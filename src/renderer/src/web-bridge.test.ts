@@ -4,7 +4,12 @@ import type { EventPayload } from '../../shared/contract';
 import {
   addressWithoutToken,
   connectWebBridge,
+  newTabAddress,
+  takePageToken,
+  TOKEN_HELP,
+  tokenCheckUrl,
   type BridgeStatus,
+  type TabStorage,
   type WebBridge,
   type WebBridgeOptions,
 } from './web-bridge';
@@ -137,11 +142,49 @@ describe('connectWebBridge', () => {
     expect(await back).toMatchObject({ resumed: true, reconnected: true });
   });
 
-  it('fails a request with Disconnected when no server answers in time', async () => {
+  it('stops with Unauthorized when the server refuses its token, as after a restart', async () => {
     const { port } = await startHost();
-    // The right port, the wrong token: every handshake is refused, so the bridge never opens.
+    // A token of an earlier start: every handshake is refused, and /ws over HTTP says why (401).
     const api = connectWebBridge({
-      url: `ws://127.0.0.1:${port}/ws?token=wrong`,
+      url: `ws://127.0.0.1:${port}/ws?token=from-an-earlier-start`,
+      minReconnectDelayMs: 20,
+      maxReconnectDelayMs: 50,
+    });
+    cleanups.push(() => api.bridge.close());
+    const refused = nextStatus(api, (status) => status.state === 'refused');
+    const result = await api.config.get({});
+    expect(result).toMatchObject({ ok: false, error: { name: 'Unauthorized' } });
+    expect(!result.ok && result.error.message).toMatch(
+      /^Open the address Deskmate printed when it started\. Deskmate refused the token this tab holds/,
+    );
+    expect(await refused).toMatchObject({ state: 'refused', problem: 'refused' });
+    // It has stopped: later requests fail the same way at once, without a socket.
+    expect(await api.config.get({})).toMatchObject({ ok: false, error: { name: 'Unauthorized' } });
+  });
+
+  it('is refused at once, saying what to open, when the tab has no token at all', async () => {
+    const created: string[] = [];
+    const api = connectWebBridge({
+      token: null,
+      createSocket: (url) => {
+        created.push(url);
+        throw new Error('no socket may be opened without a token');
+      },
+    });
+    cleanups.push(() => api.bridge.close());
+    expect(api.bridge.status).toMatchObject({ state: 'refused', problem: 'missing' });
+    const result = await api.config.get({});
+    expect(result).toMatchObject({ ok: false, error: { name: 'Unauthorized' } });
+    expect(!result.ok && result.error.message).toBe(
+      `${TOKEN_HELP}. This tab has no token: its address carries none, and it was not opened from a Deskmate tab.`,
+    );
+    expect(created).toEqual([]);
+  });
+
+  it('keeps trying while no server answers, failing a request with Disconnected meanwhile', async () => {
+    // Nothing listens on port 9: not a refusal, so the bridge goes on knocking.
+    const api = connectWebBridge({
+      url: 'ws://127.0.0.1:9/ws?token=whatever',
       requestTimeoutMs: 150,
       minReconnectDelayMs: 20,
       maxReconnectDelayMs: 50,
@@ -160,6 +203,77 @@ describe('connectWebBridge', () => {
     expect(api.bridge.status.state).toBe('closed');
   });
 });
+
+/** sessionStorage as a browser keeps it, or one that refuses every write (storage disabled). */
+function storage(
+  entries: Record<string, string> = {},
+  writable = true,
+): TabStorage & { map: Map<string, string> } {
+  const map = new Map(Object.entries(entries));
+  return {
+    map,
+    getItem: (key) => map.get(key) ?? null,
+    setItem: (key, value) => {
+      if (!writable) throw new Error('QuotaExceededError');
+      map.set(key, value);
+    },
+    removeItem: (key) => void map.delete(key),
+  };
+}
+
+describe('the tab token', () => {
+  it('comes from the address first and is kept for reloads, else from what the tab kept', () => {
+    const tab = storage();
+    expect(takePageToken('http://127.0.0.1:4321/?token=T1&workspace=%2Ftmp', tab)).toEqual({
+      token: 'T1',
+      kept: true,
+    });
+    expect(tab.map.get('deskmate.token')).toBe('T1');
+    // A reload: the address no longer has it.
+    expect(takePageToken('http://127.0.0.1:4321/?workspace=%2Ftmp', tab)).toEqual({
+      token: 'T1',
+      kept: true,
+    });
+    // The printed address of a new start, opened in the same tab, replaces it.
+    expect(takePageToken('http://127.0.0.1:4321/?token=T2', tab)).toEqual({ token: 'T2', kept: true });
+    expect(tab.map.get('deskmate.token')).toBe('T2');
+  });
+
+  it('is absent for a tab opened by hand without one', () => {
+    expect(takePageToken('http://127.0.0.1:4321/', storage())).toBeNull();
+    expect(takePageToken('http://127.0.0.1:4321/?token=', storage())).toBeNull();
+    expect(takePageToken('http://127.0.0.1:4321/', null)).toBeNull();
+  });
+
+  it('says it was not kept when storage refuses it, so the address keeps it for a reload', () => {
+    expect(takePageToken('http://127.0.0.1:4321/?token=T1', storage({}, false))).toEqual({
+      token: 'T1',
+      kept: false,
+    });
+    expect(takePageToken('http://127.0.0.1:4321/?token=T1', null)).toEqual({ token: 'T1', kept: false });
+  });
+
+  it("goes along in the address of a new tab the app opens, since that tab's storage starts empty", () => {
+    const tab = storage({ 'deskmate.token': 'a b/c' });
+    const address = newTabAddress('http://127.0.0.1:4321/index.html?workspace=%2Fw#x', tab);
+    expect(address).toBe('/index.html?token=a%20b%2Fc');
+    expect(tokenOf(address)).toBe('a b/c');
+    // Storage disabled: the token is still in this page's address.
+    expect(newTabAddress('http://127.0.0.1:4321/?token=T1', null)).toBe('/?token=T1');
+    expect(newTabAddress('http://127.0.0.1:4321/', storage())).toBe('/');
+  });
+
+  it('is checked over HTTP at the same /ws, with the token and nothing else', () => {
+    expect(tokenCheckUrl('ws://127.0.0.1:4321/ws?token=T%2B1&session=abc&resume=1&workspace=%2Fw')).toBe(
+      'http://127.0.0.1:4321/ws?token=T%2B1',
+    );
+    expect(tokenCheckUrl('wss://example.test/ws?token=T')).toBe('https://example.test/ws?token=T');
+  });
+});
+
+function tokenOf(address: string): string | null {
+  return new URL(address, 'http://127.0.0.1:4321').searchParams.get('token');
+}
 
 describe('addressWithoutToken', () => {
   it('drops every token parameter and keeps the rest as it was spelled', () => {

@@ -1,5 +1,6 @@
 import type { ApprovalAction } from './approval-action';
 import type { RpcClient } from '../rpc-client';
+import { newTabAddress } from '../web-bridge';
 import { loadWindow, refreshConversations, showConversation, type WindowStore } from './window-store';
 
 /** Every user action of a window: calls its own client, shows failures in its own banner. */
@@ -81,7 +82,8 @@ export function createActions(store: WindowStore, client: RpcClient) {
           await client.call('window.new', {});
         } catch (error) {
           if ((error as Error).name !== 'Unsupported') throw error;
-          window.open(window.location.pathname, '_blank', 'noopener');
+          // A browser tab: the new tab has its own sessionStorage, so its address carries the token.
+          window.open(newTabAddress(window.location.href), '_blank', 'noopener');
         }
       }),
     renameConversation: (id: string, name: string) =>
