@@ -1,10 +1,12 @@
 // A patch searches its file on the main thread, where nothing else runs until it returns: not
 // Stop, not another window. Through the real engine (scripted provider, real tools, two
-// contexts), a patch whose ORIGINAL is `,` on a 30,000-line file, which once held it for 24 s.
-import { readFile } from 'node:fs/promises';
+// contexts), a patch whose ORIGINAL is `,` on a 30,000-line file, which once held it for 24 s;
+// and the patch tool itself, stopped in the middle of thousands of hunks.
+import { readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import type { EventName, EventPayload } from '../../../shared/contract';
+import { NamedError } from '../../../shared/errors';
 import { bounded } from '../../../../test/support/bounded';
 import {
   createChatEngine,
@@ -19,6 +21,8 @@ import {
   type ScriptedProvider,
   type Step,
 } from '../../../../test/support/scripted-provider';
+import { toolContext } from '../../../../test/support/tool-context';
+import { patchTool } from './patch';
 
 const userText = (request: RecordedRequest) =>
   String(request.body.messages?.find((message) => message.role === 'user')?.content ?? '');
@@ -103,4 +107,23 @@ it('Stop 50 ms into a patch of `,` on a 30,000-line file ends the turn within 1 
   const patcherMessages = (await engine.services.conversations.open(patcher.chat.conversationId!)).messages;
   expect(patcherMessages.find((message) => message.role === 'tool')).toMatchObject({ call_id: 'p1' });
   expect(await readFile(path.join(workspace, 'big.csv'), 'utf8')).toBe(content);
+});
+
+it('Stop in the middle of a patch of thousands of hunks ends it between two, and the file is as it was', async () => {
+  const rows = 100_000;
+  const content = `${Array.from({ length: rows }, (_, index) => `row ${index} = ${index * 7}`).join('\n')}\n`;
+  const workspace = await realpath(await makeWorkspace({ 'rows.txt': content }));
+  // Each hunk reads the whole file (near 2 MB): seconds in all, so the signal is looked at between hunks.
+  const patch = Array.from({ length: 3_000 }, (_, hunk) => {
+    const row = rows - 1 - hunk;
+    return `<<<<<<< ORIGINAL\nrow ${row} = ${row * 7}\n=======\nrow ${row} = 0\n>>>>>>> UPDATED`;
+  }).join('\n');
+  const controller = new AbortController();
+  const running = patchTool.execute(
+    { path: 'rows.txt', patch },
+    toolContext(workspace, { signal: controller.signal }),
+  );
+  setTimeout(() => controller.abort(new NamedError('Interrupted', 'Interrupted by the user')), 100);
+  await expect(bounded(running, 2_000, 'the stopped patch')).rejects.toMatchObject({ name: 'Interrupted' });
+  expect(await readFile(path.join(workspace, 'rows.txt'), 'utf8')).toBe(content);
 });
