@@ -1,7 +1,7 @@
 // Electron main: thin glue between windows and the engine. Everything with behaviour worth testing
 // lives in src/main/engine and runs in plain Node.
 import path from 'node:path';
-import { Menu, app } from 'electron';
+import { Menu, app, dialog } from 'electron';
 import { openUserSettings } from '../engine/config/open-settings';
 import { ContextRegistry } from '../engine/context/context-registry';
 import { createEngineServices } from '../engine/context/engine-services';
@@ -21,7 +21,7 @@ import { WindowManager } from './windows';
 const args = parseHostArgs(process.argv.slice(app.isPackaged ? 1 : 2));
 const dataDir = resolveDataDir(args, process.env, app.getPath('userData'));
 app.setPath('userData', dataDir);
-preparePrivateDataDir(dataDir, (message) => console.warn(`deskmate: warning: ${message}`));
+const dataDirReady = prepareDataDirOrQuit(dataDir);
 registerAppScheme(); // before ready, or app:// is not a standard, secure origin
 
 async function start(): Promise<void> {
@@ -71,7 +71,27 @@ app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
 
-app.whenReady().then(start, (error: unknown) => {
-  console.error('deskmate: failed to start', error);
-  app.exit(1);
-});
+/**
+ * Prepares the data folder, or says why it cannot be used and quits with 1 before anything reads
+ * it: in a folder someone else can write, settings.json may send the key to their server.
+ */
+function prepareDataDirOrQuit(dir: string): boolean {
+  try {
+    preparePrivateDataDir(dir, (message) => console.warn(`deskmate: warning: ${message}`));
+    return true;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`deskmate: ${message}`);
+    // Before ready, Linux would print the box on stderr a second time rather than show it.
+    if (process.platform !== 'linux') dialog.showErrorBox('Deskmate cannot start', message);
+    app.exit(1);
+    return false;
+  }
+}
+
+if (dataDirReady) {
+  app.whenReady().then(start, (error: unknown) => {
+    console.error('deskmate: failed to start', error);
+    app.exit(1);
+  });
+}

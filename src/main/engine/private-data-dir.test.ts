@@ -1,6 +1,7 @@
 import { chmodSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { anotherUsersEntry, anotherUsersFolder } from '../../../test/support/another-user';
 import { tempDir } from '../../../test/support/temp-dir';
 import { preparePrivateDataDir, type DataDirOptions } from './private-data-dir';
 
@@ -53,6 +54,10 @@ describe('the data folder', () => {
     const withConversations = await folder(0o750);
     mkdirSync(path.join(withConversations, 'conversations'));
     expect(prepare(withConversations).state).toBe('tightened');
+    // Even when others could write to it: it is Deskmate's, so closing it is safe.
+    const writable = await folder(0o777, ['settings.json']);
+    expect(prepare(writable).state).toBe('tightened');
+    expect(modeOf(writable)).toBe(0o700);
   });
 
   it('is never chmodded when it is some other folder; a warning says what to do', async () => {
@@ -78,11 +83,55 @@ describe('the data folder', () => {
     mkdirSync(inside);
     expect(prepare(parent, { home: inside }).state).toBe('left-open');
     expect(modeOf(parent)).toBe(0o755);
+  });
 
-    // A shared folder like /tmp, even an empty one.
+  // Whoever can write the folder can write settings.json, whose provider URL is where the key goes.
+  it('refuses, saying why and what to do, a folder that belongs to another user, whatever its mode', async () => {
+    for (const mode of [0o700, 0o755]) {
+      const dir = anotherUsersFolder(path.join(await tempDir('deskmate-private-'), 'data'), mode);
+      const before = modeOf(dir);
+      expect(() => prepare(dir)).toThrow(expect.objectContaining({ name: 'DataDirUnusable' }));
+      expect(() => prepare(dir)).toThrow(
+        /belongs to another user \(uid \d+\), who could rewrite what Deskmate reads there and so choose the server your API key is sent to\. Choose a folder of your own with --data-dir/,
+      );
+      expect(modeOf(dir)).toBe(before);
+    }
+  });
+
+  it("refuses a folder of its own whose settings, secrets or conversations are another user's", async () => {
+    for (const entry of ['settings.json', 'secrets.json', 'conversations']) {
+      for (const kind of ['file', 'their-link', 'link-to-theirs'] as const) {
+        const dir = await folder(0o700);
+        anotherUsersEntry(dir, entry, kind);
+        expect(() => prepare(dir), `${entry} (${kind})`).toThrow(
+          new RegExp(`its ${entry} belongs to another user \\(uid \\d+\\).*--data-dir`),
+        );
+      }
+    }
+  });
+
+  it("refuses a folder others can write to when it is not clearly Deskmate's, and leaves its mode", async () => {
+    const unrelated = await folder(0o777, ['photo.jpg']);
+    expect(() => prepare(unrelated)).toThrow(expect.objectContaining({ name: 'DataDirUnusable' }));
+    expect(() => prepare(unrelated)).toThrow(
+      /other users can write to it \(mode 0777\) and it does not look like a Deskmate data folder.*choose the server your API key is sent to.*--data-dir.*chmod 700/,
+    );
+    expect(modeOf(unrelated)).toBe(0o777);
+
+    // Writable by its group is writable by others too.
+    const groupWritable = await folder(0o775, ['photo.jpg']);
+    expect(() => prepare(groupWritable)).toThrow(/other users can write to it \(mode 0775\)/);
+    expect(modeOf(groupWritable)).toBe(0o775);
+
+    // A shared folder like /tmp, even an empty one: anyone may put a settings.json there.
     const shared = await folder(0o1777);
-    expect(prepare(shared).state).toBe('left-open');
+    expect(() => prepare(shared)).toThrow(/mode 0777\) and it is a shared folder/);
     expect(modeOf(shared)).toBe(0o1777);
+
+    // The user's home, when it is open to writing.
+    const home = await folder(0o777, ['.bashrc']);
+    expect(() => prepare(home, { home })).toThrow(/and it is your home folder/);
+    expect(modeOf(home)).toBe(0o777);
   });
 
   it('refuses a path that is not a folder, by name', async () => {

@@ -7,9 +7,9 @@ const h = (original: string, updated: string | null): Hunk => ({
   updated: updated === null ? [] : updated.split('\n'),
 });
 
-function failure(content: string, hunks: Hunk[]): { name: string; message: string } {
+async function failure(content: string, hunks: Hunk[]): Promise<{ name: string; message: string }> {
   try {
-    applyHunks(content, hunks);
+    await applyHunks(content, hunks);
   } catch (error) {
     return error as { name: string; message: string };
   }
@@ -17,74 +17,146 @@ function failure(content: string, hunks: Hunk[]): { name: string; message: strin
 }
 
 describe('applyHunks', () => {
-  it('replaces an exact match', () => {
-    expect(applyHunks('a\nb\nc\n', [h('b', 'B')])).toBe('a\nB\nc\n');
+  it('replaces an exact match', async () => {
+    expect(await applyHunks('a\nb\nc\n', [h('b', 'B')])).toBe('a\nB\nc\n');
   });
 
-  it('applies hunks in order, each to the result of the one before', () => {
-    expect(applyHunks('one\ntwo\nthree\n', [h('one', '1'), h('1\ntwo', 'one-two')])).toBe('one-two\nthree\n');
+  it('applies hunks in order, each to the result of the one before', async () => {
+    expect(await applyHunks('one\ntwo\nthree\n', [h('one', '1'), h('1\ntwo', 'one-two')])).toBe(
+      'one-two\nthree\n',
+    );
   });
 
-  it('deletes whole lines without leaving a blank line, and can leave one on purpose', () => {
-    expect(applyHunks('a\nb\nc\n', [h('b', null)])).toBe('a\nc\n');
-    expect(applyHunks('a\nb\nc\n', [h('b', '')])).toBe('a\n\nc\n');
+  it('deletes whole lines without leaving a blank line, and can leave one on purpose', async () => {
+    expect(await applyHunks('a\nb\nc\n', [h('b', null)])).toBe('a\nc\n');
+    expect(await applyHunks('a\nb\nc\n', [h('b', '')])).toBe('a\n\nc\n');
   });
 
-  it('tolerates trailing whitespace in the file or the patch', () => {
+  it('tolerates trailing whitespace in the file or the patch', async () => {
     expect(
-      applyHunks('def f():  \n    return 1\t\n', [h('def f():\n    return 1', 'def f():\n    return 2')]),
+      await applyHunks('def f():  \n    return 1\t\n', [
+        h('def f():\n    return 1', 'def f():\n    return 2'),
+      ]),
     ).toBe('def f():\n    return 2\n');
   });
 
-  it('matches a block written at another indentation and re-indents UPDATED to the file', () => {
+  it('matches a block written at another indentation and re-indents UPDATED to the file', async () => {
     const file = 'class A:\n    def f(self):\n        if x:\n            return 1\n';
     const patch = h('if x:\n    return 1', 'if x:\n    log()\n    return 2');
-    expect(applyHunks(file, [patch])).toBe(
+    expect(await applyHunks(file, [patch])).toBe(
       'class A:\n    def f(self):\n        if x:\n            log()\n            return 2\n',
     );
   });
 
-  it('shifts over-indented UPDATED lines back to the file and keeps tabs', () => {
-    expect(applyHunks('\tif (x) {\n\t\ty();\n\t}\n', [h('\t\t\tif (x) {', '\t\t\tif (x && z) {')])).toBe(
-      '\tif (x && z) {\n\t\ty();\n\t}\n',
-    );
+  it('shifts over-indented UPDATED lines back to the file and keeps tabs', async () => {
+    expect(
+      await applyHunks('\tif (x) {\n\t\ty();\n\t}\n', [h('\t\t\tif (x) {', '\t\t\tif (x && z) {')]),
+    ).toBe('\tif (x && z) {\n\t\ty();\n\t}\n');
   });
 
-  it('keeps CRLF line endings', () => {
-    expect(applyHunks('a\r\nb\r\nc\r\n', [h('b\nc', 'B\nC\nD')])).toBe('a\r\nB\r\nC\r\nD\r\n');
+  it('keeps CRLF line endings', async () => {
+    expect(await applyHunks('a\r\nb\r\nc\r\n', [h('b\nc', 'B\nC\nD')])).toBe('a\r\nB\r\nC\r\nD\r\n');
   });
 
-  it('leaves other line breaks alone in a file that mixes them', () => {
-    expect(applyHunks('a\r\nb\nc\r\n', [h('c', 'C')])).toBe('a\r\nb\nC\r\n');
+  it('leaves other line breaks alone in a file that mixes them', async () => {
+    expect(await applyHunks('a\r\nb\nc\r\n', [h('c', 'C')])).toBe('a\r\nb\nC\r\n');
   });
 
-  it('names the hunk that is not found and shows its first line', () => {
-    const error = failure('a\nb\n', [h('a', 'A'), h('missing line\nmore', 'x')]);
+  it('names the hunk that is not found and shows its first line', async () => {
+    const error = await failure('a\nb\n', [h('a', 'A'), h('missing line\nmore', 'x')]);
     expect(error.name).toBe('PatchNotFound');
     expect(error.message).toContain('Hunk 2');
     expect(error.message).toContain('missing line');
   });
 
-  it('says where the first line is when only later lines differ', () => {
-    const error = failure('x\nfoo()\nbar()\n', [h('foo()\nbaz()', 'qux()')]);
+  it('says where the first line is when only later lines differ', async () => {
+    const error = await failure('x\nfoo()\nbar()\n', [h('foo()\nbaz()', 'qux()')]);
     expect(error.name).toBe('PatchNotFound');
     expect(error.message).toContain('line 2');
   });
 
-  it('refuses an ORIGINAL that matches more than once, with the count and a hint', () => {
-    const error = failure('x = 1\ny\nx = 1\n', [h('x = 1', 'x = 2')]);
+  it('refuses an ORIGINAL that matches more than once, with the count and a hint', async () => {
+    const error = await failure('x = 1\ny\nx = 1\n', [h('x = 1', 'x = 2')]);
     expect(error.name).toBe('PatchNotUnique');
     expect(error.message).toContain('2 times');
     expect(error.message).toContain('context');
   });
 
-  it('refuses an ambiguous whitespace-tolerant match too', () => {
-    const error = failure('  a\n  b\n\n    a\n    b\n', [h('a\nb', 'c')]);
+  it('counts overlapping matches as several', async () => {
+    const error = await failure('aaa\n', [h('aa', 'b')]);
+    expect(error.name).toBe('PatchNotUnique');
+    expect(error.message).toContain('2 times (at lines 1, 1)');
+  });
+
+  it('finds a match that begins inside a longer near-miss', async () => {
+    // After "aabaa" the next character differs: the match starts at the third "a", not after it.
+    expect(await applyHunks('x = aabaabaac\n', [h('aabaac', 'z')])).toBe('x = aabz\n');
+    expect(await applyHunks('a\na\nb\nc\n', [h('a \nb ', 'B')])).toBe('a\nB\nc\n');
+  });
+
+  it('names the first few places when ORIGINAL matches all over a large file, and answers at once', async () => {
+    const file = Array.from({ length: 200_000 }, (_, index) => `item ${index},`).join('\n');
+    const started = performance.now();
+    const error = await failure(file, [h(',', ';')]);
+    // A hang guard, not a speed check: listing all 200,000 places, each one's line counted from
+    // the top of the file, held the main thread (and Stop, and every window) for minutes.
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(error.name).toBe('PatchNotUnique');
+    expect(error.message).toContain('matches more than 5 times (first at lines 1, 2, 3, 4, 5)');
+    expect(error.message).toContain('context');
+  });
+
+  it('searches a large file whitespace-tolerantly without trying the whole hunk at every line', async () => {
+    // Every line of the file is a line of the hunk, but its last line is nowhere.
+    const file = 'x\n'.repeat(50_000);
+    const hunk = h(`${'x \n'.repeat(10_000)}y`, 'z');
+    const started = performance.now();
+    const error = await failure(file, [hunk]);
+    // A hang guard: 40,000 starts times 10,000 lines took tens of seconds.
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(error.name).toBe('PatchNotFound');
+  });
+
+  it('searches a long line for a needle that almost matches everywhere without stalling', async () => {
+    // a^k b a^k in a^n: V8's own indexOf takes about n x k / 250 steps here, close to a minute.
+    const file = 'a'.repeat(4_000_000);
+    const needle = `${'a'.repeat(20_000)}b${'a'.repeat(20_000)}`;
+    const started = performance.now();
+    const error = await failure(file, [h(needle, 'c')]);
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(error.name).toBe('PatchNotFound');
+  });
+
+  it('refuses an ORIGINAL of one blank line, which would match everywhere', async () => {
+    const error = await failure('a\n\nb\n', [h('', 'x')]);
+    expect(error.name).toBe('PatchMalformed');
+    expect(error.message).toContain('Hunk 1');
+    expect(error.message).toContain('blank line');
+  });
+
+  it('puts a very long UPDATED in place of a whitespace-tolerant match', async () => {
+    const updated = Array.from({ length: 300_000 }, (_, index) => `    line ${index}`).join('\n');
+    const after = await applyHunks('keep\n  old\nkeep\n', [h('    old', updated)]);
+    expect(after.split('\n')).toHaveLength(300_003);
+    expect(after.startsWith('keep\n  line 0\n  line 1\n')).toBe(true);
+    expect(after.endsWith('  line 299999\nkeep\n')).toBe(true);
+  });
+
+  it('stops between hunks once the signal is aborted, naming its reason', async () => {
+    const controller = new AbortController();
+    const hunks = [h('a', 'A'), h('b', 'B')];
+    const applying = applyHunks('a\nb\n', hunks, { signal: controller.signal });
+    controller.abort(new Error('stopped by the user'));
+    await expect(applying).rejects.toThrow('stopped by the user');
+  });
+
+  it('refuses an ambiguous whitespace-tolerant match too', async () => {
+    const error = await failure('  a\n  b\n\n    a\n    b\n', [h('a\nb', 'c')]);
     expect(error.name).toBe('PatchNotUnique');
   });
 
-  it('refuses a hunk whose ORIGINAL equals its UPDATED', () => {
-    const error = failure('a\nb\n', [h('a', 'A'), h('b', 'b')]);
+  it('refuses a hunk whose ORIGINAL equals its UPDATED', async () => {
+    const error = await failure('a\nb\n', [h('a', 'A'), h('b', 'b')]);
     expect(error.name).toBe('PatchNoChange');
     expect(error.message).toContain('Hunk 2');
   });

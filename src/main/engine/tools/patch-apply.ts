@@ -18,31 +18,100 @@ function isBlank(line: string): boolean {
   return line.trim() === '';
 }
 
-function lineNumberAt(text: string, offset: number): number {
-  let line = 1;
-  for (
-    let index = text.indexOf('\n');
-    index !== -1 && index < offset;
-    index = text.indexOf('\n', index + 1)
-  ) {
-    line++;
+// An ambiguity error names this many places, and the search stops one match past them. More than
+// one match is already an error, and a short ORIGINAL such as `,` matches millions of times in a
+// large file: listing them all, each one's line counted from the top, once held the main thread
+// for minutes while Stop and every other window waited (issue 9).
+const MAX_REPORTED = 5;
+
+// The exact and the whitespace-tolerant search below are Knuth-Morris-Pratt: they read each
+// character (or line) of the file once, whatever the input. Trying every start against the whole
+// ORIGINAL costs file x ORIGINAL when most of it matches (lines of `x` against a hunk of `x` lines
+// ending in `y`), and so does V8's own indexOf for a long needle such as a^k b a^k: minutes on a
+// few megabytes.
+
+/** fallback[i]: the length of the longest proper prefix of pattern[0 .. i] that also ends it. */
+function fallbackTable(pattern: ArrayLike<number>): Int32Array {
+  const fallback = new Int32Array(pattern.length);
+  for (let index = 1, matched = 0; index < pattern.length; index++) {
+    while (matched > 0 && pattern[index] !== pattern[matched]) matched = fallback[matched - 1] ?? 0;
+    if (pattern[index] === pattern[matched]) matched++;
+    fallback[index] = matched;
   }
-  return line;
+  return fallback;
 }
 
-function exactMatches(text: string, needle: string): number[] {
+// While nothing is matched, the search jumps with indexOf to the next place the needle's first few
+// characters occur. A needle this short V8 finds with a plain scan (a Boyer-Moore search and its
+// worst case start at 7), so the jump stays linear and spares the loop most of the file.
+const ANCHOR_LENGTH = 6;
+
+/** Up to `limit` offsets where `needle` (not empty) starts in `text`, overlapping ones included. */
+function exactMatches(text: string, needle: string, limit: number): number[] {
   const found: number[] = [];
-  for (let index = text.indexOf(needle); index !== -1; index = text.indexOf(needle, index + 1)) {
-    found.push(index);
+  const pattern = Uint16Array.from({ length: needle.length }, (_, index) => needle.charCodeAt(index));
+  const fallback = fallbackTable(pattern);
+  const anchor = needle.slice(0, ANCHOR_LENGTH);
+  let matched = 0;
+  for (let index = 0; index < text.length && found.length < limit; index++) {
+    if (matched === 0) {
+      const next = text.indexOf(anchor, index);
+      if (next === -1) break;
+      index = next + anchor.length - 1;
+      matched = anchor.length;
+    } else {
+      const code = text.charCodeAt(index);
+      while (matched > 0 && code !== pattern[matched]) matched = fallback[matched - 1] ?? 0;
+      if (code === pattern[matched]) matched++;
+    }
+    if (matched === pattern.length) {
+      found.push(index - matched + 1);
+      matched = fallback[matched - 1] ?? 0;
+    }
   }
   return found;
 }
 
-function lineMatches(lines: readonly string[], wanted: readonly string[], compare: LineCompare): number[] {
-  const target = wanted.map(compare);
+/** The 1-based line of each offset (ascending), in one pass over the text up to the last. */
+function lineNumbersAt(text: string, offsets: readonly number[]): number[] {
+  let line = 1;
+  let next = text.indexOf('\n');
+  return offsets.map((offset) => {
+    while (next !== -1 && next < offset) {
+      line++;
+      next = text.indexOf('\n', next + 1);
+    }
+    return line;
+  });
+}
+
+/** Up to `limit` line indexes where `wanted` starts, lines compared through `compare`. */
+function lineMatches(
+  lines: readonly string[],
+  wanted: readonly string[],
+  compare: LineCompare,
+  limit: number,
+): number[] {
+  // Lines become numbers, equal lines equal numbers, so the search compares numbers.
+  const ids = new Map<string, number>();
+  const pattern = Int32Array.from(wanted, (line) => {
+    const key = compare(line);
+    const id = ids.get(key) ?? ids.size;
+    ids.set(key, id);
+    return id;
+  });
+  const fallback = fallbackTable(pattern);
   const found: number[] = [];
-  for (let start = 0; start + target.length <= lines.length; start++) {
-    if (target.every((line, offset) => compare(lines[start + offset] ?? '') === line)) found.push(start);
+  let matched = 0;
+  for (let index = 0; index < lines.length && found.length < limit; index++) {
+    // A file line that is no line of the hunk gets -1, which matches nothing.
+    const id = ids.get(compare(lines[index] ?? '')) ?? -1;
+    while (matched > 0 && id !== pattern[matched]) matched = fallback[matched - 1] ?? 0;
+    if (id === pattern[matched]) matched++;
+    if (matched === pattern.length) {
+      found.push(index - matched + 1);
+      matched = fallback[matched - 1] ?? 0;
+    }
   }
   return found;
 }
@@ -70,12 +139,20 @@ export function reindent(lines: readonly string[], from: string, to: string): st
   return lines.map((line) => (!isBlank(line) && line.startsWith(from) ? to + line.slice(from.length) : line));
 }
 
+/** `lineNumbers` holds every match, or MAX_REPORTED + 1 of them when the search stopped early. */
 function notUnique(hunkNumber: number, lineNumbers: readonly number[]): NamedError {
+  const more = lineNumbers.length > MAX_REPORTED;
+  const shown = lineNumbers.slice(0, MAX_REPORTED).join(', ');
+  const where = more
+    ? `more than ${MAX_REPORTED} times (first at lines ${shown})`
+    : `${lineNumbers.length} times (at lines ${shown})`;
   return new NamedError(
     'PatchNotUnique',
-    `Hunk ${hunkNumber}: ORIGINAL matches ${lineNumbers.length} times (at lines ${lineNumbers.join(', ')}); ` +
+    `Hunk ${hunkNumber}: ORIGINAL matches ${where}; ` +
       'add lines of surrounding context to ORIGINAL (and UPDATED) so it matches exactly one place',
-    { hunk: hunkNumber, matches: lineNumbers.length },
+    more
+      ? { hunk: hunkNumber, matchesMoreThan: MAX_REPORTED }
+      : { hunk: hunkNumber, matches: lineNumbers.length },
   );
 }
 
@@ -104,12 +181,18 @@ function applyHunk(text: string, hunk: Hunk, hunkNumber: number): string {
     );
   }
 
-  const exact = exactMatches(text, original);
-  if (exact.length > 1)
-    throw notUnique(
-      hunkNumber,
-      exact.map((offset) => lineNumberAt(text, offset)),
+  if (original === '') {
+    // One blank line joins to an empty needle, found at every offset (the search once looped
+    // forever on it); as a line it is as ambiguous as any blank line in the file.
+    throw new NamedError(
+      'PatchMalformed',
+      `Hunk ${hunkNumber}: ORIGINAL is a single blank line, which matches everywhere; ` +
+        'copy the lines around the place to change into ORIGINAL',
+      { hunk: hunkNumber },
     );
+  }
+  const exact = exactMatches(text, original, MAX_REPORTED + 1);
+  if (exact.length > 1) throw notUnique(hunkNumber, lineNumbersAt(text, exact));
   const [at] = exact;
   if (at !== undefined) {
     let end = at + original.length;
@@ -121,7 +204,7 @@ function applyHunk(text: string, hunk: Hunk, hunkNumber: number): string {
 
   const lines = text.split('\n');
   for (const { compare, reindent: shift } of TOLERANT_MATCHES) {
-    const starts = lineMatches(lines, hunk.original, compare);
+    const starts = lineMatches(lines, hunk.original, compare, MAX_REPORTED + 1);
     if (starts.length > 1)
       throw notUnique(
         hunkNumber,
@@ -136,8 +219,10 @@ function applyHunk(text: string, hunk: Hunk, hunkNumber: number): string {
       const to = leadingWhitespace(lines[start + anchor] ?? '');
       replacement = reindent(hunk.updated, from, to);
     }
-    lines.splice(start, hunk.original.length, ...replacement);
-    return lines.join('\n');
+    // Not splice(...replacement): spreading a few hundred thousand arguments overflows the stack.
+    return [...lines.slice(0, start), ...replacement, ...lines.slice(start + hunk.original.length)].join(
+      '\n',
+    );
   }
   throw notFound(text, hunk, hunkNumber);
 }
@@ -150,13 +235,22 @@ function isCrlf(text: string): boolean {
 
 /**
  * Applies hunks in order, each to the result of the one before, and returns the new text. Throws
- * a NamedError naming the first hunk that fails; the caller writes nothing in that case.
+ * a NamedError naming the first hunk that fails, or the signal's reason once it is aborted; the
+ * caller writes nothing in either case.
  */
-export function applyHunks(content: string, hunks: readonly Hunk[]): string {
+export async function applyHunks(
+  content: string,
+  hunks: readonly Hunk[],
+  options: { signal?: AbortSignal } = {},
+): Promise<string> {
   const crlf = isCrlf(content);
   let text = crlf ? content.replaceAll('\r\n', '\n') : content;
-  hunks.forEach((hunk, index) => {
+  for (const [index, hunk] of hunks.entries()) {
+    // Each hunk reads the whole file, so a patch of thousands of hunks on a large file would hold
+    // the main thread for as long: between hunks, Stop and the other windows get their turn.
+    if (index > 0) await new Promise((resolve) => setImmediate(resolve));
+    options.signal?.throwIfAborted();
     text = applyHunk(text, hunk, index + 1);
-  });
+  }
   return crlf ? text.replaceAll('\n', '\r\n') : text;
 }

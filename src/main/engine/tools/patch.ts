@@ -55,7 +55,7 @@ export const patchTool = defineTool({
           mode = stats.mode & 0o7777;
         },
       });
-      const after = applyHunks(before.toString('utf8'), hunks);
+      const after = await applyHunks(before.toString('utf8'), hunks, { signal: ctx.signal });
       await writeFileAtomic(target.entry, after, mode).catch((error: unknown) => {
         throw writeError(error, args.path);
       });
