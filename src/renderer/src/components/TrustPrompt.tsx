@@ -13,7 +13,12 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** Back to the composer once the question is answered, so the keyboard is never left nowhere. */
 function focusComposer(): void {
-  requestAnimationFrame(() => document.querySelector<HTMLElement>('[data-testid=composer]')?.focus());
+  requestAnimationFrame(() => {
+    // Only if the focus went nowhere (the panel that held it is gone): never take it from elsewhere.
+    const active = document.activeElement;
+    if (active && active !== document.body) return;
+    document.querySelector<HTMLElement>('[data-testid=composer]')?.focus();
+  });
 }
 
 function RequestList({ request }: { request: TrustRequest }) {
