@@ -84,22 +84,30 @@ export class ChatSession implements Disposable {
     };
   }
 
+  /**
+   * A new conversation the user asked for: it keeps the window's choices (model, tools) but none of
+   * the grants given to the conversation before it.
+   */
   async create(name?: string): Promise<ConversationSummary> {
     this.#assertIdle();
+    const { autoApprove: _grant, ...chat } = this.#context.chatConfig;
+    this.#context.restoreChatConfig(chat);
     return this.#create(name);
   }
 
+  /**
+   * The conversation a first message starts. The window's chat config, a grant included, was set
+   * in this window, in this folder and under this trust, for exactly this conversation to come.
+   */
   async #create(name?: string): Promise<ConversationSummary> {
     const { conversations } = this.#context.services;
-    // A new conversation keeps the window's choices (model, tools) but none of its grants.
-    const { autoApprove: _grant, ...chat } = this.#context.chatConfig;
     const summary = await conversations.create({
       ...(name ? { name } : {}),
       workspace: this.#context.workspace,
-      chat,
+      chat: this.#context.chatConfig,
+      grantScope: this.#context.grantScope,
     });
     this.#attach(summary.id, []);
-    this.#context.restoreChatConfig(chat);
     return summary;
   }
 
@@ -236,6 +244,10 @@ export class ChatSession implements Disposable {
     this.#ownership = undefined;
     this.#conversationId = null;
     this.#messages = [];
+    // Its grants went with it: the next conversation starts without them.
+    this.#gate.setPolicy(0);
+    const { autoApprove: _grant, ...chat } = this.#context.chatConfig;
+    this.#context.restoreChatConfig(chat);
   }
 
   interrupt(): boolean {

@@ -256,3 +256,22 @@ describe('trust and grants, as a reviewer attacked them', () => {
     await opening;
   });
 });
+
+describe('a grant set before the first message', () => {
+  it('holds for every turn of the conversation that message starts, and is saved with its scope', async () => {
+    const { engine, context, shell } = await setup({});
+    context.setChatConfig({ autoApprove: 'always' });
+    expect(await shell('echo one')).toMatchObject({ asked: false });
+    expect(await shell('echo two')).toMatchObject({ asked: false });
+    const meta = await engine.services.conversations.readMeta(context.chat.conversationId!);
+    expect(meta.grantScope).toBe(context.grantScope);
+  });
+
+  it('ends with a deleted conversation: the next one starts without it', async () => {
+    const { context, shell } = await setup({});
+    await shell('echo one', { action: 'always' });
+    context.chat.detach();
+    expect(context.chatConfig.autoApprove).toBeUndefined();
+    expect(await shell('echo two')).toMatchObject({ asked: true });
+  });
+});

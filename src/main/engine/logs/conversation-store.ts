@@ -26,6 +26,8 @@ export interface CreateConversationOptions {
   name?: string;
   workspace?: string | null;
   chat?: ChatConfig;
+  /** Where the chat's auto-approve, if any, was granted (see ChatMeta.grantScope). */
+  grantScope?: string;
 }
 
 export interface ListOptions {
@@ -108,6 +110,9 @@ export class ConversationStore {
       messageCount: 0,
       workspace: checkWorkspace(options.workspace ?? null),
       chat: checkChat(options.chat ?? {}),
+      ...(options.chat?.autoApprove !== undefined && options.grantScope
+        ? { grantScope: options.grantScope }
+        : {}),
     };
     const id = await this.#createWith(meta, []);
     return toSummary(id, meta);
