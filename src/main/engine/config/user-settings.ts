@@ -51,6 +51,7 @@ export class UserSettings {
   readonly #secrets: SecretStore | undefined;
   readonly #listeners = new Set<(layer: ConfigLayer) => void>();
   #layer: ConfigLayer;
+  #trusted: TrustRecord[] | undefined;
 
   /** With a secret store, the API key is kept there and never written to the settings file. */
   constructor(backend: SettingsBackend, openProblems: ConfigProblem[] = [], secrets?: SecretStore) {
@@ -123,6 +124,12 @@ export class UserSettings {
 
   /** Trusted folders, kept apart from the config layer: no project or chat layer can set them. */
   trustedFolders(): TrustRecord[] {
+    // Read once, like the layer: every context asks on every recompute.
+    this.#trusted ??= this.#readTrust();
+    return [...this.#trusted];
+  }
+
+  #readTrust(): TrustRecord[] {
     const stored = this.#backend.get(TRUST_KEY);
     return Array.isArray(stored) ? stored.filter(isTrustRecord) : [];
   }
@@ -141,6 +148,7 @@ export class UserSettings {
         : [...others, { path: folder, fingerprint, grantedAt: now.toISOString() }];
     if (fingerprint === undefined && !had) return false;
     this.#backend.set(TRUST_KEY, next);
+    this.#trusted = next;
     for (const listener of [...this.#listeners]) listener(this.#layer);
     return true;
   }
