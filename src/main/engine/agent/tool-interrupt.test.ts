@@ -11,28 +11,10 @@ import {
   type TestEngine,
 } from '../../../../test/support/engine';
 import { makeFifo } from '../../../../test/support/fifo';
-import {
-  startScriptedProvider,
-  type RecordedRequest,
-  type ScriptedProvider,
-  type Step,
-} from '../../../../test/support/scripted-provider';
+import { byConversation, type ConversationScripts } from '../../../../test/support/by-conversation';
+import { startScriptedProvider, type ScriptedProvider } from '../../../../test/support/scripted-provider';
 import { ALL_TOOLS } from '../tools/all-tools';
 import { defineTool, type Tool } from '../tools/tool';
-
-/** The first user message of the conversation a request belongs to: it says which script to follow. */
-const userText = (request: RecordedRequest) =>
-  String(request.body.messages?.find((message) => message.role === 'user')?.content ?? '');
-const afterTool = (request: RecordedRequest) => request.body.messages?.at(-1)?.role === 'tool';
-
-/** Answers each conversation by its first user message: `first` for the opening, `then` after tools. */
-function byConversation(scripts: Record<string, { first: Step; then?: Step }>) {
-  return (request: RecordedRequest): Step => {
-    const script = scripts[userText(request)];
-    if (!script) return { kind: 'error', status: 500, message: `no script for ${userText(request)}` };
-    return afterTool(request) ? (script.then ?? { kind: 'stream', text: 'done' }) : script.first;
-  };
-}
 
 let provider: ScriptedProvider | undefined;
 let engine: TestEngine | undefined;
@@ -43,10 +25,7 @@ afterEach(async () => {
   provider = undefined;
 });
 
-async function start(
-  scripts: Record<string, { first: Step; then?: Step }>,
-  options: { tools?: readonly Tool[] } = {},
-) {
+async function start(scripts: ConversationScripts, options: { tools?: readonly Tool[] } = {}) {
   provider = await startScriptedProvider({ respond: byConversation(scripts) });
   engine = await createChatEngine(provider, {}, options);
   return engine;

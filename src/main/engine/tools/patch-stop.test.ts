@@ -15,22 +15,14 @@ import {
   type RecordedEvent,
   type TestEngine,
 } from '../../../../test/support/engine';
-import {
-  startScriptedProvider,
-  type RecordedRequest,
-  type ScriptedProvider,
-  type Step,
-} from '../../../../test/support/scripted-provider';
+import { byConversation, type ConversationScripts } from '../../../../test/support/by-conversation';
+import { startScriptedProvider, type ScriptedProvider } from '../../../../test/support/scripted-provider';
 import { toolContext } from '../../../../test/support/tool-context';
 import { patchTool } from './patch';
 
-const userText = (request: RecordedRequest) =>
-  String(request.body.messages?.find((message) => message.role === 'user')?.content ?? '');
-const afterTool = (request: RecordedRequest) => request.body.messages?.at(-1)?.role === 'tool';
-
 const PATCH = ['<<<<<<< ORIGINAL', ',', '=======', ';', '>>>>>>> UPDATED'].join('\n');
 
-const SCRIPTS: Record<string, { first: Step; then?: Step }> = {
+const SCRIPTS: ConversationScripts = {
   'patch the commas': {
     first: {
       kind: 'stream',
@@ -55,13 +47,7 @@ afterEach(async () => {
 });
 
 it('Stop 50 ms into a patch of `,` on a 30,000-line file ends the turn within 1 s, and another window’s turn completes meanwhile', async () => {
-  provider = await startScriptedProvider({
-    respond: (request) => {
-      const script = SCRIPTS[userText(request)];
-      if (!script) return { kind: 'error', status: 500, message: `no script for ${userText(request)}` };
-      return afterTool(request) ? (script.then ?? { kind: 'stream', text: 'done' }) : script.first;
-    },
-  });
+  provider = await startScriptedProvider({ respond: byConversation(SCRIPTS) });
   engine = await createChatEngine(provider);
   const content = `${Array.from({ length: 30_000 }, (_, index) => `entry ${index},`).join('\n')}\n`;
   const workspace = await makeWorkspace({ 'big.csv': content });
