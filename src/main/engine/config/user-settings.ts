@@ -140,8 +140,9 @@ export class UserSettings {
 
   /** Trusts `folder` for exactly the request with this fingerprint, or revokes it (undefined). */
   setTrust(folder: string, fingerprint: string | undefined, now: Date = new Date()): boolean {
-    const others = this.trustedFolders().filter((record) => record.path !== folder);
-    const had = others.length !== this.trustedFolders().length;
+    const all = this.trustedFolders();
+    const others = all.filter((record) => record.path !== folder);
+    const had = others.length !== all.length;
     const next =
       fingerprint === undefined
         ? others

@@ -299,10 +299,9 @@ export class ConversationContext implements Disposable {
   #layers(): ConfigLayer[] {
     const { defaults, environment, settings } = this.#services;
     const below = [defaults, environment, settings.layer()];
-    const project = applyTrust(this.#projectLayers, {
-      trusted: this.#trust.trusted,
-      toolsBelow: mergeLayers(below).tools,
-    });
+    // Lists replace whole, so the tools below are the last list set; the defaults always set one.
+    const toolsBelow = below.findLast((layer) => layer.values.tools)?.values.tools ?? [];
+    const project = applyTrust(this.#projectLayers, { trusted: this.#trust.trusted, toolsBelow });
     return [...below, ...project, this.#chatLayer];
   }
 

@@ -62,13 +62,7 @@ export function fileError(error: unknown, label: string): unknown {
     case 'EISDIR':
       return new NamedError('IsADirectory', `${label} is a directory, not a file`, { path: label });
     case 'ELOOP':
-      return new NamedError(
-        'SymbolicLink',
-        `${label} is a symbolic link, which is not followed here; refused`,
-        {
-          path: label,
-        },
-      );
+      return symbolicLink(label);
     // A socket (or a FIFO opened for writing with no reader) cannot be opened as a file.
     case 'ENXIO':
     case 'ENODEV':

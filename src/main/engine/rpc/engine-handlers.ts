@@ -56,14 +56,13 @@ export function createEngineHandlers(registry: ContextRegistry, hooks: HostHooks
       return conversations.rename(input.id, input.name);
     },
     'conversation.delete': async (context, input) => {
-      const owner = registry.services.owners.ownerOf(input.id);
-      if (owner !== undefined && owner !== context.clientId) {
-        throw new NamedError(
-          'AlreadyOpen',
-          'This conversation is open in another window; close it there first',
-        );
-      }
-      if (owner === context.clientId) {
+      const { owners } = registry.services;
+      owners.assertNotElsewhere(
+        input.id,
+        context.clientId,
+        'This conversation is open in another window; close it there first',
+      );
+      if (owners.ownerOf(input.id) === context.clientId) {
         if (context.chat.busy)
           throw new NamedError('Busy', 'Stop the running turn before deleting this conversation');
         context.chat.detach();
