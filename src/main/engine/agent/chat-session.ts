@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { LiveTurn as LiveTurnView, PendingTool } from '../../../shared/contract';
 import type { ConversationDetail, ConversationSummary, Message } from '../../../shared/domain';
 import { NamedError } from '../../../shared/errors';
 import { readRegularFile } from '../fs/regular-file';
@@ -9,6 +10,7 @@ import { BashSession } from '../tools/shell-session';
 import type { ToolContext } from '../tools/tool';
 import { selectTools } from '../tools/tool-registry';
 import { ApprovalGate, type ApprovalResponse } from './approval-gate';
+import { LiveTurn } from './live-turn';
 import { buildSystemPrompt } from './system-prompt';
 import { runTurn } from './turn-loop';
 
@@ -27,6 +29,7 @@ interface RunningTurn {
 export class ChatSession implements Disposable {
   readonly #context: ConversationContext;
   readonly #gate = new ApprovalGate();
+  readonly #live = new LiveTurn();
   #conversationId: string | null = null;
   #ownership: Disposable | undefined;
   #messages: Message[] = [];
@@ -72,15 +75,38 @@ export class ChatSession implements Disposable {
 
   /** The attached conversation as it stands, for a window that (re)draws itself. */
   async detail(): Promise<ConversationDetail | null> {
-    if (!this.#conversationId) return null;
-    const meta = await this.#context.services.conversations.readMeta(this.#conversationId);
+    return (await this.snapshot()).conversation;
+  }
+
+  /**
+   * The conversation, the running turn and what it has streamed so far, taken at one instant: the
+   * events after it carry offsets past what it holds, the ones before it offsets within.
+   */
+  async snapshot(): Promise<{
+    conversation: ConversationDetail | null;
+    turnId: string | null;
+    pending: PendingTool[];
+    live: LiveTurnView | null;
+  }> {
+    const id = this.#conversationId;
+    const meta = id ? await this.#context.services.conversations.readMeta(id) : undefined;
+    // Everything below is read in one synchronous stretch, after the only await.
+    const conversation =
+      id && meta && id === this.#conversationId
+        ? {
+            id,
+            name: meta.name,
+            messageCount: this.#messages.length,
+            updatedAt: meta.updatedAt,
+            workspace: meta.workspace,
+            messages: [...this.#messages],
+          }
+        : null;
     return {
-      id: this.#conversationId,
-      name: meta.name,
-      messageCount: this.#messages.length,
-      updatedAt: meta.updatedAt,
-      workspace: meta.workspace,
-      messages: [...this.#messages],
+      conversation,
+      turnId: this.turnId,
+      pending: this.pendingCalls(),
+      live: this.#turn ? this.#live.snapshot(this.#messages) : null,
     };
   }
 
@@ -213,7 +239,7 @@ export class ChatSession implements Disposable {
             this.#context.services.dataDir,
           ]),
           append: (message) => this.#append(message),
-          emit: (name, payload) => this.#context.emit(name, payload),
+          emit: (name, payload) => this.#context.emit(name, this.#live.observe(name, payload)),
           toolContext: (callId, toolSignal) => this.#toolContext(conversationId, callId, toolSignal),
           now: () => new Date(),
         });
@@ -230,6 +256,7 @@ export class ChatSession implements Disposable {
         this.#context.emit('turn.failed', { conversationId, turnId, error: shape });
       } finally {
         this.#turn = undefined;
+        this.#live.clear();
       }
     })();
     this.#turn = { id: turnId, controller, done };
@@ -330,7 +357,11 @@ export class ChatSession implements Disposable {
       env,
       signal,
       timeoutMs: config.shellTimeoutMs,
-      onOutput: (chunk) => this.#context.emit('tool.output', { conversationId, callId, chunk }),
+      onOutput: (chunk) =>
+        this.#context.emit(
+          'tool.output',
+          this.#live.observe('tool.output', { conversationId, callId, chunk }),
+        ),
       saveArtifact: (name, content) =>
         this.#context.services.conversations.saveArtifact(conversationId, name, content),
       shell: () => {

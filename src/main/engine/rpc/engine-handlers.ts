@@ -131,10 +131,8 @@ export function createEngineHandlers(registry: ContextRegistry, hooks: HostHooks
 
 async function windowState(context: ConversationContext): Promise<WindowState> {
   return {
-    conversation: await context.chat.detail(),
+    ...(await context.chat.snapshot()),
     workspace: context.workspaceInfo(),
-    turnId: context.chat.turnId,
-    pending: context.chat.pendingCalls(),
     providerReady: isProviderReady(context.config.effective),
   };
 }

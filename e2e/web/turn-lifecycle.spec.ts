@@ -1,0 +1,130 @@
+import { mkdtemp, realpath } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import {
+  startScriptedProvider,
+  type RecordedRequest,
+  type ScriptedProvider,
+  type Step,
+} from '../../test/support/scripted-provider';
+import { startHost, type Host } from './headless-host';
+
+// The life of a turn as the window shows it: streamed, reloaded mid-way, failed, retried.
+
+const STORY = Array.from({ length: 60 }, (_, i) => `Line ${i + 1} of the story.`).join(' ');
+
+let provider: ScriptedProvider;
+let host: Host;
+/** What the model does for the next request; a test changes it to make the provider fail or recover. */
+let behaviour: (request: RecordedRequest) => Step;
+
+function lastUserText(request: RecordedRequest): string {
+  const users = (request.body.messages ?? []).filter((m) => m.role === 'user');
+  return String(users.at(-1)?.content ?? '');
+}
+
+test.beforeEach(async () => {
+  behaviour = (request) =>
+    lastUserText(request).includes('story')
+      ? // About 4.5 s in all: long enough to reload in the middle of it.
+        { kind: 'stream', text: STORY, chunkSize: 6, delayMs: 20 }
+      : { kind: 'stream', text: `You said: ${lastUserText(request)}`, delayMs: 5 };
+  provider = await startScriptedProvider({ respond: (request) => behaviour(request) });
+  host = await startHost(
+    { OPENAI_BASE_URL: provider.url, OPENAI_API_KEY: 'sk-e2e', DESKMATE_MODEL: 'scripted' },
+    ['--grace-ms', '5000'],
+  );
+});
+
+test.afterEach(async () => {
+  await host?.stop();
+  await provider?.close();
+});
+
+async function openTab(page: Page, folder?: string): Promise<void> {
+  await page.goto(folder ? `${host.url}&workspace=${encodeURIComponent(folder)}` : host.url);
+  await expect(page.getByTestId('composer')).toBeVisible();
+}
+
+async function send(page: Page, text: string): Promise<void> {
+  await page.getByTestId('composer').fill(text);
+  await page.getByTestId('composer').press('Enter');
+}
+
+const messages = (page: Page, role?: string) =>
+  page.locator(role ? `[data-testid=message][data-role=${role}]` : '[data-testid=message]');
+
+/** The count the sidebar shows for the open conversation. */
+async function sidebarCount(page: Page): Promise<number> {
+  const text = (await page.getByTestId('conversation-item').first().textContent()) ?? '';
+  return Number(/(\d+) messages?/.exec(text)?.[1] ?? NaN);
+}
+
+test('a reload in the middle of a reply shows the text so far, keeps streaming and ends with the reply once', async ({
+  page,
+}) => {
+  await openTab(page);
+  await send(page, 'Tell me a story');
+  const reply = messages(page, 'assistant');
+  await expect(reply).toContainText('Line 3 of the story.');
+  await page.reload();
+  await expect(page.getByTestId('composer')).toBeVisible();
+
+  // Straight after the reload: the text streamed so far, while the reply is still being written.
+  await expect(reply).toContainText('Line 3 of the story.', { timeout: 2_000 });
+  await expect(reply).toHaveAttribute('data-streaming', 'true');
+  await expect(reply).not.toContainText('Line 60 of the story.');
+  // And it goes on growing.
+  await expect(reply).toContainText('Line 20 of the story.');
+
+  await expect(page.getByTestId('send')).toBeVisible({ timeout: 15_000 });
+  await expect(reply).toHaveCount(1);
+  await expect(reply).not.toHaveAttribute('data-streaming', 'true');
+  // Exactly the reply the model sent: nothing lost, nothing twice.
+  expect((await reply.locator('.markdown').innerText()).trim()).toBe(STORY);
+  await expect(messages(page)).toHaveCount(2);
+  await expect.poll(() => sidebarCount(page)).toBe(2);
+
+  // And the same again from disk.
+  await page.reload();
+  await expect(reply).toHaveCount(1);
+  expect((await reply.locator('.markdown').innerText()).trim()).toBe(STORY);
+});
+
+test('a reload while a command runs shows its output so far and then the rest', async ({ page }) => {
+  behaviour = (request) => {
+    const results = (request.body.messages ?? []).filter((m) => m.role === 'tool');
+    if (results.length === 0)
+      return {
+        kind: 'stream',
+        text: 'Counting.',
+        toolCalls: [
+          {
+            name: 'shell',
+            // Long lines: the shell holds back its last 4 kB (its end marker may be in them).
+            args: {
+              command:
+                'for i in $(seq 1 10); do echo "tick $i $(head -c 3000 /dev/zero | tr \'\\0\' .)"; sleep 0.5; done',
+            },
+          },
+        ],
+      };
+    return { kind: 'stream', text: 'Counted to ten.' };
+  };
+  await openTab(page, await realpath(await mkdtemp(path.join(tmpdir(), 'deskmate-turn-'))));
+  await send(page, 'Count for me');
+  const card = page.locator('[data-testid=tool-call][data-tool=shell]');
+  await card.getByTestId('tool-approve').click();
+  await expect(card).toContainText('tick 2');
+  await page.reload();
+  await expect(card).toHaveAttribute('data-status', 'running');
+  await expect(card).toContainText('tick 2');
+  // It goes on, each line once: nothing the reload fell between is lost or repeated.
+  await expect(card).toContainText('tick 5');
+  const running = (await card.locator('details pre').textContent()) ?? '';
+  const ticks = [...running.matchAll(/tick (\d+)/g)].map((m) => Number(m[1]));
+  expect(ticks).toEqual(ticks.map((_, i) => i + 1));
+  await expect(card).toHaveAttribute('data-status', 'completed', { timeout: 15_000 });
+  await expect(page.getByText('Counted to ten.')).toBeVisible();
+});
