@@ -1,4 +1,4 @@
-import { mkdtemp, realpath } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, realpath } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
@@ -54,6 +54,17 @@ async function send(page: Page, text: string): Promise<void> {
 
 const messages = (page: Page, role?: string) =>
   page.locator(role ? `[data-testid=message][data-role=${role}]` : '[data-testid=message]');
+
+/** The one conversation's log on disk, parsed. */
+async function logLines(): Promise<Array<Record<string, unknown>>> {
+  const root = path.join(host.dataDir, 'conversations');
+  const [id] = (await readdir(root, { withFileTypes: true })).filter((e) => e.isDirectory());
+  const text = await readFile(path.join(root, id!.name, 'conversation.jsonl'), 'utf8');
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
 
 /** The count the sidebar shows for the open conversation. */
 async function sidebarCount(page: Page): Promise<number> {
@@ -127,4 +138,62 @@ test('a reload while a command runs shows its output so far and then the rest', 
   expect(ticks).toEqual(ticks.map((_, i) => i + 1));
   await expect(card).toHaveAttribute('data-status', 'completed', { timeout: 15_000 });
   await expect(page.getByText('Counted to ten.')).toBeVisible();
+});
+
+test('a failed turn says why where the reply would be, still after a reload, and Retry answers it', async ({
+  page,
+}) => {
+  behaviour = () => ({ kind: 'error', status: 401, message: 'Incorrect API key provided' });
+  await openTab(page);
+  await send(page, 'Hello there');
+  const failure = page.getByTestId('turn-error');
+  await expect(failure).toContainText('rejected the API key');
+  await expect(failure.getByTestId('turn-retry')).toBeVisible();
+  // No empty reply bubble: the user's message, then the failure.
+  await expect(messages(page, 'assistant')).toHaveCount(0);
+  await expect(messages(page)).toHaveCount(1);
+
+  // The log says so too, in metadata gptme ignores.
+  const logged = await logLines();
+  expect(logged).toHaveLength(1);
+  expect(logged[0]).toMatchObject({ role: 'user', metadata: { failure: { name: 'ProviderAuth' } } });
+
+  await page.reload();
+  await expect(failure).toContainText('rejected the API key');
+  await expect(messages(page, 'assistant')).toHaveCount(0);
+
+  behaviour = (request) => ({ kind: 'stream', text: `You said: ${lastUserText(request)}` });
+  await failure.getByTestId('turn-retry').click();
+  await expect(messages(page, 'assistant')).toHaveText(/You said: Hello there/);
+  await expect(failure).toHaveCount(0);
+  await expect(messages(page, 'user')).toHaveCount(1);
+  // The retried request carried the user's message once.
+  const last = provider.requests.at(-1)!.body.messages!.filter((m) => m.role === 'user');
+  expect(last.map((m) => m.content)).toEqual(['Hello there']);
+  const after = await logLines();
+  expect(after.map((m) => m.role)).toEqual(['user', 'assistant']);
+  expect(JSON.stringify(after)).not.toContain('failure');
+  await expect.poll(() => sidebarCount(page)).toBe(2);
+  await page.reload();
+  await expect(messages(page, 'assistant')).toHaveText(/You said: Hello there/);
+  await expect(failure).toHaveCount(0);
+});
+
+test('a reply cut short by a dropped connection offers Retry, which replaces it', async ({ page }) => {
+  behaviour = () => ({ kind: 'drop', text: 'The first half of' });
+  await openTab(page);
+  await send(page, 'Explain it');
+  const failure = page.getByTestId('turn-error');
+  await expect(failure).toContainText('cut short');
+  await expect(messages(page, 'assistant')).toContainText('The first half of');
+
+  behaviour = () => ({ kind: 'stream', text: 'The whole answer.' });
+  await failure.getByTestId('turn-retry').click();
+  await expect(messages(page, 'assistant')).toHaveText(/The whole answer\./);
+  await expect(messages(page, 'assistant')).toHaveCount(1);
+  await expect(failure).toHaveCount(0);
+  expect((await logLines()).map((m) => [m.role, m.content])).toEqual([
+    ['user', 'Explain it'],
+    ['assistant', 'The whole answer.'],
+  ]);
 });

@@ -121,6 +121,11 @@ export const requests = {
     }),
   ),
   'chat.interrupt': request<{ interrupted: boolean }>()(empty),
+  /**
+   * Runs the last turn again from the same history: after a failure from where it failed, else
+   * replacing the last reply. `NothingToRetry` when the conversation ends with neither.
+   */
+  'chat.retry': request<{ turnId: string }>()(empty),
   'tool.respond': request<{ accepted: boolean }>()(z.strictObject({ callId: id, response: toolAction })),
   'config.get': request<ConfigSnapshot>()(empty),
   'config.set': request<ConfigSnapshot>()(
@@ -191,6 +196,8 @@ export const events = {
     offset: z.number().optional(),
   }),
   'message.completed': z.object({ conversationId, message: messageSchema }),
+  /** Messages taken out of the conversation (a reply being retried, a deleted exchange). */
+  'message.removed': z.object({ conversationId, messageIds: z.array(z.string()) }),
   'tool.pending': z.object({
     conversationId,
     callId: z.string(),

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { LiveTurn as LiveTurnView, PendingTool } from '../../../shared/contract';
 import type { ConversationDetail, ConversationSummary, Message } from '../../../shared/domain';
-import { NamedError } from '../../../shared/errors';
+import type { EffectiveConfig } from '../../../shared/config';
+import { NamedError, type RpcErrorShape } from '../../../shared/errors';
 import { readRegularFile } from '../fs/regular-file';
 import type { ConversationContext } from '../context/conversation-context';
 import type { Disposable } from '../context/disposable';
@@ -197,12 +198,7 @@ export class ChatSession implements Disposable {
     text: string,
     attachments: readonly string[],
   ): Promise<{ turnId: string; done: Promise<void> }> {
-    // What the project files ask for now decides this turn: an edit since the folder was opened
-    // that asks for something else is untrusted until the user answers the prompt again.
-    await this.#context.reloadProjectFiles();
-    const config = this.#context.config.effective;
-    // Both throw (no provider, unreadable attachment) before anything is written.
-    const provider = new Provider(config);
+    const { config, provider } = await this.#prepare();
     const content = await withAttachments(text, attachments);
     if (this.#conversationId === null) await this.#create();
     const conversationId = this.#conversationId!;
@@ -216,7 +212,53 @@ export class ChatSession implements Disposable {
     // Persist the user's message before anything can fail: it is never lost.
     await this.#append(user);
     this.#context.emit('message.added', { conversationId, message: user });
+    return this.#run(conversationId, config, provider);
+  }
 
+  /**
+   * Runs the last turn again from the same history, without a second copy of the user's message:
+   * after a failure, from where it failed (a reply cut short goes); otherwise the last reply is
+   * replaced by a new one.
+   */
+  async retry(): Promise<{ turnId: string; done: Promise<void> }> {
+    this.#assertIdle();
+    this.#starting = true;
+    try {
+      const conversationId = this.#conversationId;
+      const last = this.#messages.at(-1);
+      const failed = last?.metadata?.failure !== undefined;
+      if (!conversationId || !last || (!failed && last.role !== 'assistant'))
+        throw new NamedError('NothingToRetry', 'There is no reply to retry: send a message instead.');
+      const { config, provider } = await this.#prepare();
+      // A reply cut short, or the reply to replace, goes; a tool result that failed after it stays.
+      const drop = last.role === 'assistant' && !(failed && last.tool_calls?.length);
+      this.#messages = await this.#context.services.conversations.updateMessages(conversationId, (m) => {
+        if (m.id !== last.id) return m;
+        if (drop) return null;
+        const { failure: _failure, ...metadata } = m.metadata ?? {};
+        return { ...m, metadata };
+      });
+      if (drop) this.#context.emit('message.removed', { conversationId, messageIds: [last.id] });
+      return await this.#run(conversationId, config, provider);
+    } finally {
+      this.#starting = false;
+    }
+  }
+
+  /** Throw (no provider) before anything is written. */
+  async #prepare(): Promise<{ config: EffectiveConfig; provider: Provider }> {
+    // What the project files ask for now decides this turn: an edit since the folder was opened
+    // that asks for something else is untrusted until the user answers the prompt again.
+    await this.#context.reloadProjectFiles();
+    const config = this.#context.config.effective;
+    return { config, provider: new Provider(config) };
+  }
+
+  #run(
+    conversationId: string,
+    config: EffectiveConfig,
+    provider: Provider,
+  ): { turnId: string; done: Promise<void> } {
     const turnId = randomUUID();
     const controller = new AbortController();
     const signal = AbortSignal.any([controller.signal, this.#context.signal]);
@@ -243,17 +285,14 @@ export class ChatSession implements Disposable {
           toolContext: (callId, toolSignal) => this.#toolContext(conversationId, callId, toolSignal),
           now: () => new Date(),
         });
-        if (outcome.reason === 'failed') {
-          this.#context.emit('turn.failed', { conversationId, turnId, error: outcome.error! });
-        } else {
-          this.#context.emit('turn.completed', { conversationId, turnId, reason: outcome.reason });
-        }
+        if (outcome.reason === 'failed') await this.#failed(conversationId, turnId, outcome.error!);
+        else this.#context.emit('turn.completed', { conversationId, turnId, reason: outcome.reason });
       } catch (error) {
         const shape =
           error instanceof NamedError
             ? error.toShape()
             : { name: 'Internal', message: error instanceof Error ? error.message : String(error) };
-        this.#context.emit('turn.failed', { conversationId, turnId, error: shape });
+        await this.#failed(conversationId, turnId, shape);
       } finally {
         this.#turn = undefined;
         this.#live.clear();
@@ -261,6 +300,25 @@ export class ChatSession implements Disposable {
     })();
     this.#turn = { id: turnId, controller, done };
     return { turnId, done };
+  }
+
+  /**
+   * Notes the failure on the turn's last message in the log, so a reload or a later visit still
+   * says so and offers a retry; then tells the window.
+   */
+  async #failed(conversationId: string, turnId: string, error: RpcErrorShape): Promise<void> {
+    const last = this.#messages.at(-1);
+    const failure = { name: error.name, message: error.message };
+    if (last && this.#conversationId === conversationId) {
+      try {
+        this.#messages = await this.#context.services.conversations.updateMessages(conversationId, (m) =>
+          m.id === last.id ? { ...m, metadata: { ...m.metadata, failure } } : m,
+        );
+      } catch {
+        // The log cannot be written (the disk, the folder gone): the window still hears of it.
+      }
+    }
+    this.#context.emit('turn.failed', { conversationId, turnId, error });
   }
 
   /** Forgets the attached conversation (it was deleted); the window starts a new one on next send. */

@@ -75,6 +75,10 @@ export function createEngineHandlers(registry: ContextRegistry, hooks: HostHooks
       return { turnId };
     },
     'chat.interrupt': (context) => ({ interrupted: context.chat.interrupt() }),
+    'chat.retry': async (context) => {
+      const { turnId } = await context.chat.retry();
+      return { turnId };
+    },
     'tool.respond': (context, input) => {
       context.chat.respond(input.callId, input.response);
       return { accepted: true };

@@ -33,6 +33,8 @@ export function createActions(store: WindowStore, client: RpcClient) {
       return sent !== undefined;
     },
     stop: () => attempt(() => client.call('chat.interrupt', {})),
+    /** The last turn again: after a failure from where it failed, else a new last reply. */
+    retry: () => attempt(() => client.call('chat.retry', {})),
     respond: (callId: string, response: ApprovalAction) =>
       attempt(() => client.call('tool.respond', { callId, response })),
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRendererClient } from '../testing/renderer-client';
 import { UNTRUSTED } from '../../../shared/workspace-trust';
+import { viewOfMessages } from './conversation-view';
 import { connectStore, createWindowStore, loadWindow } from './window-store';
 
 describe('window store', () => {
@@ -93,5 +94,36 @@ describe('a window drawn from a snapshot in the middle of a reply', () => {
     expect(state.messageIds).toEqual(['u', 'a']);
     expect(state.messages.a).toMatchObject({ content: 'Hello, world!', streaming: true });
     expect(state.turn).toMatchObject({ id: 't', phase: 'streaming' });
+  });
+});
+
+describe('a failed turn', () => {
+  it('leaves no empty reply in the list and says why after the last message', () => {
+    const rc = createRendererClient();
+    const store = createWindowStore();
+    connectStore(store, rc.client);
+    const base = { timestamp: 'x' };
+    rc.emit('turn.started', { conversationId: 'c', turnId: 't' });
+    rc.emit('message.added', {
+      conversationId: 'c',
+      message: { id: 'u', role: 'user', content: 'hi', ...base },
+    });
+    rc.emit('message.added', {
+      conversationId: 'c',
+      message: { id: 'a', role: 'assistant', content: '', ...base },
+    });
+    const error = { name: 'ProviderAuth', message: 'The key was rejected' };
+    rc.emit('turn.failed', { conversationId: 'c', turnId: 't', error });
+    expect(store.getState()).toMatchObject({ messageIds: ['u'], failure: error });
+    rc.emit('turn.started', { conversationId: 'c', turnId: 't2' });
+    expect(store.getState().failure).toBeNull();
+  });
+
+  it('read back from the log, still says why', () => {
+    const failure = { name: 'ProviderUnavailable', message: 'The provider failed (500)' };
+    const view = viewOfMessages([
+      { id: 'u', role: 'user', content: 'hi', timestamp: 'x', metadata: { failure } },
+    ]);
+    expect(view).toMatchObject({ messageIds: ['u'], failure });
   });
 });

@@ -85,6 +85,13 @@ export function connectStore(store: WindowStore, client: RpcClient): () => void 
         };
       });
     }),
+    on('message.removed', ({ messageIds }) =>
+      set((s) => {
+        const messages = { ...s.messages };
+        for (const id of messageIds) delete messages[id];
+        return { messageIds: s.messageIds.filter((id) => !messageIds.includes(id)), messages };
+      }),
+    ),
     on('tool.pending', ({ callId, tool, args }) =>
       set((s) => ({
         ...patchTool(s, callId, { tool, args, status: 'pending' }),
@@ -109,6 +116,7 @@ export function connectStore(store: WindowStore, client: RpcClient): () => void 
       set((s) => ({
         turn: { id: turnId, phase: 'thinking', since: Date.now() },
         error: null,
+        failure: null,
         conversation:
           s.conversation?.id === conversationId
             ? s.conversation
@@ -120,7 +128,7 @@ export function connectStore(store: WindowStore, client: RpcClient): () => void 
       void refreshConversations(store, client);
     }),
     on('turn.failed', ({ error }) => {
-      set((s) => ({ turn: null, error: error.message, messages: settle(s.messages) }));
+      set((s) => ({ turn: null, error: error.message, failure: error, ...withoutEmptyDrafts(s) }));
       void refreshConversations(store, client);
     }),
     on('config.changed', (config) => set({ config, providerReady: isProviderReady(config.effective) })),
@@ -137,6 +145,19 @@ export function connectStore(store: WindowStore, client: RpcClient): () => void 
     }),
   ];
   return () => offs.forEach((off) => off());
+}
+
+/**
+ * A reply that never got a word or a tool call is no reply: it leaves the list (the failure shows in
+ * its place), settled like the rest.
+ */
+function withoutEmptyDrafts(s: WindowState): Pick<WindowState, 'messageIds' | 'messages'> {
+  const empty = (id: string) => {
+    const m = s.messages[id];
+    return Boolean(m?.streaming && m.role === 'assistant' && !m.content && !m.tool_calls?.length);
+  };
+  const messageIds = s.messageIds.some(empty) ? s.messageIds.filter((id) => !empty(id)) : s.messageIds;
+  return { messageIds, messages: settle(s.messages) };
 }
 
 /** A turn that ended leaves no message marked as streaming. */
