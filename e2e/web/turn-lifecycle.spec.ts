@@ -197,3 +197,87 @@ test('a reply cut short by a dropped connection offers Retry, which replaces it'
     ['assistant', 'The whole answer.'],
   ]);
 });
+
+test('copy a reply, see when it was written, and regenerate the last one', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: host.origin });
+  await openTab(page);
+  await send(page, 'Say **something**');
+  const reply = messages(page, 'assistant');
+  await expect(reply).toContainText('You said: Say something');
+
+  await reply.hover();
+  const time = reply.getByTestId('message-time');
+  await expect(time).toBeVisible();
+  const logged = await logLines();
+  await expect(time).toHaveAttribute('datetime', String(logged[1]!.timestamp));
+  await expect(time).toHaveAttribute('title', /\d{4}/);
+
+  // The markdown the model wrote, not the rendered text.
+  await reply.getByTestId('message-copy').click();
+  await expect(reply.getByTestId('message-copy')).toHaveText('Copied');
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('You said: Say **something**');
+  // Only the last reply can be written again.
+  await expect(messages(page, 'user').getByTestId('message-regenerate')).toHaveCount(0);
+
+  behaviour = () => ({ kind: 'stream', text: 'Another take.' });
+  await reply.getByTestId('message-regenerate').click();
+  await expect(reply).toHaveText(/Another take\./);
+  await expect(reply).toHaveCount(1);
+  expect((await logLines()).map((m) => [m.role, m.content])).toEqual([
+    ['user', 'Say **something**'],
+    ['assistant', 'Another take.'],
+  ]);
+});
+
+test('deleting a message takes its tool exchange with it and the conversation still resumes', async ({
+  page,
+}) => {
+  const folder = await realpath(await mkdtemp(path.join(tmpdir(), 'deskmate-turn-')));
+  const { writeFile } = await import('node:fs/promises');
+  await writeFile(path.join(folder, 'notes.txt'), 'one\ntwo\n');
+  behaviour = (request) => {
+    const last = request.body.messages?.at(-1);
+    if (lastUserText(request).includes('notes') && last?.role === 'user')
+      return { kind: 'stream', toolCalls: [{ name: 'read', args: { path: 'notes.txt' } }] };
+    if (last?.role === 'tool') return { kind: 'stream', text: 'It has two lines.' };
+    if (lastUserText(request).includes('story'))
+      return { kind: 'stream', text: STORY, chunkSize: 6, delayMs: 20 };
+    return { kind: 'stream', text: `You said: ${lastUserText(request)}` };
+  };
+  await openTab(page, folder);
+  await send(page, 'Read my notes');
+  await expect(page.getByText('It has two lines.')).toBeVisible();
+  await send(page, 'Thanks');
+  await expect(page.getByText('You said: Thanks')).toBeVisible();
+
+  const first = messages(page, 'user').first();
+  await first.hover();
+  await first.getByTestId('message-delete').click();
+  await page.getByTestId('message-delete-confirm').click();
+  await expect(page.getByText('It has two lines.')).toHaveCount(0);
+  await expect(messages(page)).toHaveCount(2);
+  expect((await logLines()).map((m) => m.role)).toEqual(['user', 'assistant']);
+  await expect.poll(() => sidebarCount(page)).toBe(2);
+
+  // The next turn sends a history with no tool result left without its call.
+  await send(page, 'And now?');
+  await expect(page.getByText('You said: And now?')).toBeVisible();
+  const sent = provider.requests.at(-1)!.body.messages!;
+  expect(sent.filter((m) => m.role === 'tool' || m.tool_calls)).toEqual([]);
+  await page.reload();
+  await expect(messages(page)).toHaveCount(4);
+
+  // Not while a turn runs: the control is off, and the engine refuses it too.
+  await send(page, 'Tell me a story');
+  await expect(messages(page, 'assistant').last()).toContainText('Line 2 of the story.');
+  await expect(messages(page, 'user').first().getByTestId('message-delete')).toBeDisabled();
+  const refused = await page.evaluate(
+    async (id) => {
+      const api = (window as unknown as { deskmate: { chat: { delete(i: object): Promise<unknown> } } })
+        .deskmate;
+      return api.chat.delete({ messageId: id });
+    },
+    String((await logLines())[0]!.id),
+  );
+  expect(refused).toMatchObject({ ok: false, error: { name: 'Busy' } });
+});

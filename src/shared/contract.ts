@@ -126,6 +126,11 @@ export const requests = {
    * replacing the last reply. `NothingToRetry` when the conversation ends with neither.
    */
   'chat.retry': request<{ turnId: string }>()(empty),
+  /**
+   * Deletes a message from the conversation and its log: a user message with its whole turn, a
+   * reply with its tool results. Refused (`Busy`) while a turn runs.
+   */
+  'chat.delete': request<{ removed: string[] }>()(z.strictObject({ messageId: id })),
   'tool.respond': request<{ accepted: boolean }>()(z.strictObject({ callId: id, response: toolAction })),
   'config.get': request<ConfigSnapshot>()(empty),
   'config.set': request<ConfigSnapshot>()(

@@ -437,3 +437,39 @@ describe('retry', () => {
     await expect(context.chat.retry()).rejects.toMatchObject({ name: 'NothingToRetry' });
   });
 });
+
+describe('delete', () => {
+  it('a user message goes with its turn, tool exchange included; a reply with its tool results', async () => {
+    provider.enqueue(
+      { kind: 'stream', toolCalls: [{ id: 'r1', name: 'read', args: { path: 'notes.txt' } }] },
+      { kind: 'stream', text: 'Two lines.' },
+      { kind: 'stream', toolCalls: [{ id: 'r2', name: 'read', args: { path: 'notes.txt' } }] },
+      { kind: 'stream', text: 'Still two.' },
+    );
+    const { engine, context } = await setup();
+    await (
+      await context.chat.send('Read it')
+    ).done;
+    await (
+      await context.chat.send('Again')
+    ).done;
+    const id = context.chat.conversationId!;
+    const [first, , , , second, call] = context.chat.messages;
+    expect((await context.chat.deleteMessage(first!.id)).removed).toHaveLength(4);
+    expect((await reopen(engine, id)).messages.map((m) => m.content)).toEqual([
+      'Again',
+      '',
+      expect.stringContaining('one'),
+      'Still two.',
+    ]);
+    expect(second?.content).toBe('Again');
+    await context.chat.deleteMessage(call!.id);
+    const saved = await reopen(engine, id);
+    expect(saved.messages.map((m) => [m.role, m.content])).toEqual([
+      ['user', 'Again'],
+      ['assistant', 'Still two.'],
+    ]);
+    expect(saved.messageCount).toBe(2);
+    await expect(context.chat.deleteMessage(call!.id)).rejects.toMatchObject({ name: 'NotFound' });
+  });
+});

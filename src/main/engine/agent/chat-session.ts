@@ -245,6 +245,43 @@ export class ChatSession implements Disposable {
     }
   }
 
+  /**
+   * Deletes a message from the conversation and the log. A user message goes with its whole turn
+   * (the replies and tool exchanges up to the next user message); a reply with tool calls goes with
+   * their results. Either way no tool result is left without its call, so the log still resumes.
+   */
+  async deleteMessage(messageId: string): Promise<{ removed: string[] }> {
+    this.#assertIdle();
+    const conversationId = this.#conversationId;
+    const index = this.#messages.findIndex((m) => m.id === messageId);
+    const target = this.#messages[index];
+    if (!conversationId || !target)
+      throw new NamedError('NotFound', 'That message is not in this conversation (already deleted?)');
+    const doomed = new Set<string>();
+    if (target.role === 'user') {
+      for (let i = index; i < this.#messages.length; i++) {
+        const m = this.#messages[i]!;
+        if (i > index && m.role === 'user') break;
+        doomed.add(m.id);
+      }
+    } else {
+      const calls = new Set(target.tool_calls?.map((c) => c.id));
+      for (const m of this.#messages)
+        if (m.id === messageId || (m.role === 'tool' && m.call_id && calls.has(m.call_id))) doomed.add(m.id);
+    }
+    this.#starting = true;
+    try {
+      this.#messages = await this.#context.services.conversations.updateMessages(conversationId, (m) =>
+        doomed.has(m.id) ? null : m,
+      );
+    } finally {
+      this.#starting = false;
+    }
+    const removed = [...doomed];
+    this.#context.emit('message.removed', { conversationId, messageIds: removed });
+    return { removed };
+  }
+
   /** Throw (no provider) before anything is written. */
   async #prepare(): Promise<{ config: EffectiveConfig; provider: Provider }> {
     // What the project files ask for now decides this turn: an edit since the folder was opened

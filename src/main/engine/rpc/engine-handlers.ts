@@ -79,6 +79,7 @@ export function createEngineHandlers(registry: ContextRegistry, hooks: HostHooks
       const { turnId } = await context.chat.retry();
       return { turnId };
     },
+    'chat.delete': (context, input) => context.chat.deleteMessage(input.messageId),
     'tool.respond': (context, input) => {
       context.chat.respond(input.callId, input.response);
       return { accepted: true };

@@ -2,6 +2,7 @@ import { memo } from 'react';
 import { useWindowState } from '../store/window-context';
 import { Icon } from './Icon';
 import { BlockMarkdown } from './Markdown';
+import { MessageActions, MessageTime } from './MessageActions';
 import { ToolCallCard } from './ToolCallCard';
 import { TurnError } from './TurnError';
 
@@ -51,6 +52,12 @@ export const MessageItem = memo(function MessageItem({ id }: { id: string }) {
           )}
           {failure && message.role !== 'user' && (
             <TurnError failure={failure} cutShort={Boolean(message.content) && !message.tool_calls?.length} />
+          )}
+          {!message.streaming && (
+            <div className="message-meta">
+              <MessageTime timestamp={message.timestamp} />
+              <MessageActions id={message.id} role={message.role} content={message.content} />
+            </div>
           )}
         </div>
       </article>

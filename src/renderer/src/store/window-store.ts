@@ -89,7 +89,10 @@ export function connectStore(store: WindowStore, client: RpcClient): () => void 
       set((s) => {
         const messages = { ...s.messages };
         for (const id of messageIds) delete messages[id];
-        return { messageIds: s.messageIds.filter((id) => !messageIds.includes(id)), messages };
+        const kept = s.messageIds.filter((id) => !messageIds.includes(id));
+        // The failure belonged to the turn's last message: gone with it.
+        const failure = kept.at(-1) === s.messageIds.at(-1) ? s.failure : null;
+        return { messageIds: kept, messages, failure };
       }),
     ),
     on('tool.pending', ({ callId, tool, args }) =>
