@@ -165,6 +165,8 @@ export class ChatSession implements Disposable {
       meta.grantScope === this.#context.grantScope
     ) {
       this.#context.restoreChatConfig({ ...chat, autoApprove });
+      // Shown at once, not from the next turn on: the window lists what runs without asking.
+      this.#gate.syncAlways(autoApprove);
     }
     return detail;
   }

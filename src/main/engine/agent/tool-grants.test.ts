@@ -86,7 +86,7 @@ describe('approval grants are per tool', () => {
     const back = engine.connect('back');
     await back.openWorkspace(workspace);
     await back.chat.open(id);
-    expect(back.chat.grants).toEqual([]);
+    expect(back.chat.grants).toEqual([{ tool: 'shell', grant: 'always' }]);
     const again = tools(engine.events.get('back')!, back);
     expect(await again.shell('echo two')).toMatchObject({ asked: false });
     expect(back.chat.grants).toEqual([{ tool: 'shell', grant: 'always' }]);

@@ -2,7 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { isProviderReady } from '../../../shared/config';
 import type { ConversationDetail } from '../../../shared/domain';
 import type { RpcClient } from '../rpc-client';
-import { viewOfMessages } from './conversation-view';
+import { endedStatus, viewOfMessages } from './conversation-view';
 import { initialState, type ToolCallView, type WindowState } from './window-state';
 
 export type WindowStore = StoreApi<WindowState>;
@@ -75,9 +75,14 @@ export function connectStore(store: WindowStore, client: RpcClient): () => void 
         turn: s.turn ? { ...s.turn, phase: 'waiting', since: Date.now() } : s.turn,
       })),
     ),
-    client.on('tool.started', ({ callId }) =>
+    client.on('tool.started', ({ callId, args, edited }) =>
       set((s) => ({
-        ...patchTool(s, callId, { status: 'running', startedAt: Date.now() }),
+        // An edited call runs with other arguments: the card shows those, and says so.
+        ...patchTool(s, callId, {
+          status: 'running',
+          startedAt: Date.now(),
+          ...(edited && args ? { args, edited } : {}),
+        }),
         turn: s.turn ? { ...s.turn, phase: 'running', since: Date.now() } : s.turn,
       })),
     ),
@@ -85,8 +90,9 @@ export function connectStore(store: WindowStore, client: RpcClient): () => void 
       set((s) => patchTool(s, callId, { output: (s.toolCalls[callId]?.output ?? '') + chunk })),
     ),
     client.on('tool.completed', ({ callId, status, result }) =>
-      set((s) => patchTool(s, callId, { status, result })),
+      set((s) => patchTool(s, callId, { status: endedStatus(status, result), result })),
     ),
+    client.on('grants.changed', ({ grants }) => set({ grants })),
     client.on('turn.started', ({ conversationId, turnId }) =>
       set((s) => ({
         turn: { id: turnId, phase: 'thinking', since: Date.now() },
@@ -168,6 +174,7 @@ export async function loadWindow(store: WindowStore, client: RpcClient): Promise
         providerReady: state.providerReady,
         view: state.providerReady ? s.view : 'settings',
         toolCalls,
+        grants: state.grants ?? [],
         turn: state.turnId
           ? { id: state.turnId, phase: state.pending.length ? 'waiting' : 'thinking', since: Date.now() }
           : null,
