@@ -51,6 +51,29 @@ function script(request: RecordedRequest): Step {
     if (step === 0) return { kind: 'stream', toolCalls: [{ name: 'shell', args: { command: 'echo two' } }] };
     return { kind: 'stream', text: 'Again done.' };
   }
+  if (said.includes('write outside')) {
+    if (step === 0)
+      return {
+        kind: 'stream',
+        toolCalls: [{ name: 'save', args: { path: '../outside.txt', content: 'x' } }],
+      };
+    return { kind: 'stream', text: 'It was refused.' };
+  }
+  if (said.includes('by keyboard')) {
+    if (step === 0)
+      return { kind: 'stream', toolCalls: [{ name: 'shell', args: { command: 'echo first' } }] };
+    if (step === 1)
+      return { kind: 'stream', toolCalls: [{ name: 'shell', args: { command: 'echo second' } }] };
+    return { kind: 'stream', text: 'Keyboard done.' };
+  }
+  if (said.includes('long output')) {
+    if (step === 0)
+      return {
+        kind: 'stream',
+        toolCalls: [{ name: 'shell', args: { command: 'for i in $(seq 1 20000); do echo "row $i"; done' } }],
+      };
+    return { kind: 'stream', text: 'Long done.' };
+  }
   return { kind: 'stream', text: 'Hello.' };
 }
 
@@ -96,6 +119,7 @@ async function logLines(): Promise<Array<Record<string, unknown>>> {
 }
 
 async function expectEdited(card: Locator): Promise<void> {
+  await expect(card.locator('.tool-result pre')).toBeVisible();
   await expect(card.locator('.tool-args')).toContainText('$ echo edited');
   await expect(card.locator('.tool-args')).not.toContainText('echo original');
   await expect(card.getByTestId('tool-edited')).toHaveText('edited');
@@ -215,4 +239,68 @@ test('"always" is for one tool, shows in the header, and can be taken back', asy
     ),
   ) as { chat?: { autoApprove?: unknown } };
   expect(meta.chat?.autoApprove).toBeUndefined();
+});
+
+test('a save outside the workspace is refused without asking first', async ({ page }) => {
+  const folder = await openTab(page);
+  await send(page, 'write outside');
+  await expect(page.getByText('It was refused.')).toBeVisible();
+  const card = page.locator('[data-testid=tool-call][data-tool=save]');
+  await expect(card).toHaveAttribute('data-status', 'failed');
+  await expect(card.locator('.tool-result')).toContainText('PathOutsideWorkspace');
+  await expect(card.locator('.tool-result pre')).toContainText('is outside the workspace');
+  // It never waited for the user: the host never announced it as pending.
+  await expect(card.getByTestId('tool-approve')).toHaveCount(0);
+  const tool = (await logLines()).find((line) => line.role === 'tool')!;
+  expect(String(tool.content)).toContain('PathOutsideWorkspace');
+  await expect(readFile(path.join(path.dirname(folder), 'outside.txt'))).rejects.toThrow();
+});
+
+test('the keyboard answers a card: it takes focus, Ctrl+Enter approves, Esc skips, focus returns to the composer', async ({
+  page,
+}) => {
+  await openTab(page);
+  await send(page, 'by keyboard');
+  const [first, second] = [0, 1].map((i) => cards(page).nth(i));
+  await expect(first!).toHaveAttribute('data-status', 'pending');
+  await expect(first!).toBeFocused();
+  await expect(first!.getByTestId('tool-approve')).toHaveAttribute('title', /Ctrl\+Enter/);
+  await expect(first!.getByTestId('tool-skip')).toHaveAttribute('title', /Esc/);
+  await page.keyboard.press('Control+Enter');
+  await expect(first!).toHaveAttribute('data-status', 'completed');
+
+  // The next call waits and takes focus; Esc skips it and the turn goes on (it is not a Stop).
+  await expect(second!).toHaveAttribute('data-status', 'pending');
+  await expect(second!).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(second!).toHaveAttribute('data-status', 'skipped');
+  await expect(page.getByText('Keyboard done.')).toBeVisible();
+  await expect(page.getByTestId('composer')).toBeFocused();
+});
+
+test('after Approve, focus is back in the composer', async ({ page }) => {
+  await openTab(page);
+  await send(page, 'edit me');
+  const card = cards(page).first();
+  await card.getByTestId('tool-approve').click();
+  await expect(page.getByTestId('composer')).toBeFocused();
+});
+
+test('a cut output opens in full in the app, and shows no path', async ({ page }) => {
+  await openTab(page);
+  await send(page, 'long output');
+  const card = cards(page).first();
+  await card.getByTestId('tool-approve').click();
+  await expect(page.getByText('Long done.')).toBeVisible();
+  await card.locator('.tool-result summary').click();
+  const pre = card.locator('.tool-result pre');
+  await expect(pre).toContainText('characters omitted');
+  await expect(pre).not.toContainText('row 5000\n');
+  await expect(pre).not.toContainText(host.dataDir);
+  await expect(pre).not.toContainText('artifacts');
+  await card.getByTestId('tool-full-output').click();
+  await expect(card.locator('.tool-result summary')).toHaveText('Full output');
+  await expect(pre).toContainText('row 5000\n');
+  await expect(pre).toContainText('row 20000');
+  await expect(pre).not.toContainText('omitted');
 });

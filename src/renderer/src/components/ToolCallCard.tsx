@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { ArtifactText } from '../../../shared/contract';
 import type { ApprovalAction } from '../store/approval-action';
 import { useWindow, useWindowState } from '../store/window-context';
@@ -119,11 +119,18 @@ function EditArgs({
 
 function ToolOutput({ call }: { call: ToolCallView }) {
   const { actions } = useWindow();
-  const [openChoice, setOpenChoice] = useState<boolean | null>(null);
+  const details = useRef<HTMLDetailsElement>(null);
+  // Set by the user's own toggle (a click or Enter on the summary); from then on the rule stands aside.
+  const chosen = useRef(false);
   const [full, setFull] = useState<ArtifactText | null>(null);
   const result = call.result;
   const text = result ? (result.error?.message ?? result.output) : call.output;
-  if (!text || call.status === 'skipped') return null;
+  const shown = Boolean(text) && call.status !== 'skipped';
+  // The DOM holds the open state: a controlled `open` hears its own changes as toggles.
+  useLayoutEffect(() => {
+    if (!chosen.current && details.current) details.current.open = startsOpen(call.status);
+  }, [call.status, shown]);
+  if (!shown) return null;
   const error = result?.error && call.status !== 'stopped';
   const lines = text.split('\n').length;
   const summary = error
@@ -132,12 +139,8 @@ function ToolOutput({ call }: { call: ToolCallView }) {
       ? 'Full output'
       : `Output · ${lines} line${lines === 1 ? '' : 's'}`;
   return (
-    <details
-      className={`tool-result${error || call.status === 'failed' ? ' error' : ''}`}
-      open={openChoice ?? startsOpen(call.status)}
-      onToggle={(e) => setOpenChoice((e.target as HTMLDetailsElement).open)}
-    >
-      <summary>{summary}</summary>
+    <details ref={details} className={`tool-result${error || call.status === 'failed' ? ' error' : ''}`}>
+      <summary onClick={() => (chosen.current = true)}>{summary}</summary>
       <pre>{full ? full.text : withoutArtifactPath(text)}</pre>
       {full?.truncated && (
         <div className="tool-note">
@@ -153,10 +156,7 @@ function ToolOutput({ call }: { call: ToolCallView }) {
             title="The output above was cut; show all of it"
             onClick={() => {
               void actions.readArtifact(result.artifact!).then((read) => {
-                if (read) {
-                  setFull(read);
-                  setOpenChoice(true);
-                }
+                if (read) setFull(read);
               });
             }}
           >
