@@ -212,13 +212,17 @@ test('"always" is for one tool, shows in the header, and can be taken back', asy
   await expect(save).toHaveAttribute('data-status', 'pending');
   const grants = page.getByTestId('grants');
   await expect(grants).toBeVisible();
-  await grants.locator('summary').click();
+  await grants.getByRole('button', { name: 'Allowed: shell' }).click();
+  await expect(page.getByRole('dialog', { name: 'Approval grants' })).toBeVisible();
   await expect(grants.locator('li > span')).toHaveText(['shell: always']);
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog', { name: 'Approval grants' })).toBeHidden();
   await save.getByTestId('tool-auto').click();
   await expect(page.getByText('Saved.')).toBeVisible();
   expect(await readFile(path.join(folder, 'notes.txt'), 'utf8')).toBe('hi');
 
   // Revoked: the next shell call asks again, and the control is gone.
+  await grants.getByRole('button', { name: 'Allowed: shell, save' }).click();
   await expect(grants.locator('li > span')).toHaveText(['shell: always', 'save: next 4']);
   await grants.getByRole('button', { name: 'Revoke shell: always' }).click();
   await expect(grants.locator('li > span')).toHaveText(['save: next 4']);

@@ -1,3 +1,4 @@
+import { useId, useRef } from 'react';
 import type { ApprovalGrant } from '../../../shared/domain';
 import { useWindow, useWindowState } from '../store/window-context';
 import './GrantsControl.css';
@@ -11,16 +12,54 @@ export function grantLabel({ tool, grant }: ApprovalGrant): string {
 /**
  * What runs without asking in this conversation, in the header, each with a way to take it back:
  * a grant the user cannot see is one they cannot judge (issue 10). Nothing shows when none is held.
+ * The list is a popover (the top layer), so the header's clipping of crowded badges cannot hide it.
  */
 export function GrantsControl() {
   const { actions } = useWindow();
   const grants = useWindowState((s) => s.grants);
+  const button = useRef<HTMLButtonElement>(null);
+  const panel = useRef<HTMLDivElement>(null);
+  const panelId = useId();
   if (grants.length === 0) return null;
   const tools = grants.map((g) => (g.tool === '*' ? 'every tool' : g.tool)).join(', ');
   return (
-    <details className="grants" data-testid="grants">
-      <summary title="Tools that run without asking in this conversation">Auto-approved: {tools}</summary>
-      <div className="grants-panel">
+    <span
+      className="grants"
+      data-testid="grants"
+      onKeyDown={(e) => {
+        // Esc closes the list, and only the list: the window's Esc would stop the running turn.
+        if (e.key !== 'Escape' || !panel.current?.matches(':popover-open')) return;
+        e.stopPropagation();
+        e.preventDefault();
+        panel.current.hidePopover();
+        button.current?.focus();
+      }}
+    >
+      <button
+        ref={button}
+        type="button"
+        className="grants-badge"
+        popoverTarget={panelId}
+        title="Tools that run without asking in this conversation: review or revoke"
+      >
+        Allowed: {tools}
+      </button>
+      <div
+        ref={panel}
+        id={panelId}
+        popover="auto"
+        className="grants-panel"
+        role="dialog"
+        aria-label="Approval grants"
+        onBeforeToggle={(e) => {
+          // Placed under its badge: a popover sits in the top layer, outside the header's layout.
+          const rect = button.current?.getBoundingClientRect();
+          if (!rect || (e as unknown as ToggleEvent).newState !== 'open') return;
+          const panel = e.currentTarget;
+          panel.style.top = `${rect.bottom + 6}px`;
+          panel.style.left = `${Math.max(8, Math.min(rect.left, window.innerWidth - 260))}px`;
+        }}
+      >
         <p>Run without asking in this conversation:</p>
         <ul>
           {grants.map((grant) => (
@@ -39,6 +78,6 @@ export function GrantsControl() {
           ))}
         </ul>
       </div>
-    </details>
+    </span>
   );
 }
