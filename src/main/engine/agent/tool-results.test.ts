@@ -123,6 +123,16 @@ describe('a file tool aimed outside the workspace', () => {
     // Inside, it still asks.
     expect(await run('save', { path: 'in.txt', content: 'x' })).toMatchObject({ asked: true });
   });
+
+  it('with no folder open, is refused before the user is asked too', async () => {
+    const engine = await createChatEngine(provider);
+    const context = engine.connect('nowhere');
+    const ran = await runToolTurn(provider, context, engine.events.get('nowhere')!, {
+      name: 'save',
+      args: { path: 'a.txt', content: 'x' },
+    });
+    expect(ran).toMatchObject({ asked: false, status: 'failed', result: { error: { name: 'NoWorkspace' } } });
+  });
 });
 
 describe('a full output kept as an artifact', () => {

@@ -288,7 +288,8 @@ async function precheck(deps: TurnDeps, tool: Tool, call: ToolCall): Promise<unk
   const parsed = tool.schema.safeParse(call.args);
   if (!parsed.success) return undefined;
   const workspace = deps.workspace();
-  if (!workspace) return undefined;
+  if (!workspace)
+    return new NamedError('NoWorkspace', 'No workspace folder is open; ask the user to open one.');
   try {
     await tool.precheck(parsed.data, workspace);
     return undefined;
