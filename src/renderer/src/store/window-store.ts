@@ -90,7 +90,14 @@ export function connectStore(store: WindowStore, client: RpcClient): () => void 
       set((s) => patchTool(s, callId, { output: (s.toolCalls[callId]?.output ?? '') + chunk })),
     ),
     client.on('tool.completed', ({ callId, status, result }) =>
-      set((s) => patchTool(s, callId, { status: endedStatus(status, result), result })),
+      set((s) =>
+        patchTool(s, callId, {
+          status: endedStatus(status, result),
+          result,
+          // A window reloaded while an edited call ran learns what ran from its result.
+          ...(result.edited && result.args ? { args: result.args, edited: true } : {}),
+        }),
+      ),
     ),
     client.on('grants.changed', ({ grants }) => set({ grants })),
     client.on('turn.started', ({ conversationId, turnId }) =>
