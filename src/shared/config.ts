@@ -22,7 +22,19 @@ export const providerSchema = z.strictObject({
   apiKey: z.string().min(1).max(4096).optional(),
 });
 
-export const autoApproveSchema = z.union([z.literal('always'), z.number().int().min(0).max(10_000)]);
+/**
+ * A conversation's approval grant: `{ shell: 'always' }` lets those tools run without asking (what
+ * "Always allow shell" on a card saves). A bare `always` is every tool: a program may set it for the
+ * running window (tests, the CLI), but it is not restored from a saved conversation, where it can
+ * only come from before grants were per tool: asking again is the safe reading.
+ */
+export const toolGrantsSchema = z.partialRecord(toolNameSchema, z.literal('always'));
+export type ToolGrants = z.infer<typeof toolGrantsSchema>;
+export const autoApproveSchema = z.union([
+  z.literal('always'),
+  z.number().int().min(0).max(10_000),
+  toolGrantsSchema,
+]);
 
 /** Everything a config layer may hold. Every layer is a partial of this. */
 export const configValuesSchema = z.strictObject({
@@ -84,7 +96,7 @@ export interface EffectiveConfig {
   files: string[];
   env: Record<string, string>;
   tools: ToolName[];
-  autoApprove: number | 'always';
+  autoApprove: number | 'always' | ToolGrants;
   maxSteps: number;
   requestTimeoutMs: number;
   shellTimeoutMs: number;

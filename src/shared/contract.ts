@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { chatConfigSchema, userConfigSchema, type ConfigSnapshot, type UserConfig } from './config';
 import type {
+  ApprovalGrant,
   ConversationDetail,
   ConversationSummary,
   Message,
@@ -47,6 +48,21 @@ const toolAction = z.discriminatedUnion('action', [
 ]);
 
 const chatKeys = ['model', 'temperature', 'tools', 'autoApprove'] as const;
+/** A tool's name, or `*` for the every-tool grant. */
+const grantedTool = z.string().regex(/^(\*|[A-Za-z][A-Za-z0-9_]{0,127})$/, 'must be a tool name or *');
+/** A file name as the conversation store writes it under artifacts/: one plain name, no path. */
+const artifactName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'must be the file name of an artifact, without a folder');
+
+/** A kept tool output: its text from the start, cut at the bound the request allows. */
+export interface ArtifactText {
+  name: string;
+  text: string;
+  /** The artifact's size; more than `text` holds when it was cut. */
+  bytes: number;
+  truncated: boolean;
+}
 const userKeys = [
   'provider',
   'model',
@@ -97,6 +113,8 @@ export interface WindowState {
   live?: LiveTurn | null;
   /** False until a provider is usable: the window shows settings instead of an empty chat. */
   providerReady: boolean;
+  /** What runs without asking in this window now, per tool (the engine always sends it). */
+  grants?: ApprovalGrant[];
 }
 
 export const requests = {
@@ -132,6 +150,10 @@ export const requests = {
    */
   'chat.delete': request<{ removed: string[] }>()(z.strictObject({ messageId: id })),
   'tool.respond': request<{ accepted: boolean }>()(z.strictObject({ callId: id, response: toolAction })),
+  /** Takes back a grant ("always" or "auto next N") of this window's conversation; the tool asks again. */
+  'grants.revoke': request<{ grants: ApprovalGrant[] }>()(z.strictObject({ tool: grantedTool })),
+  /** A full tool output kept beside this window's conversation; never any other file. */
+  'artifact.read': request<ArtifactText>()(z.strictObject({ name: artifactName })),
   'config.get': request<ConfigSnapshot>()(empty),
   'config.set': request<ConfigSnapshot>()(
     z.discriminatedUnion('scope', [
@@ -209,7 +231,13 @@ export const events = {
     tool: z.string(),
     args: z.record(z.string(), z.unknown()),
   }),
-  'tool.started': z.object({ conversationId, callId: z.string() }),
+  /** With `args` and `edited` when the user changed the call before approving it: what runs. */
+  'tool.started': z.object({
+    conversationId,
+    callId: z.string(),
+    args: z.record(z.string(), z.unknown()).optional(),
+    edited: z.literal(true).optional(),
+  }),
   /** Batched like message.delta, `offset` likewise. */
   'tool.output': z.object({
     conversationId,
@@ -228,6 +256,7 @@ export const events = {
   'turn.failed': z.object({ conversationId, turnId: z.string(), error: z.custom<RpcErrorShape>() }),
   'config.changed': z.custom<ConfigSnapshot>(),
   'workspace.changed': z.custom<WorkspaceInfo>(),
+  'grants.changed': z.object({ grants: z.custom<ApprovalGrant[]>() }),
 } as const;
 
 export type Requests = typeof requests;

@@ -34,7 +34,23 @@ export interface Message {
      * metadata and sends none of it) reads the log as it would without it. Gone once retried.
      */
     failure?: { name: string; message: string };
-  };
+  } & ToolRunFacts;
+}
+
+/**
+ * What the log keeps about a tool call's run beside the text the model reads (Deskmate's own
+ * fields on a tool result's metadata; gptme ignores them): the card is rebuilt from these.
+ */
+export interface ToolRunFacts {
+  /** The arguments that ran, when the user edited the call before approving it. */
+  args?: Record<string, unknown>;
+  edited?: true;
+  /** A command's exit status; absent when it was killed or for tools without one. */
+  exitCode?: number;
+  /** Stopped by the user while it ran. */
+  stopped?: true;
+  /** The file name, under the conversation's artifacts, of an output cut for the model. */
+  artifact?: string;
 }
 
 export interface ConversationSummary {
@@ -57,10 +73,19 @@ export interface ModelInfo {
 
 export type ToolStatus = 'pending' | 'running' | 'completed' | 'failed' | 'skipped';
 
-export interface ToolResult {
+export interface ToolResult extends ToolRunFacts {
   ok: boolean;
   output: string;
   error?: RpcErrorShape;
+}
+
+/**
+ * A grant that lets a tool run without asking in this conversation: `always`, or a count of calls
+ * still approved. `tool` is `*` for every tool (the chat config's bare `always`, set by a program).
+ */
+export interface ApprovalGrant {
+  tool: string;
+  grant: 'always' | number;
 }
 
 export type TurnEndReason = 'stop' | 'interrupted' | 'max-steps';

@@ -149,7 +149,7 @@ describe('tool cards', () => {
       cleanup();
     }
     const { rc, card } = await pending('shell', { command: 'ls' });
-    await user.click(within(card).getByText('Always allow in this conversation'));
+    await user.click(within(card).getByText('Always allow shell in this conversation'));
     expect(rc.callsOf('tool.respond')).toEqual([{ callId: 'call-1', response: { action: 'always' } }]);
   });
 

@@ -1,3 +1,5 @@
+import type { EffectiveConfig } from '../../../shared/config';
+import type { ApprovalGrant } from '../../../shared/domain';
 import { NamedError } from '../../../shared/errors';
 import type { Disposable } from '../context/disposable';
 
@@ -17,24 +19,58 @@ interface Waiter {
   reject(error: unknown): void;
 }
 
+/** Every tool at once: the chat config's bare `always`, which only a program sets (tests, the CLI). */
+export const EVERY_TOOL = '*';
+
 /**
  * Where main waits for the user before a tool writes or runs. Only the context that owns the gate
  * can answer it, so a call id from another window finds nothing here.
+ *
+ * Grants are per tool (issue 10): "always" or "auto next N" given on a shell card lets shell run
+ * without asking, never save. `onChange` hears every change, so the window can show what is granted.
  */
 export class ApprovalGate implements Disposable {
   readonly #waiting = new Map<string, Waiter>();
-  #autoRemaining = 0;
-  #always = false;
+  readonly #grants = new Map<string, 'always' | number>();
+  readonly #onChange: () => void;
   #disposed = false;
 
-  /** `always` from the chat config, or a count of calls still approved without asking. */
-  get policy(): number | 'always' {
-    return this.#always ? 'always' : this.#autoRemaining;
+  constructor(onChange: () => void = () => undefined) {
+    this.#onChange = onChange;
   }
 
-  setPolicy(policy: number | 'always'): void {
-    this.#always = policy === 'always';
-    this.#autoRemaining = policy === 'always' ? 0 : policy;
+  /** What runs without asking, in the order it was granted. */
+  get grants(): ApprovalGrant[] {
+    return [...this.#grants].map(([tool, grant]) => ({ tool, grant }));
+  }
+
+  /**
+   * Takes the chat config's "always" grants (`always` for every tool, or per tool) as the gate's,
+   * keeping counted grants of tools it does not name: the config decides "always" each turn.
+   */
+  syncAlways(config: EffectiveConfig['autoApprove']): void {
+    const always = new Set(
+      config === 'always' ? [EVERY_TOOL] : typeof config === 'object' ? Object.keys(config) : [],
+    );
+    const before = JSON.stringify(this.grants);
+    for (const [tool, grant] of this.#grants)
+      if (grant === 'always' && !always.has(tool)) this.#grants.delete(tool);
+    for (const tool of always) this.#grants.set(tool, 'always');
+    if (JSON.stringify(this.grants) !== before) this.#onChange();
+  }
+
+  /** Ends one tool's grant (`*`: the every-tool one); the next call of it asks again. */
+  revoke(tool: string): boolean {
+    const had = this.#grants.delete(tool);
+    if (had) this.#onChange();
+    return had;
+  }
+
+  /** Ends every grant: a new conversation, folder or trust. */
+  clear(): void {
+    if (this.#grants.size === 0) return;
+    this.#grants.clear();
+    this.#onChange();
   }
 
   get pending(): string[] {
@@ -46,14 +82,17 @@ export class ApprovalGate implements Disposable {
     return [...this.#waiting].map(([callId, waiter]) => ({ callId, tool: waiter.tool, args: waiter.args }));
   }
 
-  /** True when the next call will run without asking (and uses up one auto approval). */
-  takeAutoApproval(): boolean {
-    if (this.#always) return true;
-    if (this.#autoRemaining > 0) {
-      this.#autoRemaining--;
-      return true;
+  /** True when this tool's next call runs without asking (using up one of a counted grant). */
+  takeAutoApproval(tool: string): boolean {
+    if (this.#grants.get(EVERY_TOOL) === 'always') return true;
+    const grant = this.#grants.get(tool);
+    if (grant === undefined) return false;
+    if (grant !== 'always') {
+      if (grant > 1) this.#grants.set(tool, grant - 1);
+      else this.#grants.delete(tool);
+      this.#onChange();
     }
-    return false;
+    return true;
   }
 
   wait(callId: string, tool: string, args: Record<string, unknown>, signal: AbortSignal): Promise<Decision> {
@@ -80,7 +119,7 @@ export class ApprovalGate implements Disposable {
     });
   }
 
-  /** Answers a waiting call; `auto N` runs this call and approves the next N without asking. */
+  /** Answers a waiting call; `auto N` runs this call and approves the next N calls of its tool without asking. */
   respond(callId: string, response: ApprovalResponse): void {
     const waiter = this.#waiting.get(callId);
     if (!waiter)
@@ -92,14 +131,24 @@ export class ApprovalGate implements Disposable {
       case 'edit':
         return waiter.resolve({ run: true, args: response.args });
       case 'auto':
-        this.#autoRemaining = response.count;
+        // An "always" already given stays: a count never narrows it.
+        if (this.#grants.get(waiter.tool) !== 'always') {
+          this.#grants.set(waiter.tool, response.count);
+          this.#onChange();
+        }
         return waiter.resolve({ run: true, args: waiter.args });
       case 'always':
-        this.#always = true;
+        this.#grants.set(waiter.tool, 'always');
+        this.#onChange();
         return waiter.resolve({ run: true, args: waiter.args });
       case 'approve':
         return waiter.resolve({ run: true, args: waiter.args });
     }
+  }
+
+  /** The tool a waiting call is for, if it is waiting here. */
+  toolOf(callId: string): string | undefined {
+    return this.#waiting.get(callId)?.tool;
   }
 
   dispose(): void {

@@ -202,7 +202,7 @@ describe('approvals, enforced in main', () => {
     await done;
   });
 
-  it('always approves everything for this conversation and is remembered with it', async () => {
+  it('always approves this tool for this conversation and is remembered with it', async () => {
     provider.enqueue(
       { kind: 'stream', toolCalls: [saveCall('c1', '1.txt')] },
       { kind: 'stream', toolCalls: [saveCall('c2', '2.txt')] },
@@ -214,10 +214,10 @@ describe('approvals, enforced in main', () => {
     context.chat.respond('c1', { action: 'always' });
     await done;
     expect(log.filter((e) => e.name === 'tool.pending')).toHaveLength(1);
-    expect(context.config.effective.autoApprove).toBe('always');
+    expect(context.config.effective.autoApprove).toEqual({ save: 'always' });
     await new Promise((resolve) => setTimeout(resolve, 50));
     const meta = await engine.services.conversations.readMeta(context.chat.conversationId!);
-    expect(meta.chat).toMatchObject({ autoApprove: 'always' });
+    expect(meta.chat).toMatchObject({ autoApprove: { save: 'always' } });
   });
 
   it('unsetting "always" in the chat config makes the next turn ask again', async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { LiveTurn as LiveTurnView, PendingTool } from '../../../shared/contract';
-import type { ConversationDetail, ConversationSummary, Message } from '../../../shared/domain';
-import type { EffectiveConfig } from '../../../shared/config';
+import { toolNameSchema, type EffectiveConfig } from '../../../shared/config';
+import type { ArtifactText, LiveTurn as LiveTurnView, PendingTool } from '../../../shared/contract';
+import type { ApprovalGrant, ConversationDetail, ConversationSummary, Message } from '../../../shared/domain';
 import { NamedError, type RpcErrorShape } from '../../../shared/errors';
 import { readRegularFile } from '../fs/regular-file';
 import type { ConversationContext } from '../context/conversation-context';
@@ -10,12 +10,14 @@ import { Provider } from '../llm/provider';
 import { BashSession } from '../tools/shell-session';
 import type { ToolContext } from '../tools/tool';
 import { selectTools } from '../tools/tool-registry';
-import { ApprovalGate, type ApprovalResponse } from './approval-gate';
+import { ApprovalGate, EVERY_TOOL, type ApprovalResponse } from './approval-gate';
 import { LiveTurn } from './live-turn';
 import { buildSystemPrompt } from './system-prompt';
 import { runTurn } from './turn-loop';
 
 const MAX_ATTACHMENT_CHARS = 100_000;
+// What "open full output" shows at most: far beyond what a card is for, well within one message.
+const MAX_ARTIFACT_BYTES = 4 * 1024 * 1024;
 
 interface RunningTurn {
   id: string;
@@ -29,7 +31,7 @@ interface RunningTurn {
  */
 export class ChatSession implements Disposable {
   readonly #context: ConversationContext;
-  readonly #gate = new ApprovalGate();
+  readonly #gate: ApprovalGate;
   readonly #live = new LiveTurn();
   #conversationId: string | null = null;
   #ownership: Disposable | undefined;
@@ -44,6 +46,14 @@ export class ChatSession implements Disposable {
 
   constructor(context: ConversationContext) {
     this.#context = context;
+    this.#gate = new ApprovalGate(() => {
+      if (!this.#disposed) context.emit('grants.changed', { grants: this.#gate.grants });
+    });
+  }
+
+  /** What runs without asking in this window now, per tool. */
+  get grants(): ApprovalGrant[] {
+    return this.#gate.grants;
   }
 
   get conversationId(): string | null {
@@ -172,9 +182,16 @@ export class ChatSession implements Disposable {
       await this.#context.openWorkspace(meta.workspace).catch(() => undefined);
     }
     // Its grant holds again only where it was given: the same folder under the same trust. Its
-    // folder gone, another trust, or a grant saved without a scope: the user is asked again.
-    if (autoApprove !== undefined && meta.grantScope === this.#context.grantScope) {
+    // folder gone, another trust, or a grant saved without a scope: the user is asked again. A bare
+    // `always` saved on disk predates per-tool grants (it meant every tool): asked again too.
+    if (
+      autoApprove !== undefined &&
+      autoApprove !== 'always' &&
+      meta.grantScope === this.#context.grantScope
+    ) {
       this.#context.restoreChatConfig({ ...chat, autoApprove });
+      // Shown at once, not from the next turn on: the window lists what runs without asking.
+      this.#gate.syncAlways(autoApprove);
     }
     return detail;
   }
@@ -300,8 +317,7 @@ export class ChatSession implements Disposable {
     const controller = new AbortController();
     const signal = AbortSignal.any([controller.signal, this.#context.signal]);
     // The chat config decides "always" each turn: unsetting it takes effect on the next turn.
-    if (config.autoApprove === 'always') this.#gate.setPolicy('always');
-    else if (this.#gate.policy === 'always') this.#gate.setPolicy(0);
+    this.#gate.syncAlways(config.autoApprove);
     this.#context.emit('turn.started', { conversationId, turnId });
     const done = (async () => {
       try {
@@ -320,6 +336,10 @@ export class ChatSession implements Disposable {
           append: (message) => this.#append(message),
           emit: (name, payload) => this.#context.emit(name, this.#live.observe(name, payload)),
           toolContext: (callId, toolSignal) => this.#toolContext(conversationId, callId, toolSignal),
+          workspace: () => {
+            const workspace = this.#context.workspace;
+            return workspace ? { workspace, offLimits: [this.#context.services.dataDir] } : null;
+          },
           now: () => new Date(),
         });
         if (outcome.reason === 'failed') await this.#failed(conversationId, turnId, outcome.error!);
@@ -366,7 +386,7 @@ export class ChatSession implements Disposable {
     this.#conversationId = null;
     this.#messages = [];
     // Its grants went with it: the next conversation starts without them.
-    this.#gate.setPolicy(0);
+    this.#gate.clear();
     this.#forgetChatGrant();
   }
 
@@ -383,8 +403,41 @@ export class ChatSession implements Disposable {
   }
 
   respond(callId: string, response: ApprovalResponse): void {
+    const tool = this.#gate.toolOf(callId);
     this.#gate.respond(callId, response);
-    if (response.action === 'always') this.#context.setChatConfig({ autoApprove: 'always' });
+    // Saved with the conversation, for this tool only: "always" on shell never approves save.
+    const name = toolNameSchema.safeParse(tool);
+    if (response.action === 'always' && name.success) {
+      const current = this.#context.chatConfig.autoApprove;
+      const grants = typeof current === 'object' ? current : {};
+      this.#context.setChatConfig({ autoApprove: { ...grants, [name.data]: 'always' } });
+    }
+  }
+
+  /** Takes one grant back (`*`: the every-tool one); the next call of that tool asks again. */
+  revokeGrant(tool: string): boolean {
+    const revoked = this.#gate.revoke(tool);
+    const current = this.#context.chatConfig.autoApprove;
+    if (current === 'always' && tool === EVERY_TOOL) {
+      this.#context.setChatConfig({}, ['autoApprove']);
+    } else if (typeof current === 'object' && Object.hasOwn(current, tool)) {
+      const rest = Object.fromEntries(Object.entries(current).filter(([name]) => name !== tool));
+      if (Object.keys(rest).length) this.#context.setChatConfig({ autoApprove: rest });
+      else this.#context.setChatConfig({}, ['autoApprove']);
+      return true;
+    }
+    return revoked;
+  }
+
+  /** A full tool output kept beside the attached conversation's log, as text; no other file. */
+  async readArtifact(name: string): Promise<ArtifactText> {
+    if (!this.#conversationId) throw new NamedError('NotFound', 'No conversation is open in this window');
+    const { data, bytes, truncated } = await this.#context.services.conversations.readArtifact(
+      this.#conversationId,
+      name,
+      MAX_ARTIFACT_BYTES,
+    );
+    return { name, text: data.toString('utf8'), bytes, truncated };
   }
 
   /** A new workspace means a new shell: the old one's cwd and files belong to the old folder. */
@@ -399,7 +452,7 @@ export class ChatSession implements Disposable {
    * a workspace switch and a change of trust, so a grant never outlives the folder it was given in.
    */
   resetGrants(): void {
-    this.#gate.setPolicy(0);
+    this.#gate.clear();
     if (this.#context.chatConfig.autoApprove !== undefined) this.#context.setChatConfig({}, ['autoApprove']);
   }
 
@@ -432,7 +485,7 @@ export class ChatSession implements Disposable {
     this.#ownership = claim;
     this.#conversationId = id;
     this.#messages = [...messages];
-    this.#gate.setPolicy(0);
+    this.#gate.clear();
   }
 
   async #append(message: Message): Promise<void> {

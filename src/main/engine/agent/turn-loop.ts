@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { EffectiveConfig } from '../../../shared/config';
 import type { EventName, EventPayload } from '../../../shared/contract';
-import type { Message, ToolCall, ToolResult, TurnEndReason } from '../../../shared/domain';
+import type { Message, ToolCall, ToolResult, ToolRunFacts, TurnEndReason } from '../../../shared/domain';
 import { NamedError, type RpcErrorShape } from '../../../shared/errors';
 import type { StreamedToolCall } from '../llm/chat-stream';
 import type { Provider } from '../llm/provider';
@@ -28,6 +28,8 @@ export interface TurnDeps {
   append(message: Message): Promise<void>;
   emit<E extends EventName>(name: E, payload: EventPayload<E>): void;
   toolContext(callId: string, signal: AbortSignal): ToolContext;
+  /** Where the file tools may work, for checks made before a call is approved; null without a folder. */
+  workspace(): Pick<ToolContext, 'workspace' | 'offLimits'> | null;
   now(): Date;
 }
 
@@ -78,6 +80,28 @@ function toolMessageText(status: 'completed' | 'failed' | 'skipped', result: Too
   if (status === 'failed')
     return `Error (${result.error?.name ?? 'Error'}): ${result.error?.message ?? result.output}`;
   return result.output;
+}
+
+/**
+ * The facts the log keeps beside a tool result's text, so a card read back from disk shows what
+ * ran and how it ended without parsing the text.
+ */
+function runFacts(result: ToolResult): ToolRunFacts | undefined {
+  const { args, edited, exitCode, stopped, artifact } = result;
+  const facts: ToolRunFacts = {
+    ...(edited ? { args, edited } : {}),
+    ...(exitCode !== undefined ? { exitCode } : {}),
+    ...(stopped ? { stopped } : {}),
+    ...(artifact ? { artifact } : {}),
+  };
+  return Object.keys(facts).length ? facts : undefined;
+}
+
+/** The model is told when what ran is not what it asked for (the call it sees carries the args that ran). */
+function editedNote(result: ToolResult): string {
+  return result.edited
+    ? `[edited by the user before it ran; it ran as: ${JSON.stringify(result.args)}]\n`
+    : '';
 }
 
 export async function runTurn(deps: TurnDeps): Promise<TurnOutcome> {
@@ -165,9 +189,20 @@ export async function runTurn(deps: TurnDeps): Promise<TurnOutcome> {
         ));
       }
       const content =
-        isInterrupt(signal) && status === 'skipped' ? toolResult.output : toolMessageText(status, toolResult);
+        editedNote(toolResult) +
+        (isInterrupt(signal) && status === 'skipped'
+          ? toolResult.output
+          : toolMessageText(status, toolResult));
       emit('tool.completed', { conversationId, callId: call.id, status, result: toolResult });
-      await record({ id: randomUUID(), role: 'tool', content, call_id: call.id, timestamp: timestamp() });
+      const facts = runFacts(toolResult);
+      await record({
+        id: randomUUID(),
+        role: 'tool',
+        content,
+        call_id: call.id,
+        timestamp: timestamp(),
+        ...(facts ? { metadata: facts } : {}),
+      });
     }
     if (isInterrupt(signal)) return { reason: 'interrupted' };
   } while (step < deps.config.maxSteps);
@@ -181,9 +216,14 @@ async function runToolCall(
   argumentError: NamedError | undefined,
 ): Promise<{ status: 'completed' | 'failed' | 'skipped'; toolResult: ToolResult }> {
   const { emit, conversationId, signal } = deps;
+  // Once the user changed the arguments, every result says so and carries what was run.
+  let ran: Pick<ToolResult, 'args' | 'edited'> = {};
   const fail = (error: unknown) => {
     const shape = errorShape(error);
-    return { status: 'failed' as const, toolResult: { ok: false, output: shape.message, error: shape } };
+    return {
+      status: 'failed' as const,
+      toolResult: { ok: false, output: shape.message, error: shape, ...ran },
+    };
   };
   if (!tool) {
     const names = deps.tools.map((t) => t.name).join(', ');
@@ -191,7 +231,12 @@ async function runToolCall(
   }
   if (argumentError) return fail(argumentError);
   let args = call.args;
-  if (tool.needsApproval && !deps.gate.takeAutoApproval()) {
+  if (tool.needsApproval) {
+    // What will be refused anyway (a path outside the workspace) is refused before the user is asked.
+    const refused = await precheck(deps, tool, call);
+    if (refused) return fail(refused);
+  }
+  if (tool.needsApproval && !deps.gate.takeAutoApproval(tool.name)) {
     // Wait first, then announce: a client may answer synchronously from its event handler.
     const answer = deps.gate.wait(call.id, tool.name, args, signal);
     emit('tool.pending', { conversationId, callId: call.id, tool: tool.name, args });
@@ -209,10 +254,11 @@ async function runToolCall(
     if (!decision.run)
       return { status: 'skipped', toolResult: { ok: false, output: 'Skipped by the user.' } };
     args = decision.args;
+    if (JSON.stringify(args) !== JSON.stringify(call.args)) ran = { args, edited: true };
   }
   const parsed = tool.schema.safeParse(args);
   if (!parsed.success) return fail(validationError(tool, parsed.error));
-  emit('tool.started', { conversationId, callId: call.id });
+  emit('tool.started', { conversationId, callId: call.id, ...ran });
   try {
     // Raced against the signal: one tool blocked on something it cannot cancel must not hold the
     // turn (Stop), the window, or the log, which needs a result for every call to be resumable.
@@ -228,8 +274,26 @@ async function runToolCall(
           ),
       },
     );
-    return { status: 'completed', toolResult: { ok: true, output } };
+    const result = typeof output === 'string' ? { output } : output;
+    return { status: 'completed', toolResult: { ok: true, ...result, ...ran } };
   } catch (error) {
     return fail(error);
+  }
+}
+
+/** The tool's own check of the model's arguments before anyone is asked; the refusal, if any. */
+async function precheck(deps: TurnDeps, tool: Tool, call: ToolCall): Promise<unknown> {
+  if (!tool.precheck) return undefined;
+  // Arguments that do not fit are reported after the user's answer, which may fix them (Edit).
+  const parsed = tool.schema.safeParse(call.args);
+  if (!parsed.success) return undefined;
+  const workspace = deps.workspace();
+  if (!workspace)
+    return new NamedError('NoWorkspace', 'No workspace folder is open; ask the user to open one.');
+  try {
+    await tool.precheck(parsed.data, workspace);
+    return undefined;
+  } catch (error) {
+    return error;
   }
 }

@@ -102,7 +102,7 @@ describe('approval grants are scoped to the workspace', () => {
   it('"always" and "auto next N" end when the window switches folders', async () => {
     const { context, shell } = await setup({});
     expect(await shell('echo one', { action: 'always' })).toMatchObject({ asked: true, status: 'completed' });
-    expect(context.chatConfig.autoApprove).toBe('always');
+    expect(context.chatConfig.autoApprove).toEqual({ shell: 'always' });
     expect(await shell('echo two')).toMatchObject({ asked: false, status: 'completed' });
 
     await context.openWorkspace(await makeWorkspace());
@@ -134,7 +134,7 @@ describe('approval grants are scoped to the workspace', () => {
     await back.openWorkspace(await makeWorkspace());
     await back.chat.open(id);
     expect(back.workspace).toBe(workspace);
-    expect(back.chatConfig.autoApprove).toBe('always');
+    expect(back.chatConfig.autoApprove).toEqual({ shell: 'always' });
     back.dispose();
 
     // The folder is gone: the conversation opens in this window's folder, without its grant.

@@ -4,6 +4,7 @@ import { chatConfigSchema, type ChatConfig } from '../../../shared/config';
 import type { ConversationDetail, ConversationSummary, Message } from '../../../shared/domain';
 import { NamedError } from '../../../shared/errors';
 import { writeFileAtomic } from '../fs/atomic-write';
+import { readRegularFile } from '../fs/regular-file';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../private-data-dir';
 import { toSummary, withAutoName, type ChatMeta } from './chat-meta';
 import { generateConversationId, isConversationId } from './conversation-id';
@@ -302,6 +303,33 @@ export class ConversationStore {
       }
     }
     throw new NamedError('Internal', `No free artifact name for ${base}.`);
+  }
+
+  /**
+   * Reads an artifact of conversation `id` by its file name, bounded. Only a plain name this store
+   * could have written is accepted, and only a regular file directly under artifacts/ is read (no
+   * symlink, no FIFO wait): no other path is reachable through it.
+   */
+  async readArtifact(
+    id: string,
+    name: string,
+    maxBytes: number,
+  ): Promise<{ data: Buffer; bytes: number; truncated: boolean }> {
+    const paths = conversationPaths(this.#root, id);
+    if (safeFileName(name) !== name || path.basename(name) !== name) {
+      throw new NamedError('InvalidRequest', `${name} is not the name of an artifact of this conversation`);
+    }
+    let bytes = 0;
+    const data = await readRegularFile(path.join(paths.artifacts, name), {
+      maxBytes,
+      truncate: true,
+      noFollow: true,
+      label: `The artifact ${name}`,
+      check: (stats) => {
+        bytes = stats.size;
+      },
+    });
+    return { data, bytes, truncated: bytes > data.length };
   }
 
   #stamp(): string {

@@ -84,6 +84,11 @@ export function createEngineHandlers(registry: ContextRegistry, hooks: HostHooks
       context.chat.respond(input.callId, input.response);
       return { accepted: true };
     },
+    'grants.revoke': (context, input) => {
+      context.chat.revokeGrant(input.tool);
+      return { grants: context.chat.grants };
+    },
+    'artifact.read': (context, input) => context.chat.readArtifact(input.name),
     'models.list': async (context) => {
       const provider = new Provider(context.config.effective, { maxRetries: 1 });
       return { models: await provider.listModels(context.signal) };
@@ -138,6 +143,7 @@ async function windowState(context: ConversationContext): Promise<WindowState> {
   return {
     ...(await context.chat.snapshot()),
     workspace: context.workspaceInfo(),
+    grants: context.chat.grants,
     providerReady: isProviderReady(context.config.effective),
   };
 }

@@ -19,6 +19,8 @@ const valid: { [M in RequestName]: RequestInput<M> } = {
   'chat.retry': {},
   'chat.delete': { messageId: 'm-1' },
   'tool.respond': { callId: 'call1', response: { action: 'auto', count: 2 } },
+  'grants.revoke': { tool: 'shell' },
+  'artifact.read': { name: 'shell-0a1b2c3d.txt' },
   'config.get': {},
   'config.set': { scope: 'chat', values: { model: 'm', temperature: 1 }, unset: ['tools'] },
   'workspace.open': { path: ABS },

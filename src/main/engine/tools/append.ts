@@ -3,6 +3,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { z } from 'zod';
 import { assertWritable, targetFile, writeError } from './target-file';
 import { defineTool } from './tool';
+import { refuseOutsideWorkspace } from './workspace-path';
 
 // O_NOFOLLOW: the entry is the resolved real path, so a symlink there now was swapped in since;
 // following it would write (or create) its target anywhere. O_NONBLOCK: a FIFO with no reader is
@@ -45,6 +46,7 @@ export const appendTool = defineTool({
     content: z.string().min(1).describe('Text to add at the end of the file'),
   }),
   needsApproval: true,
+  precheck: refuseOutsideWorkspace,
   async execute(args, ctx) {
     const target = await targetFile(ctx.workspace, args.path, { create: true, offLimits: ctx.offLimits });
     let before: number;

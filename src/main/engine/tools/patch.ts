@@ -6,6 +6,7 @@ import { applyHunks } from './patch-apply';
 import { PATCH_SHAPE, parsePatch } from './patch-format';
 import { assertWritable, targetFile, writeError } from './target-file';
 import { defineTool } from './tool';
+import { refuseOutsideWorkspace } from './workspace-path';
 
 const MAX_FILE_BYTES = 8 * 1024 * 1024;
 
@@ -28,6 +29,7 @@ export const patchTool = defineTool({
     patch: z.string().min(1).describe('One or more ORIGINAL/UPDATED hunks'),
   }),
   needsApproval: true,
+  precheck: refuseOutsideWorkspace,
   async execute(args, ctx) {
     const hunks = parsePatch(args.patch);
     const target = await targetFile(ctx.workspace, args.path, {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { writeFileAtomic } from '../fs/atomic-write';
 import { assertWritable, targetFile, writeError } from './target-file';
 import { defineTool } from './tool';
+import { refuseOutsideWorkspace } from './workspace-path';
 
 export const saveTool = defineTool({
   name: 'save',
@@ -13,6 +14,7 @@ export const saveTool = defineTool({
     content: z.string().describe('The complete new content of the file'),
   }),
   needsApproval: true,
+  precheck: refuseOutsideWorkspace,
   async execute(args, ctx) {
     const target = await targetFile(ctx.workspace, args.path, { create: true, offLimits: ctx.offLimits });
     const { existing } = target;

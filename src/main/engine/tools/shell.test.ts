@@ -1,4 +1,5 @@
 import { readFile, realpath } from 'node:fs/promises';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeWorkspace } from '../../../../test/support/engine';
 import { toolContext } from '../../../../test/support/tool-context';
@@ -27,19 +28,22 @@ async function context(timeoutMs = 10_000) {
 describe('shell tool', () => {
   it('reports output and the exit code', async () => {
     const { ctx } = await context();
-    expect(await shellTool.execute({ command: 'echo hi; false' }, ctx)).toBe('hi\n[exit code 1]');
+    expect(await shellTool.execute({ command: 'echo hi; false' }, ctx)).toEqual({
+      output: 'hi\n[exit code 1]',
+      exitCode: 1,
+    });
   });
 
   it('cuts a long output to head and tail and keeps the full text in a file', async () => {
     const { ctx, output } = await context();
-    const result = await shellTool.execute(
-      { command: 'for i in $(seq 1 20000); do echo "row $i"; done' },
-      ctx,
-    );
+    const ran = await shellTool.execute({ command: 'for i in $(seq 1 20000); do echo "row $i"; done' }, ctx);
+    const result = typeof ran === 'string' ? ran : ran.output;
     expect(result).toMatch(/^row 1\nrow 2\n/);
     expect(result).toMatch(/row 20000\n\[exit code 0\]$/);
     const saved = /the full output is in (\S+)/.exec(result)?.[1];
     expect(saved).toBeDefined();
+    // The card offers it by name: the file under the conversation's artifacts.
+    expect(ran).toMatchObject({ exitCode: 0, artifact: path.basename(saved!) });
     const full = await readFile(saved!, 'utf8');
     expect(full.split('\n').filter(Boolean)).toHaveLength(20000);
     expect(result.length).toBeLessThan(13_000);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { z } from 'zod';
 import { NamedError } from '../../../shared/errors';
 import { capOutput, needsCap } from './cap-output';
@@ -33,8 +34,15 @@ export const shellTool = defineTool({
         `${output}\n[killed after ${Math.round(context.timeoutMs / 1000)} s; the shell restarts in ${result.cwd} on the next command]`,
       );
     }
+    // The notes stay in the text: the model reads them, and a log read back without metadata
+    // (gptme's, or an older Deskmate's) still says how the command ended.
     if (result.interrupted) notes.push('[interrupted by the user]');
     else notes.push(`[exit code ${result.exitCode}]`);
-    return [output.trimEnd(), ...notes].filter(Boolean).join('\n');
+    return {
+      output: [output.trimEnd(), ...notes].filter(Boolean).join('\n'),
+      ...(result.interrupted ? { stopped: true as const } : {}),
+      ...(result.exitCode !== null && !result.interrupted ? { exitCode: result.exitCode } : {}),
+      ...(savedAt ? { artifact: path.basename(savedAt) } : {}),
+    };
   },
 });

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { ToolName } from '../../../shared/config';
+import type { ToolRunFacts } from '../../../shared/domain';
 import type { ShellSession } from './shell-session';
 
 /**
@@ -28,16 +29,34 @@ export interface ToolContext {
   shell(): ShellSession;
 }
 
-export interface Tool<S extends z.ZodObject = z.ZodObject> {
+export interface Tool<
+  S extends z.ZodObject = z.ZodObject,
+  R extends string | ToolOutput = string | ToolOutput,
+> {
   readonly name: ToolName;
   readonly description: string;
   readonly schema: S;
   /** Tools that write or execute wait for the user's approval; `read` does not. */
   readonly needsApproval: boolean;
-  /** Returns the text the model sees. Throws a NamedError for a failure the model should read. */
-  execute(args: z.output<S>, context: ToolContext): Promise<string>;
+  /**
+   * Refuses a call before the user is asked about it (a path outside the workspace): asking to
+   * approve what will be refused anyway wastes the user's attention. Must not wait on anything the
+   * model names (no opening of files): it runs before the user has said yes.
+   */
+  precheck?(args: z.output<S>, context: Pick<ToolContext, 'workspace' | 'offLimits'>): Promise<void>;
+  /**
+   * Returns the text the model sees, or that text with facts for the card and the log (exit code,
+   * stopped, the artifact holding a cut output). Throws a NamedError for a failure the model should read.
+   */
+  execute(args: z.output<S>, context: ToolContext): Promise<R>;
 }
 
-export function defineTool<S extends z.ZodObject>(tool: Tool<S>): Tool<S> {
+export interface ToolOutput extends Pick<ToolRunFacts, 'exitCode' | 'stopped' | 'artifact'> {
+  output: string;
+}
+
+export function defineTool<S extends z.ZodObject, R extends string | ToolOutput>(
+  tool: Tool<S, R>,
+): Tool<S, R> {
   return Object.freeze(tool);
 }

@@ -75,3 +75,15 @@ export async function resolveInWorkspace(
   }
   return real;
 }
+
+/**
+ * A file tool's check before the user is asked: a path that leads outside the workspace (or into
+ * Deskmate's data) is refused now rather than after an approval that could not help. It resolves
+ * paths only (realpath, lstat, readlink), never opens what the model named, so nothing waits on it.
+ */
+export async function refuseOutsideWorkspace(
+  args: { path: string },
+  context: { workspace: string; offLimits: readonly string[] },
+): Promise<void> {
+  await resolveInWorkspace(context.workspace, args.path, context.offLimits);
+}

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useWindow, useWindowState } from '../store/window-context';
+import { GrantsControl } from './GrantsControl';
 import { TrustBadge } from './TrustPrompt';
 
 function ModelPicker() {
@@ -102,6 +103,7 @@ export function Header({
               </span>
             )}
             <TrustBadge />
+            <GrantsControl />
             {warnings > 0 && (
               <span className="warning-badge" title="Some config was ignored: see Settings">
                 {warnings} config warning{warnings > 1 ? 's' : ''}

@@ -1,15 +1,44 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import type { ArtifactText } from '../../../shared/contract';
+import type { ApprovalAction } from '../store/approval-action';
 import { useWindow, useWindowState } from '../store/window-context';
+import type { ToolCallView } from '../store/window-state';
 import { ToolArgs } from './ToolArgs';
+import './ToolCallCard.css';
 
-const STATUS_LABEL = {
-  queued: 'queued',
-  pending: 'waiting for approval',
-  running: 'running',
-  completed: 'done',
-  failed: 'failed',
-  skipped: 'skipped',
-} as const;
+function statusLabel(call: ToolCallView): string {
+  const exit = call.result?.exitCode;
+  switch (call.status) {
+    case 'queued':
+      return 'queued';
+    case 'pending':
+      return 'waiting for approval';
+    case 'running':
+      return 'running';
+    case 'completed':
+      return 'done';
+    case 'failed':
+      return exit !== undefined && exit !== 0 ? `failed · exit ${exit}` : 'failed';
+    case 'skipped':
+      return 'skipped';
+    case 'stopped':
+      return 'stopped';
+  }
+}
+
+/**
+ * One rule for folding: an output starts open when it is what the user must read now (while it
+ * runs, and when the call failed or was stopped: the reason is in it), and folded when the call
+ * succeeded (the card's status already says so). The user's own toggle wins from then on.
+ */
+const startsOpen = (status: ToolCallView['status']) =>
+  status === 'running' || status === 'failed' || status === 'stopped';
+
+// The model is told where a cut output is kept; in the app, "Open full output" shows it instead.
+const withoutArtifactPath = (text: string) => text.replace(/; the full output is in .+? …\]/g, ' …]');
+
+const focusComposer = () =>
+  requestAnimationFrame(() => document.querySelector<HTMLElement>('[data-testid=composer]')?.focus());
 
 function Elapsed({ since }: { since: number }) {
   const [now, setNow] = useState(() => Date.now());
@@ -20,18 +49,30 @@ function Elapsed({ since }: { since: number }) {
   return <span className="elapsed">{Math.max(0, Math.round((now - since) / 1000))} s</span>;
 }
 
+/** A shell call edits as the command it is; any other tool as its JSON arguments. */
+function isPlainCommand(tool: string, args: Record<string, unknown>): args is { command: string } {
+  return tool === 'shell' && typeof args.command === 'string' && Object.keys(args).length === 1;
+}
+
 function EditArgs({
+  tool,
   args,
   onRun,
   onCancel,
 }: {
+  tool: string;
   args: Record<string, unknown>;
   onRun(args: Record<string, unknown>): void;
   onCancel(): void;
 }) {
-  const [text, setText] = useState(() => JSON.stringify(args, null, 2));
+  const plain = isPlainCommand(tool, args);
+  const [text, setText] = useState(() => (plain ? args.command : JSON.stringify(args, null, 2)));
   const [error, setError] = useState<string | null>(null);
   const run = () => {
+    if (plain) {
+      if (!text.trim()) return setError('Type the command to run');
+      return onRun({ command: text });
+    }
     try {
       const parsed: unknown = JSON.parse(text);
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
@@ -44,26 +85,86 @@ function EditArgs({
   return (
     <div className="edit-args">
       <textarea
-        aria-label="Edit arguments"
+        aria-label={plain ? 'Edit command' : 'Edit arguments'}
+        className={plain ? 'edit-command' : undefined}
         value={text}
         spellCheck={false}
+        autoFocus
         rows={Math.min(16, text.split('\n').length + 1)}
         onChange={(e) => setText(e.target.value)}
         onKeyDown={(e) => {
-          if (e.key === 'Enter' && (e.metaKey || e.ctrlKey)) run();
-          if (e.key === 'Escape') onCancel();
+          // Kept here: the card's shortcuts (and the window's Esc = Stop) are not for the editor.
+          if (e.key === 'Enter' && (e.metaKey || e.ctrlKey)) {
+            e.preventDefault();
+            e.stopPropagation();
+            run();
+          } else if (e.key === 'Escape') {
+            e.stopPropagation();
+            onCancel();
+          }
         }}
       />
       {error && <div className="field-error">{error}</div>}
       <div className="tool-actions">
-        <button type="button" className="primary" onClick={run}>
+        <button type="button" className="primary" onClick={run} title="Run the edited call (Ctrl+Enter)">
           Run edited
         </button>
-        <button type="button" onClick={onCancel}>
+        <button type="button" onClick={onCancel} title="Back to the call as proposed (Esc)">
           Cancel
         </button>
       </div>
     </div>
+  );
+}
+
+function ToolOutput({ call }: { call: ToolCallView }) {
+  const { actions } = useWindow();
+  const details = useRef<HTMLDetailsElement>(null);
+  // Set by the user's own toggle (a click or Enter on the summary); from then on the rule stands aside.
+  const chosen = useRef(false);
+  const [full, setFull] = useState<ArtifactText | null>(null);
+  const result = call.result;
+  const text = result ? (result.error?.message ?? result.output) : call.output;
+  const shown = Boolean(text) && call.status !== 'skipped';
+  // The DOM holds the open state: a controlled `open` hears its own changes as toggles.
+  useLayoutEffect(() => {
+    if (!chosen.current && details.current) details.current.open = startsOpen(call.status);
+  }, [call.status, shown]);
+  if (!shown) return null;
+  const error = result?.error && call.status !== 'stopped';
+  const lines = text.split('\n').length;
+  const summary = error
+    ? `Error${result.error?.name ? `: ${result.error.name}` : ''}`
+    : full
+      ? 'Full output'
+      : `Output · ${lines} line${lines === 1 ? '' : 's'}`;
+  return (
+    <details ref={details} className={`tool-result${error || call.status === 'failed' ? ' error' : ''}`}>
+      <summary onClick={() => (chosen.current = true)}>{summary}</summary>
+      <pre>{full ? full.text : withoutArtifactPath(text)}</pre>
+      {full?.truncated && (
+        <div className="tool-note">
+          Showing the first {full.text.length.toLocaleString('en-US')} characters of{' '}
+          {full.bytes.toLocaleString('en-US')} bytes.
+        </div>
+      )}
+      {result?.artifact && !full && (
+        <div className="tool-actions">
+          <button
+            type="button"
+            data-testid="tool-full-output"
+            title="The output above was cut; show all of it"
+            onClick={() => {
+              void actions.readArtifact(result.artifact!).then((read) => {
+                if (read) setFull(read);
+              });
+            }}
+          >
+            Open full output
+          </button>
+        </div>
+      )}
+    </details>
   );
 }
 
@@ -73,20 +174,61 @@ export function ToolCallCard({ callId }: { callId: string }) {
   const call = useWindowState((s) => s.toolCalls[callId]);
   const [editing, setEditing] = useState(false);
   const [autoCount, setAutoCount] = useState(5);
-  const [open, setOpen] = useState(false);
+  const card = useRef<HTMLDivElement>(null);
+  const pending = call?.status === 'pending';
+
+  // A call that waits for the user takes focus, so the keyboard can answer it at once.
+  useEffect(() => {
+    if (pending) card.current?.focus();
+  }, [pending]);
+
   if (!call) return null;
-  const output = call.result ? (call.result.error?.message ?? call.result.output) : call.output;
+  const respond = (response: ApprovalAction) => {
+    void actions.respond(callId, response);
+    // Back to where the user writes; a next call that waits takes focus again when it comes.
+    focusComposer();
+  };
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (!pending || editing || (e.target as HTMLElement).tagName === 'INPUT') return;
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      respond({ action: 'approve' });
+    } else if (e.key === 'Escape') {
+      // Skips this call only: without this, the window's Esc would stop the whole turn.
+      e.preventDefault();
+      e.stopPropagation();
+      respond({ action: 'skip' });
+    }
+  };
+  const exit = call.result?.exitCode;
   return (
     <div
+      ref={card}
       className={`tool-call status-${call.status}`}
       data-testid="tool-call"
       data-tool={call.tool}
       data-status={call.status}
+      {...(exit !== undefined ? { 'data-exit-code': String(exit) } : {})}
+      role="group"
+      aria-label={`${call.tool} call, ${statusLabel(call)}`}
+      tabIndex={pending ? -1 : undefined}
+      onKeyDown={onKeyDown}
     >
       <div className="tool-head">
-        <span className="tool-name">{call.tool}</span>
+        <span className="tool-name">
+          {call.tool}
+          {call.edited && (
+            <span
+              className="tool-edited"
+              data-testid="tool-edited"
+              title="You changed this call before it ran"
+            >
+              edited
+            </span>
+          )}
+        </span>
         <span className="tool-status">
-          {STATUS_LABEL[call.status]}
+          {statusLabel(call)}
           {call.status === 'running' && call.startedAt ? (
             <>
               {' '}
@@ -97,42 +239,53 @@ export function ToolCallCard({ callId }: { callId: string }) {
       </div>
       {editing ? (
         <EditArgs
+          tool={call.tool}
           args={call.args}
-          onCancel={() => setEditing(false)}
+          onCancel={() => {
+            setEditing(false);
+            card.current?.focus();
+          }}
           onRun={(args) => {
             setEditing(false);
-            void actions.respond(callId, { action: 'edit', args });
+            respond({ action: 'edit', args });
           }}
         />
       ) : (
         <ToolArgs tool={call.tool} args={call.args} />
       )}
-      {call.status === 'pending' && !editing && (
+      {pending && !editing && (
         <div className="tool-actions">
           <button
             type="button"
             className="primary"
             data-testid="tool-approve"
-            onClick={() => void actions.respond(callId, { action: 'approve' })}
+            title="Run it (Ctrl+Enter)"
+            onClick={() => respond({ action: 'approve' })}
           >
             Approve
           </button>
           <button
             type="button"
             data-testid="tool-skip"
-            onClick={() => void actions.respond(callId, { action: 'skip' })}
+            title="Do not run it; the model is told (Esc)"
+            onClick={() => respond({ action: 'skip' })}
           >
             Skip
           </button>
-          <button type="button" data-testid="tool-edit" onClick={() => setEditing(true)}>
+          <button
+            type="button"
+            data-testid="tool-edit"
+            title="Change it before it runs"
+            onClick={() => setEditing(true)}
+          >
             Edit
           </button>
           <span className="auto-group">
             <button
               type="button"
               data-testid="tool-auto"
-              title={`Approve this and the next ${autoCount} tool calls`}
-              onClick={() => void actions.respond(callId, { action: 'auto', count: autoCount })}
+              title={`Run this and the next ${autoCount} ${call.tool} calls without asking`}
+              onClick={() => respond({ action: 'auto', count: autoCount })}
             >
               Auto next
             </button>
@@ -148,26 +301,14 @@ export function ToolCallCard({ callId }: { callId: string }) {
           <button
             type="button"
             className="link"
-            onClick={() => void actions.respond(callId, { action: 'always' })}
+            title={`Run every ${call.tool} call in this conversation without asking; other tools still ask. Revoke it in the header.`}
+            onClick={() => respond({ action: 'always' })}
           >
-            Always allow in this conversation
+            Always allow {call.tool} in this conversation
           </button>
         </div>
       )}
-      {output && call.status !== 'skipped' && (
-        <details
-          className={`tool-result${call.status === 'failed' ? ' error' : ''}`}
-          open={open || call.status === 'running' || call.status === 'failed'}
-          onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}
-        >
-          <summary>
-            {call.status === 'failed'
-              ? `Error${call.result?.error?.name ? `: ${call.result.error.name}` : ''}`
-              : 'Output'}
-          </summary>
-          <pre>{output}</pre>
-        </details>
-      )}
+      <ToolOutput call={call} />
     </div>
   );
 }

@@ -42,6 +42,13 @@ export function createActions(store: WindowStore, client: RpcClient) {
       }),
     respond: (callId: string, response: ApprovalAction) =>
       attempt(() => client.call('tool.respond', { callId, response })),
+    revokeGrant: (tool: string) =>
+      attempt(async () => {
+        const { grants } = await client.call('grants.revoke', { tool });
+        store.setState({ grants });
+      }),
+    /** A full tool output kept beside this conversation's log (undefined when it could not be read). */
+    readArtifact: (name: string) => attempt(() => client.call('artifact.read', { name })),
 
     openFolder: () =>
       attempt(async () => {

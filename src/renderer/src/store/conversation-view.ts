@@ -1,8 +1,41 @@
 import type { Message, ToolResult } from '../../../shared/domain';
 import type { MessageView, ToolCallStatus, ToolCallView, WindowState } from './window-state';
 
+type EngineStatus = 'completed' | 'failed' | 'skipped';
+
+/**
+ * How a call ended, as the card shows it: a command that exited non-zero failed (its output is
+ * the result, the model still reads it), and one the user stopped is `stopped`, not done.
+ */
+export function endedStatus(status: EngineStatus, result: ToolResult): ToolCallStatus {
+  if (result.stopped || result.error?.name === 'Interrupted') return 'stopped';
+  if (status === 'completed' && result.exitCode !== undefined && result.exitCode !== 0) return 'failed';
+  return status;
+}
+
+// What the engine writes into a tool result's text (turn-loop.ts, shell.ts, cap-output.ts): read
+// back for logs without metadata (gptme's, older Deskmate's).
+const EDITED_NOTE = /^\[edited by the user before it ran; it ran as: (.*)\]\n/;
+const EXIT_CODE = /\n?\[exit code (\d+)\]$/;
+const STOPPED = /\n?\[interrupted by the user\]$/;
+const ARTIFACT = /; the full output is in (.+?) …\]/;
+
+function editedArgs(content: string): Record<string, unknown> | undefined {
+  const note = EDITED_NOTE.exec(content);
+  if (!note) return undefined;
+  try {
+    const args: unknown = JSON.parse(note[1]!);
+    return typeof args === 'object' && args !== null && !Array.isArray(args)
+      ? (args as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** How the engine phrases a tool result tells us how it ended, for conversations read back from disk. */
-function statusFromText(content: string): { status: ToolCallStatus; result: ToolResult } {
+function resultOf(message: Message): { status: EngineStatus; result: ToolResult } {
+  const content = message.content.replace(EDITED_NOTE, '');
   const error = /^Error \(([^)]+)\): ([\s\S]*)$/.exec(content);
   if (error)
     return {
@@ -12,7 +45,23 @@ function statusFromText(content: string): { status: ToolCallStatus; result: Tool
   if (/^(The user skipped|Skipped by the user|Not run:)/.test(content)) {
     return { status: 'skipped', result: { ok: false, output: content } };
   }
-  return { status: 'completed', result: { ok: true, output: content } };
+  const exit = EXIT_CODE.exec(content);
+  const artifact = ARTIFACT.exec(content)?.[1]?.split(/[\\/]/).pop();
+  const facts = message.metadata ?? {};
+  return {
+    status: 'completed',
+    result: {
+      ok: true,
+      output: content,
+      ...(exit ? { exitCode: Number(exit[1]) } : {}),
+      ...(STOPPED.test(content) ? { stopped: true as const } : {}),
+      ...(artifact ? { artifact } : {}),
+      // What the log recorded as data wins over what the text says.
+      ...(facts.exitCode !== undefined ? { exitCode: facts.exitCode } : {}),
+      ...(facts.stopped ? { stopped: true as const } : {}),
+      ...(facts.artifact ? { artifact: facts.artifact } : {}),
+    },
+  };
 }
 
 /** Builds the view of a whole conversation (opened, resumed or reloaded) in one pass. */
@@ -25,7 +74,14 @@ export function viewOfMessages(
   for (const message of messages) {
     if (message.role === 'tool') {
       const call = message.call_id ? toolCalls[message.call_id] : undefined;
-      if (call) Object.assign(call, statusFromText(message.content));
+      if (!call) continue;
+      const { status, result } = resultOf(message);
+      const ran = message.metadata?.edited ? message.metadata.args : editedArgs(message.content);
+      Object.assign(
+        call,
+        { status: endedStatus(status, result), result },
+        ran ? { args: ran, edited: true } : {},
+      );
       continue;
     }
     if (message.role === 'system') continue;

@@ -1,10 +1,18 @@
 import { UNTRUSTED } from '../../../shared/workspace-trust';
 import type { ConfigSnapshot } from '../../../shared/config';
 import type { WorkspaceInfo } from '../../../shared/contract';
-import type { ConversationSummary, Message, ModelInfo, ToolResult } from '../../../shared/domain';
+import type {
+  ApprovalGrant,
+  ConversationSummary,
+  Message,
+  ModelInfo,
+  ToolResult,
+} from '../../../shared/domain';
 import type { RpcErrorShape } from '../../../shared/errors';
 
-export type ToolCallStatus = 'queued' | 'pending' | 'running' | 'completed' | 'failed' | 'skipped';
+/** How a call stands; `failed` includes a command that ran and exited non-zero (its code is on `result`). */
+export type ToolCallStatus =
+  'queued' | 'pending' | 'running' | 'completed' | 'failed' | 'skipped' | 'stopped';
 
 export interface ToolCallView {
   callId: string;
@@ -15,6 +23,8 @@ export interface ToolCallView {
   output: string;
   result?: ToolResult;
   startedAt?: number;
+  /** The user changed the arguments before it ran; `args` are the ones that ran. */
+  edited?: boolean;
 }
 
 export interface MessageView extends Message {
@@ -44,6 +54,8 @@ export interface WindowState {
   attachments: string[];
   /** The trust prompt, reopened from the header after it was declined. */
   trustPromptOpen: boolean;
+  /** Tools that run without asking in this window's conversation. */
+  grants: ApprovalGrant[];
 }
 
 export const initialState = (): WindowState => ({
@@ -64,4 +76,5 @@ export const initialState = (): WindowState => ({
   error: null,
   attachments: [],
   trustPromptOpen: false,
+  grants: [],
 });

@@ -4,7 +4,7 @@ import type { EventName, EventPayload, LiveTurn } from '../../../shared/contract
 import type { ConversationDetail } from '../../../shared/domain';
 import type { RpcClient } from '../rpc-client';
 import { appendAt } from './append-at';
-import { viewOfMessages } from './conversation-view';
+import { endedStatus, viewOfMessages } from './conversation-view';
 import { EventGate } from './event-gate';
 import { initialState, type ToolCallView, type TurnPhase, type WindowState } from './window-state';
 
@@ -101,9 +101,14 @@ export function connectStore(store: WindowStore, client: RpcClient): () => void 
         turn: s.turn ? { ...s.turn, phase: 'waiting', since: Date.now() } : s.turn,
       })),
     ),
-    on('tool.started', ({ callId }) =>
+    on('tool.started', ({ callId, args, edited }) =>
       set((s) => ({
-        ...patchTool(s, callId, { status: 'running', startedAt: Date.now() }),
+        // An edited call runs with other arguments: the card shows those, and says so.
+        ...patchTool(s, callId, {
+          status: 'running',
+          startedAt: Date.now(),
+          ...(edited && args ? { args, edited } : {}),
+        }),
         turn: s.turn ? { ...s.turn, phase: 'running', since: Date.now() } : s.turn,
       })),
     ),
@@ -113,8 +118,16 @@ export function connectStore(store: WindowStore, client: RpcClient): () => void 
       ),
     ),
     on('tool.completed', ({ callId, status, result }) =>
-      set((s) => patchTool(s, callId, { status, result })),
+      set((s) =>
+        patchTool(s, callId, {
+          status: endedStatus(status, result),
+          result,
+          // A window reloaded while an edited call ran learns what ran from its result.
+          ...(result.edited && result.args ? { args: result.args, edited: true } : {}),
+        }),
+      ),
     ),
+    on('grants.changed', ({ grants }) => set({ grants })),
     on('turn.started', ({ conversationId, turnId }) =>
       set((s) => ({
         turn: { id: turnId, phase: 'thinking', since: Date.now() },
@@ -211,6 +224,7 @@ export async function loadWindow(store: WindowStore, client: RpcClient): Promise
         providerReady: state.providerReady,
         view: state.providerReady ? s.view : 'settings',
         toolCalls,
+        grants: state.grants ?? [],
         turn: state.turnId
           ? { id: state.turnId, phase: phaseOf(state.pending.length, state.live ?? null), since: Date.now() }
           : null,
