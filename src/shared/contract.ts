@@ -89,6 +89,20 @@ export interface WindowState {
   providerReady: boolean;
 }
 
+/** What a host offers its windows; the renderer hides or replaces what is missing. */
+export interface HostCapabilities {
+  /** What the user calls one of its views: a desktop window, or a browser tab. */
+  view: 'window' | 'tab';
+  /** A native folder dialog (workspace.pick); without one, the header's path field. */
+  folderDialog: boolean;
+  /** window.new opens windows; a browser tab opens a new tab of its own instead. */
+  openWindow: boolean;
+  /** Another window can be brought forward (window.new of a conversation open there). */
+  focusWindow: boolean;
+  /** A chosen or dropped file comes with its real path; a browser hides paths, so they are typed. */
+  filePaths: boolean;
+}
+
 export const requests = {
   'conversation.list': request<{ items: ConversationSummary[]; total: number }>()(
     z.strictObject({
@@ -98,7 +112,10 @@ export const requests = {
     }),
   ),
   'conversation.new': request<ConversationSummary>()(z.strictObject({ name: name.optional() })),
-  'conversation.open': request<ConversationDetail>()(z.strictObject({ id })),
+  /** `takeOver`: open it here even if another window has it; that one is stopped and told. */
+  'conversation.open': request<ConversationDetail>()(
+    z.strictObject({ id, takeOver: z.boolean().optional() }),
+  ),
   'conversation.rename': request<ConversationSummary>()(z.strictObject({ id, name })),
   'conversation.delete': request<{ deleted: boolean }>()(z.strictObject({ id })),
   'conversation.fork': request<ConversationSummary>()(
@@ -163,6 +180,8 @@ export const requests = {
   'window.new': request<{ opened: boolean }>()(
     z.strictObject({ workspace: absolutePath.optional(), conversation: id.optional() }),
   ),
+  /** What this host can do: asked once, so a window shows only the controls that work in it. */
+  'host.capabilities': request<HostCapabilities>()(empty),
 } as const;
 
 const conversationId = z.string();
@@ -192,6 +211,8 @@ export const events = {
   'turn.failed': z.object({ conversationId, turnId: z.string(), error: z.custom<RpcErrorShape>() }),
   'config.changed': z.custom<ConfigSnapshot>(),
   'workspace.changed': z.custom<WorkspaceInfo>(),
+  /** Another window took this window's conversation over: the window is left with a new, empty chat. */
+  'conversation.taken': z.object({ conversationId }),
 } as const;
 
 export type Requests = typeof requests;

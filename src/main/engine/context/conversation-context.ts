@@ -50,6 +50,9 @@ export class ConversationContext implements Disposable {
   #workspaceGeneration = 0;
   // Folder opens under way (a conversation being opened switches folders too).
   #switching = 0;
+  // The client is gone for now (a browser tab closed or reloading, its context waiting out the
+  // grace period): another window may take its conversation without asking.
+  #away = false;
 
   constructor(clientId: ClientId, services: EngineServices, sink: EventSink) {
     this.clientId = clientId;
@@ -98,6 +101,15 @@ export class ConversationContext implements Disposable {
   /** Whether this workspace's project files apply in full, and what trust would add. */
   get trust(): WorkspaceTrust {
     return this.#trust;
+  }
+
+  get away(): boolean {
+    return this.#away;
+  }
+
+  /** Set by the host when its client goes (true) and comes back (false). */
+  setAway(away: boolean): void {
+    this.#away = away;
   }
 
   get resourceCount(): number {

@@ -44,6 +44,9 @@ function ModelInput({ model }: { model: string }) {
   );
 }
 
+/** The path field's input: Open Folder and Ctrl+O focus it in a host without a folder dialog. */
+export const FOLDER_PATH_INPUT = 'folder-path-input';
+
 function PathField({ onDone }: { onDone(): void }) {
   const { actions } = useWindow();
   const recent = useWindowState((s) => s.recent);
@@ -58,6 +61,7 @@ function PathField({ onDone }: { onDone(): void }) {
     >
       <input
         autoFocus
+        id={FOLDER_PATH_INPUT}
         list="deskmate-recent"
         aria-label="Folder path"
         placeholder="/absolute/path/to/folder"

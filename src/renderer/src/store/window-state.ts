@@ -1,6 +1,6 @@
 import { UNTRUSTED } from '../../../shared/workspace-trust';
 import type { ConfigSnapshot } from '../../../shared/config';
-import type { WorkspaceInfo } from '../../../shared/contract';
+import type { HostCapabilities, WorkspaceInfo } from '../../../shared/contract';
 import type { ConversationSummary, Message, ModelInfo, ToolResult } from '../../../shared/domain';
 
 export type ToolCallStatus = 'queued' | 'pending' | 'running' | 'completed' | 'failed' | 'skipped';
@@ -19,6 +19,10 @@ export interface ToolCallView {
 export interface MessageView extends Message {
   streaming?: boolean;
 }
+
+/** A conversation that is, or was, somewhere else: said in the window, with what the user can do. */
+export type ConversationNotice =
+  { kind: 'open-elsewhere'; conversationId: string; name: string } | { kind: 'taken'; name: string };
 
 export type TurnPhase = 'thinking' | 'streaming' | 'waiting' | 'running';
 
@@ -41,6 +45,11 @@ export interface WindowState {
   attachments: string[];
   /** The trust prompt, reopened from the header after it was declined. */
   trustPromptOpen: boolean;
+  /** What the host can do (asked once); null until known. */
+  host: HostCapabilities | null;
+  notice: ConversationNotice | null;
+  /** Bumped to open (or focus) the header's path field: the folder dialog of a host without one. */
+  pathFieldRequests: number;
 }
 
 export const initialState = (): WindowState => ({
@@ -60,4 +69,7 @@ export const initialState = (): WindowState => ({
   error: null,
   attachments: [],
   trustPromptOpen: false,
+  host: null,
+  notice: null,
+  pathFieldRequests: 0,
 });

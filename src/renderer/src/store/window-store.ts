@@ -23,6 +23,8 @@ export function showConversation(store: WindowStore, detail: ConversationDetail 
   store.setState({
     conversation: detail ? { id: detail.id, name: detail.name } : null,
     ...viewOfMessages(detail?.messages ?? []),
+    // A conversation on screen answers any notice about where one was.
+    ...(detail ? { notice: null } : {}),
   });
 }
 
@@ -108,6 +110,22 @@ export function connectStore(store: WindowStore, client: RpcClient): () => void 
     client.on('config.changed', (config) =>
       set({ config, providerReady: isProviderReady(config.effective) }),
     ),
+    client.on('conversation.taken', ({ conversationId }) => {
+      // Another window took this one's conversation over: say so, and leave a new, empty chat.
+      const name = nameOf(store.getState(), conversationId);
+      showConversation(store, null);
+      set({ turn: null, notice: { kind: 'taken', name } });
+      void refreshConversations(store, client);
+    }),
+    client.onHostError?.((error) => {
+      // The address's conversation is open elsewhere: the same notice as a click in the sidebar.
+      const conversationId = (error.data as { conversationId?: unknown } | undefined)?.conversationId;
+      if (error.name === 'AlreadyOpen' && typeof conversationId === 'string') {
+        showOpenElsewhere(store, conversationId);
+      } else {
+        set({ error: error.message });
+      }
+    }) ?? (() => {}),
     client.on('workspace.changed', (workspace) => {
       // Another folder, or the same one asking for something else: the prompt decides afresh.
       set((s) => ({
@@ -121,6 +139,19 @@ export function connectStore(store: WindowStore, client: RpcClient): () => void 
     }),
   ];
   return () => offs.forEach((off) => off());
+}
+
+/** A conversation's name as the window knows it, for a notice about it. */
+function nameOf(state: WindowState, conversationId: string): string {
+  if (state.conversation?.id === conversationId) return state.conversation.name;
+  return state.conversations.find((c) => c.id === conversationId)?.name ?? 'This conversation';
+}
+
+/** Says that the conversation is open in another window, with what the user can do about it. */
+export function showOpenElsewhere(store: WindowStore, conversationId: string): void {
+  store.setState((s) => ({
+    notice: { kind: 'open-elsewhere', conversationId, name: nameOf(s, conversationId) },
+  }));
 }
 
 /** A turn that ended leaves no message marked as streaming. */
@@ -176,7 +207,16 @@ export async function loadWindow(store: WindowStore, client: RpcClient): Promise
   } catch (error) {
     store.setState({ loaded: true, error: (error as Error).message });
   }
-  await refreshConversations(store, client);
+  await Promise.all([refreshConversations(store, client), loadHostCapabilities(store, client)]);
+}
+
+/** Asked once: which controls work in this host. Unknown, each control tries and falls back. */
+async function loadHostCapabilities(store: WindowStore, client: RpcClient): Promise<void> {
+  try {
+    store.setState({ host: await client.call('host.capabilities', {}) });
+  } catch {
+    // An older host: the controls find out by trying.
+  }
 }
 
 export function createWindowStore(): WindowStore {
