@@ -20,6 +20,8 @@ function lastUserText(request: RecordedRequest): string {
 
 function script(request: RecordedRequest): Step {
   const text = lastUserText(request);
+  if (text.includes('drop the line')) return { kind: 'drop', text: 'Half a rep' };
+  if (text.includes('no such model')) return { kind: 'error', status: 404, message: 'model not found' };
   if (text.includes('long story'))
     return { kind: 'stream', text: 'Once upon a time, '.repeat(300), delayMs: 25 };
   return { kind: 'stream', text: `Noted: ${text.split('\n')[0]}`, delayMs: 5 };
@@ -29,7 +31,7 @@ let provider: ScriptedProvider;
 let host: Host;
 
 test.beforeEach(async () => {
-  provider = await startScriptedProvider({ respond: script });
+  provider = await startScriptedProvider({ respond: script, models: ['scripted', 'gpt-b', 'gpt-c'] });
   host = await startHost(
     { OPENAI_BASE_URL: provider.url, OPENAI_API_KEY: 'sk-e2e', DESKMATE_MODEL: 'scripted' },
     // Far longer than any test waits: a conversation freed "at once" is not the grace period ending.
@@ -211,4 +213,96 @@ test.describe('desktop controls in a browser tab', () => {
     await expect(page.getByText('Noted: Read this')).toBeVisible();
     expect(JSON.stringify(provider.requests.at(-1)?.body.messages)).toContain('the attached words 7342');
   });
+});
+
+test.describe('settings', () => {
+  test('say when nothing changed, show a bad URL beside the field, and offer the models a test found', async ({
+    page,
+  }) => {
+    await page.goto(host.url);
+    await expect(page.getByTestId('composer')).toBeVisible();
+    await page.getByTestId('settings-open').click();
+    const settings = page.getByRole('region', { name: 'Settings' });
+    const status = settings.getByRole('status');
+
+    const save = settings.getByRole('button', { name: 'Save' });
+    // Dimmed and marked disabled, yet still focusable and clickable: it says why nothing happens.
+    await expect(save).toHaveAttribute('aria-disabled', 'true');
+    await save.click({ force: true });
+    await expect(status).toHaveText('Nothing changed.');
+
+    const url = settings.getByLabel('Provider base URL');
+    await url.fill('http:/localhost:1234');
+    await url.blur();
+    const problem = page.getByTestId('url-problem');
+    await expect(problem).toHaveText('Enter a full URL starting with http:// or https://');
+    await expect(url).toHaveAttribute('aria-invalid', 'true');
+    await save.click();
+    await expect(problem).toBeVisible();
+    await expect(settings).not.toContainText('Invalid settings');
+    await expect(settings).not.toContainText('Invalid URL');
+
+    await url.fill(provider.url);
+    await expect(problem).toBeHidden();
+    await settings.getByRole('button', { name: 'Test connection' }).click();
+    await expect(status).toContainText('Connected: 3 models available.');
+    await page.getByTestId('found-models').selectOption('gpt-c');
+    await expect(settings.getByLabel('Default model', { exact: true })).toHaveValue('gpt-c');
+    await save.click();
+    // Saved, and back in the chat, where the model in effect is the one picked.
+    await expect(page.getByTestId('composer')).toBeVisible();
+    await expect(page.getByTestId('model-picker')).toHaveValue('gpt-c');
+  });
+
+  test("the header's model field warns about a model the provider does not list, without blocking it", async ({
+    page,
+  }) => {
+    await page.goto(host.url);
+    const picker = page.getByTestId('model-picker');
+    await picker.click();
+    await picker.fill('gtp-c');
+    await expect(page.getByTestId('model-unlisted')).toHaveText('not listed by the provider');
+    await picker.fill('gpt-c');
+    await expect(page.getByTestId('model-unlisted')).toBeHidden();
+    await picker.fill('gtp-c');
+    await picker.press('Enter');
+    // Taken as typed: a provider may serve models it does not list.
+    await expect(picker).toHaveValue('gtp-c');
+    await expect(page.getByTestId('model-unlisted')).toBeVisible();
+  });
+
+  test('a banner says what happened in words, and offers Settings only when Settings can fix it', async ({
+    page,
+  }) => {
+    await page.goto(host.url);
+    await expect(page.getByTestId('composer')).toBeVisible();
+    const banner = page.getByTestId('error-banner');
+
+    await send(page, 'Please drop the line');
+    await expect(banner).toContainText('The connection to the provider dropped');
+    await expect(banner).not.toContainText(/terminated|Error\b/);
+    await expect(banner.getByRole('button', { name: 'Open Settings' })).toHaveCount(0);
+    await banner.getByRole('button', { name: 'Dismiss' }).click();
+
+    await send(page, 'Ask the no such model');
+    await expect(banner).toContainText('was not found');
+    await banner.getByRole('button', { name: 'Open Settings' }).click();
+    await expect(page.getByRole('region', { name: 'Settings' })).toBeVisible();
+  });
+});
+
+test('no "No API key" banner while the user is in Settings setting one up', async ({ page }) => {
+  // No key for OpenAI's own URL: the first run opens Settings.
+  const keyless = await startHost({ OPENAI_BASE_URL: 'https://api.openai.com/v1' });
+  try {
+    await page.goto(keyless.url);
+    await expect(page.getByTestId('first-run')).toBeVisible();
+    // The header's model field asks the provider for its models on focus: that fails without a key.
+    await page.getByTestId('model-picker').click();
+    await page.getByRole('region', { name: 'Settings' }).getByLabel('API key').click();
+    await page.waitForTimeout(500);
+    await expect(page.getByTestId('error-banner')).toHaveCount(0);
+  } finally {
+    await keyless.stop();
+  }
 });

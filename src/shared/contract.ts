@@ -165,9 +165,13 @@ export const requests = {
   'settings.set': request<SettingsView>()(
     z.strictObject({ values: userConfigSchema, unset: unsetKeys(userKeys).optional() }),
   ),
-  /** Tests a provider (the given URL and key, else the stored ones) by listing its models. */
-  'settings.test': request<{ ok: true; models: number }>()(
+  /**
+   * Tests a provider (the given URL and key, else the stored ones) by listing its models; with
+   * `list`, answers their ids too, for the user to pick a default model from.
+   */
+  'settings.test': request<{ ok: true; models: number; ids?: string[] }>()(
     z.strictObject({
+      list: z.boolean().optional(),
       baseUrl: z
         .url({ protocol: /^https?$/ })
         .max(2048)

@@ -25,7 +25,7 @@ const valid: { [M in RequestName]: RequestInput<M> } = {
   'workspace.trust': { trusted: true },
   'trust.list': {},
   'trust.revoke': { path: ABS },
-  'settings.test': { baseUrl: 'http://127.0.0.1:1/v1', apiKey: 'k' },
+  'settings.test': { baseUrl: 'http://127.0.0.1:1/v1', apiKey: 'k', list: true },
   'window.state': {},
   'models.list': {},
   'settings.get': {},

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useWindow, useWindowState } from '../store/window-context';
 import { TrustBadge } from './TrustPrompt';
+import './ModelPicker.css';
 
 function ModelPicker() {
   const model = useWindowState((s) => s.config?.effective.model ?? '');
@@ -17,6 +18,10 @@ function ModelInput({ model }: { model: string }) {
     if (next && next !== model) void actions.setModel(next);
     else setDraft(model);
   };
+  // Never blocks (a provider may serve models it does not list), but a typo should not go unseen.
+  const typed = draft.trim();
+  const unlisted =
+    models !== null && models.length > 0 && typed !== '' && !models.some((m) => m.id === typed);
   return (
     <label className="model-picker" title="Model for this conversation">
       <span className="label">Model</span>
@@ -25,6 +30,8 @@ function ModelInput({ model }: { model: string }) {
         list="deskmate-models"
         value={draft}
         spellCheck={false}
+        aria-invalid={unlisted}
+        aria-describedby={unlisted ? 'model-unlisted' : undefined}
         onFocus={() => {
           if (models === null) void actions.loadModels();
         }}
@@ -35,6 +42,16 @@ function ModelInput({ model }: { model: string }) {
           if (e.key === 'Escape') setDraft(model);
         }}
       />
+      {unlisted && (
+        <span
+          id="model-unlisted"
+          className="model-unlisted"
+          data-testid="model-unlisted"
+          title={`The provider does not list “${typed}”: check the spelling`}
+        >
+          not listed by the provider
+        </span>
+      )}
       <datalist id="deskmate-models">
         {(models ?? []).map((m) => (
           <option key={m.id} value={m.id} />

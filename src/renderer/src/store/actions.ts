@@ -17,7 +17,10 @@ function openTab(open: { conversation?: string } = {}): void {
 /** Every user action of a window: calls its own client, shows failures in its own banner. */
 export function createActions(store: WindowStore, client: RpcClient) {
   const fail = (error: unknown) =>
-    store.setState({ error: error instanceof Error ? error.message : String(error) });
+    store.setState({
+      error: error instanceof Error ? error.message : String(error),
+      errorName: error instanceof Error ? error.name : null,
+    });
   const attempt = async <T>(work: () => Promise<T>): Promise<T | undefined> => {
     try {
       return await work();
@@ -29,8 +32,8 @@ export function createActions(store: WindowStore, client: RpcClient) {
 
   return {
     load: () => loadWindow(store, client),
-    dismissError: () => store.setState({ error: null }),
-    reportError: (message: string) => store.setState({ error: message }),
+    dismissError: () => store.setState({ error: null, errorName: null }),
+    reportError: (message: string) => store.setState({ error: message, errorName: null }),
     showSettings: (show: boolean) => store.setState({ view: show ? 'settings' : 'chat' }),
 
     async send(text: string): Promise<boolean> {
@@ -137,11 +140,15 @@ export function createActions(store: WindowStore, client: RpcClient) {
         store.setState({ conversations: items });
       }),
 
-    loadModels: () =>
-      attempt(async () => {
+    /** For the model field's suggestions: a provider that cannot list them is no error of the user's. */
+    loadModels: async () => {
+      try {
         const { models } = await client.call('models.list', {});
         store.setState({ models });
-      }),
+      } catch {
+        // The field works without suggestions; a send says what is wrong with the provider.
+      }
+    },
     setModel: (model: string) =>
       attempt(() => client.call('config.set', { scope: 'chat', values: { model } })),
 

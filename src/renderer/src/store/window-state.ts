@@ -42,6 +42,8 @@ export interface WindowState {
   models: ModelInfo[] | null;
   view: 'chat' | 'settings';
   error: string | null;
+  /** The error's stable name (ProviderAuth, …), which decides what the banner offers. */
+  errorName?: string | null;
   attachments: string[];
   /** The trust prompt, reopened from the header after it was declined. */
   trustPromptOpen: boolean;

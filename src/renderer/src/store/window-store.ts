@@ -104,7 +104,7 @@ export function connectStore(store: WindowStore, client: RpcClient): () => void 
       void refreshConversations(store, client);
     }),
     client.on('turn.failed', ({ error }) => {
-      set((s) => ({ turn: null, error: error.message, messages: settle(s.messages) }));
+      set((s) => ({ turn: null, error: error.message, errorName: error.name, messages: settle(s.messages) }));
       void refreshConversations(store, client);
     }),
     client.on('config.changed', (config) =>
@@ -123,7 +123,7 @@ export function connectStore(store: WindowStore, client: RpcClient): () => void 
       if (error.name === 'AlreadyOpen' && typeof conversationId === 'string') {
         showOpenElsewhere(store, conversationId);
       } else {
-        set({ error: error.message });
+        set({ error: error.message, errorName: error.name });
       }
     }) ?? (() => {}),
     client.on('workspace.changed', (workspace) => {
