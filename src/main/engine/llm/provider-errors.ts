@@ -76,14 +76,20 @@ export function providerError(error: unknown, where: { baseUrl: string; model?: 
   return new NamedError('ProviderError', `The provider's reply could not be read (${cause.slice(0, 300)}).`);
 }
 
-const DROPPED_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+const DROPPED_CODES: readonly string[] = Object.freeze([
+  'ECONNRESET',
+  'EPIPE',
+  'ECONNABORTED',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+]);
 
 /** The network under a streaming reply went away: undici's "terminated", a reset socket. */
 function isDroppedConnection(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
     if (e instanceof TypeError && e.message === 'terminated') return true;
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && DROPPED_CODES.has(code)) return true;
+    if (typeof code === 'string' && DROPPED_CODES.includes(code)) return true;
   }
   return false;
 }
