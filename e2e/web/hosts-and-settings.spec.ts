@@ -306,3 +306,34 @@ test('no "No API key" banner while the user is in Settings setting one up', asyn
     await keyless.stop();
   }
 });
+
+test('a broken project file: the badge shows the file, line and error; fixing the file clears it', async ({
+  page,
+}) => {
+  const folder = await realpath(await mkdtemp(path.join(tmpdir(), 'deskmate-project-')));
+  const file = path.join(folder, 'gptme.toml');
+  await writeFile(file, 'temperature = 0.5\nmodel = "gpt-c\n');
+  await page.goto(`${host.url}&workspace=${encodeURIComponent(folder)}`);
+  await expect(page.getByTestId('workspace-path')).toHaveText(folder);
+
+  const badge = page.getByTestId('config-warnings');
+  await expect(badge).toHaveText('1 config warning');
+  await badge.click();
+  const panel = page.getByTestId('config-warnings-panel');
+  await expect(panel).toBeVisible();
+  await expect(panel).toContainText(file);
+  await expect(panel).toContainText('line 2, column 15');
+  await expect(panel).toContainText(
+    'the string that starts at column 9 is not closed: add a closing " before the end of the line',
+  );
+  await expect(panel).toContainText('model = "gpt-c');
+  await expect(panel).not.toContainText('control characters');
+  await page.keyboard.press('Escape');
+  await expect(panel).toBeHidden();
+  await expect(badge).toBeFocused();
+
+  // Fixed in an editor: no reopening, the badge goes and the file's model applies.
+  await writeFile(file, 'temperature = 0.5\nmodel = "gpt-c"\n');
+  await expect(badge).toBeHidden();
+  await expect(page.getByTestId('model-picker')).toHaveValue('gpt-c');
+});

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useWindow, useWindowState } from '../store/window-context';
+import { ConfigWarnings } from './ConfigWarnings';
 import { TrustBadge } from './TrustPrompt';
 import './ModelPicker.css';
 
@@ -106,7 +107,6 @@ export function Header({
   const { actions } = useWindow();
   const workspace = useWindowState((s) => s.workspace);
   const recent = useWindowState((s) => s.recent);
-  const warnings = useWindowState((s) => s.config?.warnings.length ?? 0);
   return (
     <header className="header">
       <div className="workspace">
@@ -123,11 +123,7 @@ export function Header({
               </span>
             )}
             <TrustBadge />
-            {warnings > 0 && (
-              <span className="warning-badge" title="Some config was ignored: see Settings">
-                {warnings} config warning{warnings > 1 ? 's' : ''}
-              </span>
-            )}
+            <ConfigWarnings />
           </>
         )}
       </div>
