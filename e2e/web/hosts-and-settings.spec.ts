@@ -322,7 +322,7 @@ test('a broken project file: the badge shows the file, line and error; fixing th
   const panel = page.getByTestId('config-warnings-panel');
   await expect(panel).toBeVisible();
   await expect(panel).toContainText(file);
-  await expect(panel).toContainText('line 2, column 15');
+  await expect(panel).toContainText('line 2, column 9');
   await expect(panel).toContainText(
     'the string that starts at column 9 is not closed: add a closing " before the end of the line',
   );

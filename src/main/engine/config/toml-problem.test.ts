@@ -14,7 +14,7 @@ function problemOf(text: string) {
 describe('tomlProblem', () => {
   it('says an unterminated string is not closed, on its own line, instead of blaming control characters', () => {
     const problem = problemOf('temperature = 0.5\nmodel = "gpt-4\nprompt = "ok"\n');
-    expect(problem).toMatchObject({ line: 2, excerpt: 'model = "gpt-4' });
+    expect(problem).toMatchObject({ line: 2, column: 9, excerpt: 'model = "gpt-4' });
     expect(problem.reason).toBe(
       'the string that starts at column 9 is not closed: add a closing " before the end of the line',
     );

@@ -23,8 +23,11 @@ export function tomlProblem(text: string, error: TomlError): TomlProblem {
   const first = error.message.split('\n')[0]!.replace(/^Invalid TOML document: /, '');
   const atLineEnd = error.column > lineText.length;
   let reason = first;
+  let column = error.column;
   if (/control characters are not allowed in strings/.test(first) && atLineEnd) {
     const quote = openQuote(lineText);
+    // Pointed at where the string opens: the end of the line is where the parser noticed.
+    if (quote) column = quote.column;
     reason = quote
       ? `the string that starts at column ${quote.column} is not closed: add a closing ${quote.char} before the end of the line`
       : 'a string is not closed before the end of the line: add its closing quote';
@@ -35,7 +38,7 @@ export function tomlProblem(text: string, error: TomlError): TomlProblem {
   } else if (/invalid value/.test(first)) {
     reason = 'this value is not valid TOML: text needs quotes ("…"), lists need brackets ([…])';
   }
-  return { line: error.line, column: error.column, reason, excerpt: lineText.slice(0, MAX_EXCERPT) };
+  return { line: error.line, column, reason, excerpt: lineText.slice(0, MAX_EXCERPT) };
 }
 
 /** The quote that opens the last unclosed string on a line, if any (escapes inside "…" skipped). */

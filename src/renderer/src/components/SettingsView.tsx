@@ -129,7 +129,7 @@ export function SettingsView() {
       const plural = result.models === 1 ? 'model' : 'models';
       setStatus({
         kind: 'ok',
-        text: `Connected: ${result.models} ${plural} available.${result.models > 0 ? ' Pick the default model below.' : ''}`,
+        text: `Connected: ${result.models} ${plural} available.${result.models > 0 ? ' Pick the default model from the list.' : ''}`,
       });
       setFound(result.ids ?? []);
     } catch (error) {
