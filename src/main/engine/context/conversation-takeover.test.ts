@@ -71,6 +71,18 @@ describe('taking over a conversation open in another window', () => {
     expect(log.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
   });
 
+  it('is refused while this window runs a turn, and the other window keeps the conversation', async () => {
+    provider.enqueue({ kind: 'stream', text: 'Busy here, '.repeat(200), delayMs: 20, chunkSize: 11 });
+    const { engine, holder, taker, id } = await twoWindows();
+    await taker.chat.send('keep me busy');
+    const refused = await engine.router.handle(TAKER, 'conversation.open', { id, takeOver: true });
+    expect(refused).toMatchObject({ ok: false, error: { name: 'Busy' } });
+    expect(holder.chat.conversationId).toBe(id);
+    expect(engine.services.owners.ownerOf(id)).toBe(HOLDER);
+    taker.chat.interrupt();
+    await taker.chat.waitForTurn();
+  });
+
   it('needs no question when the other window is away (a tab closed or reloading), and it may come back', async () => {
     const { engine, holder, call, id } = await twoWindows();
     holder.setAway(true);

@@ -41,7 +41,12 @@ export function createEngineHandlers(registry: ContextRegistry, hooks: HostHooks
     'conversation.open': async (context, input) => {
       // Asked for, or its holder is a tab that went away: the holder's turn stops and it lets go.
       const holder = holderOf(registry, input.id, context.clientId);
-      if (holder && (input.takeOver || holder.away)) await takeConversation(holder, input.id);
+      if (holder && (input.takeOver || holder.away)) {
+        // Only when this window can open it: never leave the other one without it for nothing.
+        if (context.chat.busy || context.switching)
+          throw new NamedError('Busy', 'A turn is running in this window; stop it first');
+        await takeConversation(holder, input.id);
+      }
       try {
         return await context.chat.open(input.id);
       } catch (error) {
