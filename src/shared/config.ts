@@ -110,6 +110,8 @@ export interface ConfigProblem {
   path?: string;
   line?: number;
   column?: number;
+  /** The text of that line, to show beside the problem. */
+  excerpt?: string;
   message: string;
   /** Held back until the workspace is trusted (the trust prompt lists it), not refused. */
   untilTrusted?: true;

@@ -117,6 +117,20 @@ export interface WindowState {
   grants?: ApprovalGrant[];
 }
 
+/** What a host offers its windows; the renderer hides or replaces what is missing. */
+export interface HostCapabilities {
+  /** What the user calls one of its views: a desktop window, or a browser tab. */
+  view: 'window' | 'tab';
+  /** A native folder dialog (workspace.pick); without one, the header's path field. */
+  folderDialog: boolean;
+  /** window.new opens windows; a browser tab opens a new tab of its own instead. */
+  openWindow: boolean;
+  /** Another window can be brought forward (window.new of a conversation open there). */
+  focusWindow: boolean;
+  /** A chosen or dropped file comes with its real path; a browser hides paths, so they are typed. */
+  filePaths: boolean;
+}
+
 export const requests = {
   'conversation.list': request<{ items: ConversationSummary[]; total: number }>()(
     z.strictObject({
@@ -126,7 +140,10 @@ export const requests = {
     }),
   ),
   'conversation.new': request<ConversationSummary>()(z.strictObject({ name: name.optional() })),
-  'conversation.open': request<ConversationDetail>()(z.strictObject({ id })),
+  /** `takeOver`: open it here even if another window has it; that one is stopped and told. */
+  'conversation.open': request<ConversationDetail>()(
+    z.strictObject({ id, takeOver: z.boolean().optional() }),
+  ),
   'conversation.rename': request<ConversationSummary>()(z.strictObject({ id, name })),
   'conversation.delete': request<{ deleted: boolean }>()(z.strictObject({ id })),
   'conversation.fork': request<ConversationSummary>()(
@@ -190,9 +207,13 @@ export const requests = {
   'settings.set': request<SettingsView>()(
     z.strictObject({ values: userConfigSchema, unset: unsetKeys(userKeys).optional() }),
   ),
-  /** Tests a provider (the given URL and key, else the stored ones) by listing its models. */
-  'settings.test': request<{ ok: true; models: number }>()(
+  /**
+   * Tests a provider (the given URL and key, else the stored ones) by listing its models; with
+   * `list`, answers their ids too, for the user to pick a default model from.
+   */
+  'settings.test': request<{ ok: true; models: number; ids?: string[] }>()(
     z.strictObject({
+      list: z.boolean().optional(),
       baseUrl: z
         .url({ protocol: /^https?$/ })
         .max(2048)
@@ -205,6 +226,8 @@ export const requests = {
   'window.new': request<{ opened: boolean }>()(
     z.strictObject({ workspace: absolutePath.optional(), conversation: id.optional() }),
   ),
+  /** What this host can do: asked once, so a window shows only the controls that work in it. */
+  'host.capabilities': request<HostCapabilities>()(empty),
 } as const;
 
 const conversationId = z.string();
@@ -257,6 +280,8 @@ export const events = {
   'config.changed': z.custom<ConfigSnapshot>(),
   'workspace.changed': z.custom<WorkspaceInfo>(),
   'grants.changed': z.object({ grants: z.custom<ApprovalGrant[]>() }),
+  /** Another window took this window's conversation over: the window is left with a new, empty chat. */
+  'conversation.taken': z.object({ conversationId }),
 } as const;
 
 export type Requests = typeof requests;

@@ -51,6 +51,8 @@ async function start(): Promise<void> {
       return Boolean(await windows.open(options));
     },
     focusClient: (clientId) => windows.focus(clientId),
+    // The preload's webUtils.getPathForFile gives chosen and dropped files their paths.
+    filePaths: true,
   });
   const ipc = bindIpc(new Router(registry, handlers), windows.isTrustedSender);
   Menu.setApplicationMenu(buildMenu(windows, process.platform === 'darwin'));

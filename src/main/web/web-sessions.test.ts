@@ -67,6 +67,43 @@ describe('sessions across reloads', () => {
     await again.waitFor((frame) => frame.type === 'event' && frame.name === 'config.changed');
   });
 
+  it("a closed tab's conversation opens in another tab at once; a reload gets its own back", async () => {
+    const test = await startTestServer({ graceMs: 60_000 });
+    const first = await TestClient.connect(test);
+    const { session } = first.session;
+    const created = await first.request('conversation.new', { name: 'Kept' });
+    const id = created.ok ? (created.value as { id: string }).id : '';
+    const other = await TestClient.connect(test);
+    expect(await other.request('conversation.open', { id })).toMatchObject({
+      ok: false,
+      error: { name: 'AlreadyOpen' },
+    });
+
+    // A reload: the socket goes, the tab comes back with its session and finds its conversation.
+    await first.close();
+    const reloaded = await TestClient.connect(test, { query: { session } });
+    expect(reloaded.session.resumed).toBe(true);
+    expect(await reloaded.request('window.state', {})).toMatchObject({
+      ok: true,
+      value: { conversation: { id } },
+    });
+    expect(await other.request('conversation.open', { id })).toMatchObject({
+      ok: false,
+      error: { name: 'AlreadyOpen' },
+    });
+
+    // Closed for good: long before the grace period ends, the other tab opens it without a question.
+    await reloaded.close();
+    // The server hears of the close a moment after the client does.
+    let opened = await other.request('conversation.open', { id });
+    for (let tries = 0; !opened.ok && tries < 50; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      opened = await other.request('conversation.open', { id });
+    }
+    expect(opened).toMatchObject({ ok: true, value: { id } });
+    expect(test.engine.registry.size).toBe(2);
+  });
+
   it('releases the context once the grace period is over', async () => {
     const test = await startTestServer({ graceMs: 50 });
     const first = await TestClient.connect(test);

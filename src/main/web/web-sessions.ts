@@ -130,6 +130,7 @@ export class WebSessions implements Disposable {
       // The session frame goes first: the tab learns it was resumed before any replayed event.
       sendFrame(socket, { type: 'session', session: existing.id, resumed: true });
       existing.rebind(socket, replay);
+      this.#registry.get(existing.clientId)?.setAway(false);
       return { session: existing, resumed: true };
     }
     const id = requested !== null && !existing ? requested : newSessionId();
@@ -141,9 +142,16 @@ export class WebSessions implements Disposable {
     return { session, resumed: false };
   }
 
-  /** The socket went away: its context waits `graceMs` for the tab, then is released (shell and all). */
+  /**
+   * The socket went away: its context waits `graceMs` for the tab, then is released (shell and
+   * all). Meanwhile it is away: its conversation goes to the first other tab that opens it.
+   */
   detach(session: WebSession, socket: WebSocket): void {
+    if (session.socket !== socket) return;
     session.detach(socket, this.#graceMs, () => this.#registry.release(session.clientId));
+    // A reload comes back within the grace period; a closed tab never does. Either way, until it
+    // does its conversation is free for another tab to open: the tab's context lets it go then.
+    this.#registry.get(session.clientId)?.setAway(true);
   }
 
   dispose(): void {

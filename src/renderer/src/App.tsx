@@ -1,8 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
 import { Composer } from './components/Composer';
+import { ConversationNotice } from './components/ConversationNotice';
 import { EmptyState } from './components/EmptyState';
 import { ErrorBanner } from './components/ErrorBanner';
-import { Header } from './components/Header';
+import { FOLDER_PATH_INPUT, Header } from './components/Header';
 import { MessageList } from './components/MessageList';
 import { SettingsView } from './components/SettingsView';
 import { Sidebar } from './components/Sidebar';
@@ -26,6 +27,16 @@ function Shell({ value }: { value: WindowContextValue }) {
   const composer = useRef<HTMLTextAreaElement>(null);
   const [typingPath, setTypingPath] = useState(false);
   const drop = useDrop(client, actions);
+  // Open Folder in a host without a folder dialog: the path field opens (or takes the focus again).
+  useEffect(
+    () =>
+      store.subscribe((state, before) => {
+        if (state.pathFieldRequests === before.pathFieldRequests) return;
+        setTypingPath(true);
+        requestAnimationFrame(() => document.getElementById(FOLDER_PATH_INPUT)?.focus());
+      }),
+    [store],
+  );
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -58,6 +69,7 @@ function Shell({ value }: { value: WindowContextValue }) {
       <div className="main">
         <Header typingPath={typingPath} setTypingPath={setTypingPath} />
         <ErrorBanner />
+        <ConversationNotice />
         {!loaded ? (
           <div className="loading">Loading…</div>
         ) : view === 'settings' ? (

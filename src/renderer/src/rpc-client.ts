@@ -9,7 +9,11 @@ import type {
 import type { RpcErrorShape } from '../../shared/errors';
 
 /** What `window.deskmate` holds: from the preload in Electron, from the web bridge in a browser tab. */
-export type WindowApi = DeskmateApi & { pathForFile?: (file: File) => string };
+export type WindowApi = DeskmateApi & {
+  pathForFile?: (file: File) => string;
+  /** The web bridge's: problems not tied to a request (the address's conversation would not open). */
+  bridge?: { onServerError(listener: (error: RpcErrorShape) => void): () => void };
+};
 
 /** A failed request, recognised by `name` (InvalidRequest, NotFound, ...), as the contract promises. */
 export class RpcError extends Error {
@@ -25,6 +29,8 @@ export interface RpcClient {
   call<M extends RequestName>(method: M, input: RequestInput<M>): Promise<RequestOutput<M>>;
   on<E extends EventName>(name: E, listener: (payload: EventPayload<E>) => void): () => void;
   pathForFile(file: File): string | undefined;
+  /** Problems the host reports outside any request; a host without such problems never calls. */
+  onHostError?(listener: (error: RpcError) => void): () => void;
 }
 
 export function createRpcClient(api: WindowApi): RpcClient {
@@ -39,5 +45,7 @@ export function createRpcClient(api: WindowApi): RpcClient {
     },
     on: (name, listener) => api.on(name, listener),
     pathForFile: (file) => api.pathForFile?.(file),
+    onHostError: (listener) =>
+      api.bridge?.onServerError((shape) => listener(new RpcError(shape))) ?? (() => {}),
   };
 }

@@ -195,6 +195,21 @@ describe('connectWebBridge', () => {
     expect(api.bridge.status.state).toBe('connecting');
   });
 
+  it("keeps a server's problem from before the page listened for its first listener", async () => {
+    const { port } = await startHost();
+    const api = bridgeTo(port, {
+      url: `ws://127.0.0.1:${port}/ws?token=${TOKEN}&workspace=%2Fno%2Fsuch%2Ffolder-here`,
+    });
+    // A request answers after the address's folder was tried: its error frame came first.
+    expect(await api.config.get({})).toMatchObject({ ok: true });
+    const heard: string[] = [];
+    api.bridge.onServerError((error) => heard.push(`${error.name}: ${error.message}`));
+    expect(heard).toEqual(['NotFound: Folder not found: /no/such/folder-here']);
+    const later: string[] = [];
+    api.bridge.onServerError((error) => later.push(error.name));
+    expect(later).toEqual([]);
+  });
+
   it('fails everything pending once closed', async () => {
     const { port } = await startHost();
     const api = bridgeTo(port);
@@ -261,6 +276,13 @@ describe('the tab token', () => {
     // Storage disabled: the token is still in this page's address.
     expect(newTabAddress('http://127.0.0.1:4321/?token=T1', null)).toBe('/?token=T1');
     expect(newTabAddress('http://127.0.0.1:4321/', storage())).toBe('/');
+  });
+
+  it('opens a conversation in the new tab along with the token', () => {
+    const tab = storage({ 'deskmate.token': 'T1' });
+    expect(newTabAddress('http://127.0.0.1:4321/?conversation=old', tab, { conversation: 'c-2' })).toBe(
+      '/?token=T1&conversation=c-2',
+    );
   });
 
   it('is checked over HTTP at the same /ws, with the token and nothing else', () => {

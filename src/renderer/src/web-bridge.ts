@@ -73,6 +73,9 @@ export type WebBridge = DeskmateApi & { readonly bridge: WebBridgeControl };
 /** What the server says of a token: taken, refused, or nothing (it is down, or the network is). */
 export type TokenCheck = 'accepted' | 'refused' | 'unreachable';
 
+/** Server errors kept for a page that has not started listening yet. */
+const MAX_UNHEARD_ERRORS = 20;
+
 interface PendingRequest {
   id: number;
   text: string;
@@ -158,10 +161,19 @@ export function takePageToken(href: string, storage: TabStorage | null = tabStor
  * noopener starts with sessionStorage of its own, so its address is the only way to hand it one;
  * the new tab keeps it and drops it from its address bar as this one did.
  */
-export function newTabAddress(href: string, storage: TabStorage | null = tabStorage()): string {
+export function newTabAddress(
+  href: string,
+  storage: TabStorage | null = tabStorage(),
+  open: { conversation?: string } = {},
+): string {
   const { pathname } = new URL(href);
   const token = readKey(storage, TOKEN_KEY) ?? tokenInAddress(href);
-  return token === null ? pathname : `${pathname}?${WS_PARAMS.token}=${encodeURIComponent(token)}`;
+  const pairs: [string, string | null | undefined][] = [
+    [WS_PARAMS.token, token],
+    [WS_PARAMS.conversation, open.conversation],
+  ];
+  const search = pairs.flatMap(([key, value]) => (value ? [`${key}=${encodeURIComponent(value)}`] : []));
+  return search.length ? `${pathname}?${search.join('&')}` : pathname;
 }
 
 /** `/ws` on the page's own origin, carrying the tab's token and the page's workspace and conversation. */
@@ -253,6 +265,8 @@ class WebSocketTransport implements Transport {
   readonly #listeners = new Map<EventName, Set<(payload: unknown) => void>>();
   readonly #statusListeners = new Set<(status: BridgeStatus) => void>();
   readonly #errorListeners = new Set<(error: RpcErrorShape) => void>();
+  // Server errors from before the page listened, for its first listener.
+  readonly #unheardErrors: RpcErrorShape[] = [];
   readonly #queued = new Map<number, PendingRequest>();
   readonly #inFlight = new Map<number, PendingRequest>();
   #socket: WebSocket | null = null;
@@ -328,6 +342,9 @@ class WebSocketTransport implements Transport {
 
   onServerError(listener: (error: RpcErrorShape) => void): () => void {
     this.#errorListeners.add(listener);
+    // What came before anyone listened (the address's conversation, opened before the page drew).
+    const early = this.#unheardErrors.splice(0);
+    for (const error of early) listener(error);
     return () => void this.#errorListeners.delete(listener);
   }
 
@@ -461,8 +478,10 @@ class WebSocketTransport implements Transport {
         return;
       }
       case 'error':
-        if (this.#errorListeners.size === 0)
+        if (this.#errorListeners.size === 0) {
           console.warn(`deskmate: ${frame.error.name}: ${frame.error.message}`);
+          if (this.#unheardErrors.length < MAX_UNHEARD_ERRORS) this.#unheardErrors.push(frame.error);
+        }
         for (const listener of [...this.#errorListeners]) listener(frame.error);
         return;
     }

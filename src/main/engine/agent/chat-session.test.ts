@@ -359,7 +359,7 @@ describe('provider errors', () => {
   it('a stream dropped mid-way fails the turn and keeps the partial reply', async () => {
     const { log, saved } = await failWith({ kind: 'drop', text: 'Half a sent' });
     expect((await waitForEvent(log, 'turn.failed')).error.name).toMatch(
-      /StreamDropped|ProviderError|ProviderUnreachable/,
+      /StreamDropped|ProviderDropped|ProviderUnreachable/,
     );
     expect(saved.messages.at(-1)).toMatchObject({ role: 'assistant', content: 'Half a sent' });
     expect(saved.messages.at(-1)?.metadata?.error).toBeTruthy();

@@ -4,6 +4,7 @@ import { projectConfigSchema, type ConfigLayer, type ConfigProblem } from '../..
 import { isNamedError } from '../../../shared/errors';
 import { readWorkspaceFile } from '../tools/target-file';
 import { sanitizeLayer } from './sanitize';
+import { tomlProblem } from './toml-problem';
 import { isShellHook } from './tool-environment';
 
 const MAX_PROJECT_FILE_BYTES = 1024 * 1024;
@@ -100,9 +101,9 @@ export async function readProjectFile(file: string, signal?: AbortSignal): Promi
       message: error instanceof Error ? error.message : String(error),
     };
     if (error instanceof TomlError) {
-      problem.line = error.line;
-      problem.column = error.column;
-      problem.message = `${file}:${error.line}:${error.column}: ${error.message.split('\n')[0]}`;
+      const { line, column, reason, excerpt } = tomlProblem(text, error);
+      Object.assign(problem, { line, column, excerpt });
+      problem.message = `${file}:${line}:${column}: ${reason}`;
     }
     return sanitizeLayer(projectConfigSchema, {}, { source: 'project', path: file, problems: [problem] });
   }

@@ -11,7 +11,7 @@ import { UNTRUSTED, type WorkspaceTrust } from '../../../shared/workspace-trust'
 import { NamedError } from '../../../shared/errors';
 import { deepFreeze } from '../config/deep-freeze';
 import { collectProblems, mergeLayers } from '../config/merge';
-import { loadProjectLayers } from '../config/project-layer';
+import { loadProjectLayers, PROJECT_FILES } from '../config/project-layer';
 import { applyTrust, fingerprintOf, trustRequestOf } from '../config/workspace-trust';
 import { redactSnapshot } from '../config/redact';
 import { sanitizeLayer } from '../config/sanitize';
@@ -19,6 +19,7 @@ import { ChatSession } from '../agent/chat-session';
 import { EventBatcher } from './event-batcher';
 import { DisposableStore, toDisposable, type Disposable } from './disposable';
 import type { EngineServices } from './engine-services';
+import { watchProjectFiles } from './project-files-watcher';
 
 /** Delivers one event to the one client this context belongs to. */
 export type EventSink = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
@@ -50,6 +51,11 @@ export class ConversationContext implements Disposable {
   #workspaceGeneration = 0;
   // Folder opens under way (a conversation being opened switches folders too).
   #switching = 0;
+  // The client is gone for now (a browser tab closed or reloading, its context waiting out the
+  // grace period): another window may take its conversation without asking.
+  #away = false;
+  // Watches the open workspace's project files: an edit applies without reopening the folder.
+  #projectWatch: Disposable | undefined;
 
   constructor(clientId: ClientId, services: EngineServices, sink: EventSink) {
     this.clientId = clientId;
@@ -60,6 +66,7 @@ export class ConversationContext implements Disposable {
       toDisposable(() => this.#abort.abort(new NamedError('Disposed', 'The window was closed'))),
     );
     this.#store.add(services.settings.onDidChange(() => this.#refresh()));
+    this.#store.add(toDisposable(() => this.#projectWatch?.dispose()));
     this.chat = this.#store.add(new ChatSession(this));
     this.#store.add(this.#batcher);
   }
@@ -98,6 +105,15 @@ export class ConversationContext implements Disposable {
   /** Whether this workspace's project files apply in full, and what trust would add. */
   get trust(): WorkspaceTrust {
     return this.#trust;
+  }
+
+  get away(): boolean {
+    return this.#away;
+  }
+
+  /** Set by the host when its client goes (true) and comes back (false). */
+  setAway(away: boolean): void {
+    this.#away = away;
   }
 
   get resourceCount(): number {
@@ -162,6 +178,7 @@ export class ConversationContext implements Disposable {
     this.#projectLayers = layers;
     if (changed) {
       this.#declinedFingerprint = undefined;
+      this.#watchProjectFiles(resolved);
       this.#services.settings.addRecentWorkspace(resolved);
       this.chat.resetShell();
       this.chat.resetGrants();
@@ -248,7 +265,7 @@ export class ConversationContext implements Disposable {
    * Reads the workspace's project files again: a pull or an edit may have changed what they ask
    * for, and a changed request is untrusted until answered. Called before each turn and on reload.
    */
-  async reloadProjectFiles(): Promise<void> {
+  async reloadProjectFiles(options: { announce?: boolean } = {}): Promise<void> {
     this.#assertAlive();
     const workspace = this.#workspace;
     if (!workspace) return;
@@ -256,7 +273,22 @@ export class ConversationContext implements Disposable {
     const layers = await loadProjectLayers(workspace, this.signal);
     if (this.disposed || generation !== this.#workspaceGeneration || workspace !== this.#workspace) return;
     this.#projectLayers = layers;
-    this.#refresh();
+    this.#refresh(options);
+  }
+
+  /**
+   * From now on, an edit of the folder's project files reloads them: a fixed file's problem goes,
+   * and a file that now asks for more is untrusted until answered (the same check as on open).
+   */
+  #watchProjectFiles(folder: string): void {
+    this.#projectWatch?.dispose();
+    this.#projectWatch = watchProjectFiles(folder, PROJECT_FILES, () => {
+      if (this.disposed) return;
+      // Announced: the files listed in the header may have come or gone.
+      this.reloadProjectFiles({ announce: true }).catch((error: unknown) => {
+        if (!this.disposed) console.warn(`deskmate: could not reload the project files of ${folder}:`, error);
+      });
+    });
   }
 
   /** Takes a resumed conversation's chat config as this context's chat layer. */

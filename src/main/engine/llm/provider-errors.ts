@@ -64,6 +64,32 @@ export function providerError(error: unknown, where: { baseUrl: string; model?: 
       status: error.status,
     });
   }
-  const message = error instanceof Error ? error.message : String(error);
-  return new NamedError('ProviderError', `The provider stream failed: ${message}`);
+  const cause = error instanceof Error ? error.message : String(error);
+  if (isDroppedConnection(error)) {
+    // Said as the user sees it; the low-level cause stays in data, for a bug report.
+    return new NamedError(
+      'ProviderDropped',
+      'The connection to the provider dropped before the reply was complete. Try again.',
+      { cause: cause.slice(0, 300) },
+    );
+  }
+  return new NamedError('ProviderError', `The provider's reply could not be read (${cause.slice(0, 300)}).`);
+}
+
+const DROPPED_CODES: readonly string[] = Object.freeze([
+  'ECONNRESET',
+  'EPIPE',
+  'ECONNABORTED',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+]);
+
+/** The network under a streaming reply went away: undici's "terminated", a reset socket. */
+function isDroppedConnection(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
+    if (e instanceof TypeError && e.message === 'terminated') return true;
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && DROPPED_CODES.includes(code)) return true;
+  }
+  return false;
 }

@@ -3,6 +3,7 @@ import type { UserSettings } from '../config/user-settings';
 import type { SettingsView, WindowState, WorkspaceInfo } from '../../../shared/contract';
 import { NamedError } from '../../../shared/errors';
 import type { ContextRegistry } from '../context/context-registry';
+import { holderOf, takeConversation, takeFromAway } from '../context/conversation-takeover';
 import type { ConversationContext } from '../context/conversation-context';
 import { Provider } from '../llm/provider';
 import { testConnection } from './test-connection';
@@ -14,6 +15,8 @@ export interface HostHooks {
   openWindow?(options: { workspace?: string; conversation?: string }): Promise<boolean>;
   /** Brings the window of another client forward (a conversation already open there). */
   focusClient?(clientId: string): void;
+  /** The renderer's file chooser and drops give real paths (Electron's preload); a browser's do not. */
+  filePaths?: boolean;
 }
 
 function settingsView(settings: UserSettings): SettingsView {
@@ -36,6 +39,14 @@ export function createEngineHandlers(registry: ContextRegistry, hooks: HostHooks
     'conversation.list': (_context, input) => conversations.list(input),
     'conversation.new': (context, input) => context.chat.create(input.name),
     'conversation.open': async (context, input) => {
+      // Asked for, or its holder is a tab that went away: the holder's turn stops and it lets go.
+      const holder = holderOf(registry, input.id, context.clientId);
+      if (holder && (input.takeOver || holder.away)) {
+        // Only when this window can open it: never leave the other one without it for nothing.
+        if (context.chat.busy || context.switching)
+          throw new NamedError('Busy', 'A turn is running in this window; stop it first');
+        await takeConversation(holder, input.id);
+      }
       try {
         return await context.chat.open(input.id);
       } catch (error) {
@@ -48,6 +59,9 @@ export function createEngineHandlers(registry: ContextRegistry, hooks: HostHooks
       }
     },
     'conversation.rename': (context, input) => {
+      // A tab that went away holds nothing a rename could clash with: it writes nothing meanwhile.
+      if (holderOf(registry, input.id, context.clientId)?.away)
+        return conversations.rename(input.id, input.name);
       registry.services.owners.assertNotElsewhere(
         input.id,
         context.clientId,
@@ -57,6 +71,7 @@ export function createEngineHandlers(registry: ContextRegistry, hooks: HostHooks
     },
     'conversation.delete': async (context, input) => {
       const { owners } = registry.services;
+      await takeFromAway(registry, input.id, context.clientId);
       owners.assertNotElsewhere(
         input.id,
         context.clientId,
@@ -132,6 +147,13 @@ export function createEngineHandlers(registry: ContextRegistry, hooks: HostHooks
       settings.update(input.values, input.unset);
       return settingsView(settings);
     },
+    'host.capabilities': () => ({
+      view: hooks.openWindow ? 'window' : 'tab',
+      folderDialog: Boolean(hooks.pickWorkspace),
+      openWindow: Boolean(hooks.openWindow),
+      focusWindow: Boolean(hooks.focusClient),
+      filePaths: hooks.filePaths === true,
+    }),
     'window.new': async (_context, input) => {
       if (!hooks.openWindow) throw new NamedError('Unsupported', 'This host cannot open windows');
       return { opened: await hooks.openWindow(input) };

@@ -10,7 +10,7 @@ const ABS = '/tmp';
 const valid: { [M in RequestName]: RequestInput<M> } = {
   'conversation.list': { query: 'x', offset: 0, limit: 10 },
   'conversation.new': { name: 'n' },
-  'conversation.open': { id: 'c1' },
+  'conversation.open': { id: 'c1', takeOver: true },
   'conversation.rename': { id: 'c1', name: 'n' },
   'conversation.delete': { id: 'c1' },
   'conversation.fork': { id: 'c1', atMessage: 1 },
@@ -29,12 +29,13 @@ const valid: { [M in RequestName]: RequestInput<M> } = {
   'workspace.trust': { trusted: true },
   'trust.list': {},
   'trust.revoke': { path: ABS },
-  'settings.test': { baseUrl: 'http://127.0.0.1:1/v1', apiKey: 'k' },
+  'settings.test': { baseUrl: 'http://127.0.0.1:1/v1', apiKey: 'k', list: true },
   'window.state': {},
   'models.list': {},
   'settings.get': {},
   'settings.set': { values: { model: 'm', provider: { baseUrl: 'http://127.0.0.1:1/v1' } } },
   'window.new': { workspace: ABS },
+  'host.capabilities': {},
 };
 
 const HUGE = 'x'.repeat(5_000_000);

@@ -32,6 +32,9 @@ describe('settings.test', () => {
     );
     expect(JSON.stringify(refused)).not.toContain('sk-test-key');
 
+    // Asked to, it names them: the settings view offers them as the default model.
+    expect(await test({ list: true })).toEqual({ ok: true, value: { ok: true, models: 2, ids: ['a', 'b'] } });
+
     const typed = await server('sk-typed');
     expect(await test({ baseUrl: typed.url, apiKey: 'sk-typed' })).toMatchObject({ ok: true });
   });

@@ -1,9 +1,10 @@
 import { forwardRef, useState } from 'react';
 import { useWindow, useWindowState } from '../store/window-context';
+import { AttachButton } from './AttachButton';
 import { Icon } from './Icon';
 
 export const Composer = forwardRef<HTMLTextAreaElement>(function Composer(_props, ref) {
-  const { actions, client } = useWindow();
+  const { actions } = useWindow();
   const running = useWindowState((s) => s.turn !== null);
   const attachments = useWindowState((s) => s.attachments);
   const providerReady = useWindowState((s) => s.providerReady);
@@ -43,21 +44,7 @@ export const Composer = forwardRef<HTMLTextAreaElement>(function Composer(_props
         </div>
       )}
       <div className="composer-row">
-        <label className="attach-button" title="Attach files">
-          <Icon name="paperclip" size={17} />
-          <input
-            type="file"
-            multiple
-            aria-label="Attach files"
-            onChange={(e) => {
-              const paths = [...(e.target.files ?? [])]
-                .map((f) => client.pathForFile(f))
-                .filter((p): p is string => Boolean(p));
-              if (paths.length) actions.addAttachments(paths);
-              e.target.value = '';
-            }}
-          />
-        </label>
+        <AttachButton />
         <textarea
           ref={ref}
           data-testid="composer"

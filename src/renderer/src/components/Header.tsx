@@ -1,7 +1,9 @@
 import { useState } from 'react';
 import { useWindow, useWindowState } from '../store/window-context';
+import { ConfigWarnings } from './ConfigWarnings';
 import { GrantsControl } from './GrantsControl';
 import { TrustBadge } from './TrustPrompt';
+import './ModelPicker.css';
 
 function ModelPicker() {
   const model = useWindowState((s) => s.config?.effective.model ?? '');
@@ -18,6 +20,10 @@ function ModelInput({ model }: { model: string }) {
     if (next && next !== model) void actions.setModel(next);
     else setDraft(model);
   };
+  // Never blocks (a provider may serve models it does not list), but a typo should not go unseen.
+  const typed = draft.trim();
+  const unlisted =
+    models !== null && models.length > 0 && typed !== '' && !models.some((m) => m.id === typed);
   return (
     <label className="model-picker" title="Model for this conversation">
       <span className="label">Model</span>
@@ -26,6 +32,8 @@ function ModelInput({ model }: { model: string }) {
         list="deskmate-models"
         value={draft}
         spellCheck={false}
+        aria-invalid={unlisted}
+        aria-describedby={unlisted ? 'model-unlisted' : undefined}
         onFocus={() => {
           if (models === null) void actions.loadModels();
         }}
@@ -36,6 +44,16 @@ function ModelInput({ model }: { model: string }) {
           if (e.key === 'Escape') setDraft(model);
         }}
       />
+      {unlisted && (
+        <span
+          id="model-unlisted"
+          className="model-unlisted"
+          data-testid="model-unlisted"
+          title={`The provider does not list “${typed}”: check the spelling`}
+        >
+          not listed by the provider
+        </span>
+      )}
       <datalist id="deskmate-models">
         {(models ?? []).map((m) => (
           <option key={m.id} value={m.id} />
@@ -44,6 +62,9 @@ function ModelInput({ model }: { model: string }) {
     </label>
   );
 }
+
+/** The path field's input: Open Folder and Ctrl+O focus it in a host without a folder dialog. */
+export const FOLDER_PATH_INPUT = 'folder-path-input';
 
 function PathField({ onDone }: { onDone(): void }) {
   const { actions } = useWindow();
@@ -59,6 +80,7 @@ function PathField({ onDone }: { onDone(): void }) {
     >
       <input
         autoFocus
+        id={FOLDER_PATH_INPUT}
         list="deskmate-recent"
         aria-label="Folder path"
         placeholder="/absolute/path/to/folder"
@@ -86,7 +108,6 @@ export function Header({
   const { actions } = useWindow();
   const workspace = useWindowState((s) => s.workspace);
   const recent = useWindowState((s) => s.recent);
-  const warnings = useWindowState((s) => s.config?.warnings.length ?? 0);
   return (
     <header className="header">
       <div className="workspace">
@@ -104,11 +125,7 @@ export function Header({
             )}
             <TrustBadge />
             <GrantsControl />
-            {warnings > 0 && (
-              <span className="warning-badge" title="Some config was ignored: see Settings">
-                {warnings} config warning{warnings > 1 ? 's' : ''}
-              </span>
-            )}
+            <ConfigWarnings />
           </>
         )}
       </div>

@@ -1,17 +1,22 @@
 import { useCallback, useEffect, useState } from 'react';
+import { providerSchema } from '../../../shared/config';
 import type { SettingsView as Settings } from '../../../shared/contract';
 import { sameEndpoint } from '../../../shared/endpoint';
 import type { TrustedFolder } from '../../../shared/workspace-trust';
 import { useWindow, useWindowState } from '../store/window-context';
+import './SettingsView.css';
 
-const URL_HINT = 'Enter the provider URL starting with http:// or https://, e.g. https://api.openai.com/v1';
+const URL_HINT = 'Enter a full URL starting with http:// or https://';
 
+/** The very rule main applies (the settings schema), so the form never sends what main refuses. */
 function isWebUrl(text: string): boolean {
-  try {
-    return ['http:', 'https:'].includes(new URL(text).protocol);
-  } catch {
-    return false;
-  }
+  return providerSchema.shape.baseUrl.safeParse(text).success;
+}
+
+/** An InvalidRequest about the provider URL: main's own check, worded for the field instead. */
+function isUrlRefusal(error: unknown): boolean {
+  const issues = (error as { data?: { issues?: Array<{ path?: unknown[] }> } }).data?.issues ?? [];
+  return (error as Error).name === 'InvalidRequest' && issues.some((i) => i.path?.includes('baseUrl'));
 }
 
 export function SettingsView() {
@@ -26,12 +31,22 @@ export function SettingsView() {
   const [apiKey, setApiKey] = useState('');
   const [model, setModel] = useState('');
   const [status, setStatus] = useState<{ kind: 'ok' | 'error' | 'busy'; text: string } | null>(null);
+  // The URL's problem shows beside it once the user has left the field or tried to use it.
+  const [urlChecked, setUrlChecked] = useState(false);
+  const [urlRefused, setUrlRefused] = useState(false);
+  const [found, setFound] = useState<string[] | null>(null);
   const [trusted, setTrusted] = useState<TrustedFolder[]>([]);
   const storedUrl = config?.effective.provider.baseUrl ?? '';
   const keyInUse = from('apiKey') !== undefined;
   // A key only ever goes to its own URL (main enforces it): say so before a test or a save surprises.
   const otherUrl = baseUrl.trim() !== '' && !sameEndpoint(baseUrl.trim(), storedUrl);
   const badUrl = baseUrl.trim() !== '' && !isWebUrl(baseUrl.trim());
+  const showUrlProblem = (badUrl && urlChecked) || urlRefused;
+  const savedUrl = settings?.values.provider?.baseUrl ?? '';
+  const savedModel = settings?.values.model ?? '';
+  // What Save would change: nothing typed, nothing to save (and no "Saved." for it).
+  const changed =
+    (baseUrl.trim() !== '' && baseUrl.trim() !== savedUrl) || apiKey !== '' || model.trim() !== savedModel;
 
   const loadTrusted = useCallback(
     () =>
@@ -67,31 +82,58 @@ export function SettingsView() {
     ...(model.trim() ? { model: model.trim() } : {}),
   });
 
+  /** False (and the problem beside the field) when the URL cannot be used. */
+  const urlUsable = () => {
+    setUrlChecked(true);
+    if (!badUrl) return true;
+    setStatus(null);
+    document.getElementById('settings-base-url')?.focus();
+    return false;
+  };
+
+  const failed = (error: unknown) => {
+    if (isUrlRefusal(error)) {
+      setUrlRefused(true);
+      setStatus(null);
+    } else setStatus({ kind: 'error', text: (error as Error).message });
+  };
+
   const save = async () => {
-    if (badUrl) return setStatus({ kind: 'error', text: URL_HINT });
+    if (!changed) return setStatus({ kind: 'ok', text: 'Nothing changed.' });
+    if (!urlUsable()) return;
     setStatus({ kind: 'busy', text: 'Saving…' });
     try {
-      const saved = await client.call('settings.set', { values: values() });
+      const saved = await client.call('settings.set', {
+        values: values(),
+        ...(model.trim() === '' && savedModel !== '' ? { unset: ['model' as const] } : {}),
+      });
       setSettings(saved);
       setApiKey('');
       setStatus({ kind: 'ok', text: 'Saved.' });
       if (store.getState().providerReady) actions.showSettings(false);
     } catch (error) {
-      setStatus({ kind: 'error', text: (error as Error).message });
+      failed(error);
     }
   };
 
   const test = async () => {
-    if (badUrl) return setStatus({ kind: 'error', text: URL_HINT });
+    if (!urlUsable()) return;
     setStatus({ kind: 'busy', text: 'Connecting…' });
+    setFound(null);
     try {
       const result = await client.call('settings.test', {
         ...(baseUrl.trim() ? { baseUrl: baseUrl.trim() } : {}),
         ...(apiKey ? { apiKey } : {}),
+        list: true,
       });
-      setStatus({ kind: 'ok', text: `Connected: ${result.models} models available.` });
+      const plural = result.models === 1 ? 'model' : 'models';
+      setStatus({
+        kind: 'ok',
+        text: `Connected: ${result.models} ${plural} available.${result.models > 0 ? ' Pick the default model from the list.' : ''}`,
+      });
+      setFound(result.ids ?? []);
     } catch (error) {
-      setStatus({ kind: 'error', text: (error as Error).message });
+      failed(error);
     }
   };
 
@@ -112,13 +154,25 @@ export function SettingsView() {
         <label>
           Provider base URL
           <input
+            id="settings-base-url"
             name="baseUrl"
             value={baseUrl}
             placeholder={storedUrl || 'https://api.openai.com/v1'}
-            aria-invalid={badUrl}
-            onChange={(e) => setBaseUrl(e.target.value)}
+            aria-invalid={showUrlProblem}
+            aria-describedby={showUrlProblem ? 'settings-url-problem' : undefined}
+            onChange={(e) => {
+              setBaseUrl(e.target.value);
+              setUrlRefused(false);
+              setFound(null);
+            }}
+            onBlur={() => setUrlChecked(true)}
           />
         </label>
+        {showUrlProblem && (
+          <p id="settings-url-problem" className="field-problem" data-testid="url-problem">
+            {URL_HINT}
+          </p>
+        )}
         <label>
           API key
           <input
@@ -148,11 +202,45 @@ export function SettingsView() {
             name="model"
             value={model}
             placeholder="gpt-4.1-mini"
+            list={found?.length ? 'settings-found-models' : undefined}
+            spellCheck={false}
             onChange={(e) => setModel(e.target.value)}
           />
         </label>
+        {found && found.length > 0 && (
+          <>
+            <datalist id="settings-found-models">
+              {found.map((id) => (
+                <option key={id} value={id} />
+              ))}
+            </datalist>
+            <label className="found-models">
+              <span className="muted small">
+                The provider offers {found.length === 1 ? 'this model' : `these ${found.length} models`}:
+              </span>
+              <select
+                data-testid="found-models"
+                aria-label="Models the provider offers"
+                value={found.includes(model.trim()) ? model.trim() : ''}
+                onChange={(e) => e.target.value && setModel(e.target.value)}
+              >
+                <option value="">Pick the default model…</option>
+                {found.map((id) => (
+                  <option key={id} value={id}>
+                    {id}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </>
+        )}
         <div className="form-actions">
-          <button type="submit" className="primary">
+          <button
+            type="submit"
+            className="primary"
+            aria-disabled={!changed}
+            title={changed ? 'Save these settings' : 'Nothing changed yet'}
+          >
             Save
           </button>
           <button type="button" onClick={() => void test()}>

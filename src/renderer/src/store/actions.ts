@@ -1,12 +1,26 @@
 import type { ApprovalAction } from './approval-action';
 import type { RpcClient } from '../rpc-client';
 import { newTabAddress } from '../web-bridge';
-import { loadWindow, refreshConversations, showConversation, type WindowStore } from './window-store';
+import {
+  loadWindow,
+  refreshConversations,
+  showConversation,
+  showOpenElsewhere,
+  type WindowStore,
+} from './window-store';
+
+/** A browser tab's new window: a new tab, whose own sessionStorage is empty, so its address carries the token. */
+function openTab(open: { conversation?: string } = {}): void {
+  window.open(newTabAddress(window.location.href, undefined, open), '_blank', 'noopener');
+}
 
 /** Every user action of a window: calls its own client, shows failures in its own banner. */
 export function createActions(store: WindowStore, client: RpcClient) {
   const fail = (error: unknown) =>
-    store.setState({ error: error instanceof Error ? error.message : String(error) });
+    store.setState({
+      error: error instanceof Error ? error.message : String(error),
+      errorName: error instanceof Error ? error.name : null,
+    });
   const attempt = async <T>(work: () => Promise<T>): Promise<T | undefined> => {
     try {
       return await work();
@@ -18,8 +32,8 @@ export function createActions(store: WindowStore, client: RpcClient) {
 
   return {
     load: () => loadWindow(store, client),
-    dismissError: () => store.setState({ error: null }),
-    reportError: (message: string) => store.setState({ error: message }),
+    dismissError: () => store.setState({ error: null, errorName: null }),
+    reportError: (message: string) => store.setState({ error: message, errorName: null }),
     showSettings: (show: boolean) => store.setState({ view: show ? 'settings' : 'chat' }),
 
     async send(text: string): Promise<boolean> {
@@ -52,12 +66,13 @@ export function createActions(store: WindowStore, client: RpcClient) {
 
     openFolder: () =>
       attempt(async () => {
+        // A browser tab has no native folder dialog: the header's path field is this host's one.
+        const typePath = () => store.setState((s) => ({ pathFieldRequests: s.pathFieldRequests + 1 }));
+        if (store.getState().host?.folderDialog === false) return typePath();
         try {
           await client.call('workspace.pick', {});
         } catch (error) {
-          // A browser tab has no native folder picker: the header offers a path field instead.
-          if ((error as Error).name === 'Unsupported')
-            store.setState({ error: 'Type the folder path in the header to open it.' });
+          if ((error as Error).name === 'Unsupported') typePath();
           else throw error;
         }
       }),
@@ -85,20 +100,42 @@ export function createActions(store: WindowStore, client: RpcClient) {
         try {
           showConversation(store, await client.call('conversation.open', { id }));
         } catch (error) {
-          // Already open in another window: main brought that window forward.
+          // Open in another window (which a desktop host has brought forward): say so, offer a way.
           if ((error as Error).name !== 'AlreadyOpen') throw error;
+          showOpenElsewhere(store, id);
         }
       }),
-    openInNewWindow: (id: string) => attempt(() => client.call('window.new', { conversation: id })),
+    /** Opens it here; the window that had it stops its turn and is left with a new chat. */
+    takeOver: (id: string) =>
+      attempt(async () => {
+        showConversation(store, await client.call('conversation.open', { id, takeOver: true }));
+        await refreshConversations(store, client);
+      }),
+    dismissNotice: () => store.setState({ notice: null }),
+    openInNewWindow: (id: string) =>
+      attempt(async () => {
+        // A desktop host opens the window, or brings forward the one that has it.
+        if (store.getState().host?.openWindow !== false) {
+          try {
+            await client.call('window.new', { conversation: id });
+            return;
+          } catch (error) {
+            if ((error as Error).name !== 'Unsupported') throw error;
+          }
+        }
+        openTab({ conversation: id });
+      }),
     newWindow: () =>
       attempt(async () => {
-        try {
-          await client.call('window.new', {});
-        } catch (error) {
-          if ((error as Error).name !== 'Unsupported') throw error;
-          // A browser tab: the new tab has its own sessionStorage, so its address carries the token.
-          window.open(newTabAddress(window.location.href), '_blank', 'noopener');
+        if (store.getState().host?.openWindow !== false) {
+          try {
+            await client.call('window.new', {});
+            return;
+          } catch (error) {
+            if ((error as Error).name !== 'Unsupported') throw error;
+          }
         }
+        openTab();
       }),
     renameConversation: (id: string, name: string) =>
       attempt(async () => {
@@ -117,11 +154,15 @@ export function createActions(store: WindowStore, client: RpcClient) {
         store.setState({ conversations: items });
       }),
 
-    loadModels: () =>
-      attempt(async () => {
+    /** For the model field's suggestions: a provider that cannot list them is no error of the user's. */
+    loadModels: async () => {
+      try {
         const { models } = await client.call('models.list', {});
         store.setState({ models });
-      }),
+      } catch {
+        // The field works without suggestions; a send says what is wrong with the provider.
+      }
+    },
     setModel: (model: string) =>
       attempt(() => client.call('config.set', { scope: 'chat', values: { model } })),
 

@@ -1,6 +1,6 @@
 import { UNTRUSTED } from '../../../shared/workspace-trust';
 import type { ConfigSnapshot } from '../../../shared/config';
-import type { WorkspaceInfo } from '../../../shared/contract';
+import type { HostCapabilities, WorkspaceInfo } from '../../../shared/contract';
 import type {
   ApprovalGrant,
   ConversationSummary,
@@ -31,6 +31,10 @@ export interface MessageView extends Message {
   streaming?: boolean;
 }
 
+/** A conversation that is, or was, somewhere else: said in the window, with what the user can do. */
+export type ConversationNotice =
+  { kind: 'open-elsewhere'; conversationId: string; name: string } | { kind: 'taken'; name: string };
+
 export type TurnPhase = 'thinking' | 'streaming' | 'waiting' | 'running';
 
 export interface WindowState {
@@ -51,11 +55,18 @@ export interface WindowState {
   models: ModelInfo[] | null;
   view: 'chat' | 'settings';
   error: string | null;
+  /** The error's stable name (ProviderAuth, …), which decides what the banner offers. */
+  errorName?: string | null;
   attachments: string[];
   /** The trust prompt, reopened from the header after it was declined. */
   trustPromptOpen: boolean;
   /** Tools that run without asking in this window's conversation. */
   grants: ApprovalGrant[];
+  /** What the host can do (asked once); null until known. */
+  host: HostCapabilities | null;
+  notice: ConversationNotice | null;
+  /** Bumped to open (or focus) the header's path field: the folder dialog of a host without one. */
+  pathFieldRequests: number;
 }
 
 export const initialState = (): WindowState => ({
@@ -77,4 +88,7 @@ export const initialState = (): WindowState => ({
   attachments: [],
   trustPromptOpen: false,
   grants: [],
+  host: null,
+  notice: null,
+  pathFieldRequests: 0,
 });

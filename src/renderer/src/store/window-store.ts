@@ -27,6 +27,8 @@ export function showConversation(store: WindowStore, detail: ConversationDetail 
   store.setState({
     conversation: detail ? { id: detail.id, name: detail.name } : null,
     ...viewOfMessages(detail?.messages ?? []),
+    // A conversation on screen answers any notice about where one was.
+    ...(detail ? { notice: null } : {}),
   });
 }
 
@@ -144,10 +146,32 @@ export function connectStore(store: WindowStore, client: RpcClient): () => void 
       void refreshConversations(store, client);
     }),
     on('turn.failed', ({ error }) => {
-      set((s) => ({ turn: null, error: error.message, failure: error, ...withoutEmptyDrafts(s) }));
+      set((s) => ({
+        turn: null,
+        error: error.message,
+        errorName: error.name,
+        failure: error,
+        ...withoutEmptyDrafts(s),
+      }));
       void refreshConversations(store, client);
     }),
     on('config.changed', (config) => set({ config, providerReady: isProviderReady(config.effective) })),
+    on('conversation.taken', ({ conversationId }) => {
+      // Another window took this one's conversation over: say so, and leave a new, empty chat.
+      const name = nameOf(store.getState(), conversationId);
+      showConversation(store, null);
+      set({ turn: null, notice: { kind: 'taken', name } });
+      void refreshConversations(store, client);
+    }),
+    client.onHostError?.((error) => {
+      // The address's conversation is open elsewhere: the same notice as a click in the sidebar.
+      const conversationId = (error.data as { conversationId?: unknown } | undefined)?.conversationId;
+      if (error.name === 'AlreadyOpen' && typeof conversationId === 'string') {
+        showOpenElsewhere(store, conversationId);
+      } else {
+        set({ error: error.message, errorName: error.name });
+      }
+    }) ?? (() => {}),
     on('workspace.changed', (workspace) => {
       // Another folder, or the same one asking for something else: the prompt decides afresh.
       set((s) => ({
@@ -174,6 +198,19 @@ function withoutEmptyDrafts(s: WindowState): Pick<WindowState, 'messageIds' | 'm
   };
   const messageIds = s.messageIds.some(empty) ? s.messageIds.filter((id) => !empty(id)) : s.messageIds;
   return { messageIds, messages: settle(s.messages) };
+}
+
+/** A conversation's name as the window knows it, for a notice about it. */
+function nameOf(state: WindowState, conversationId: string): string {
+  if (state.conversation?.id === conversationId) return state.conversation.name;
+  return state.conversations.find((c) => c.id === conversationId)?.name ?? 'This conversation';
+}
+
+/** Says that the conversation is open in another window, with what the user can do about it. */
+export function showOpenElsewhere(store: WindowStore, conversationId: string): void {
+  store.setState((s) => ({
+    notice: { kind: 'open-elsewhere', conversationId, name: nameOf(s, conversationId) },
+  }));
 }
 
 /** A turn that ended leaves no message marked as streaming. */
@@ -235,7 +272,16 @@ export async function loadWindow(store: WindowStore, client: RpcClient): Promise
   } finally {
     release();
   }
-  await refreshConversations(store, client);
+  await Promise.all([refreshConversations(store, client), loadHostCapabilities(store, client)]);
+}
+
+/** Asked once: which controls work in this host. Unknown, each control tries and falls back. */
+async function loadHostCapabilities(store: WindowStore, client: RpcClient): Promise<void> {
+  try {
+    store.setState({ host: await client.call('host.capabilities', {}) });
+  } catch {
+    // An older host: the controls find out by trying.
+  }
 }
 
 function phaseOf(pending: number, live: LiveTurn | null): TurnPhase {

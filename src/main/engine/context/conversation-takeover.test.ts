@@ -1,0 +1,103 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createChatEngine, waitForEvent } from '../../../../test/support/engine';
+import { startScriptedProvider, type ScriptedProvider } from '../../../../test/support/scripted-provider';
+import type { ConversationDetail, ConversationSummary } from '../../../shared/domain';
+
+// Client ids are the host's handles on windows: distinctive, so a leak shows in any serialized answer.
+const HOLDER = 'window-holder-5d81c2';
+const TAKER = 'window-taker-93ab07';
+
+let provider: ScriptedProvider;
+beforeEach(async () => {
+  provider = await startScriptedProvider();
+});
+afterEach(async () => provider.close());
+
+async function twoWindows() {
+  const engine = await createChatEngine(provider);
+  const holder = engine.connect(HOLDER);
+  const taker = engine.connect(TAKER);
+  const call = async <T>(client: string, method: string, input: unknown): Promise<T> => {
+    const result = await engine.router.handle(client, method, input);
+    if (!result.ok) throw Object.assign(new Error(result.error.message), result.error);
+    return result.value as T;
+  };
+  const { id } = await call<ConversationSummary>(HOLDER, 'conversation.new', { name: 'Release plan' });
+  return { engine, holder, taker, call, id };
+}
+
+describe('taking over a conversation open in another window', () => {
+  it('is refused unless asked; asked, the other window is told and left with a new chat', async () => {
+    const { engine, holder, call, id } = await twoWindows();
+    const refused = await engine.router.handle(TAKER, 'conversation.open', { id });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { name: 'AlreadyOpen', data: { conversationId: id } },
+    });
+
+    const opened = await call<ConversationDetail>(TAKER, 'conversation.open', { id, takeOver: true });
+    expect(opened).toMatchObject({ id, name: 'Release plan' });
+    expect(engine.services.owners.ownerOf(id)).toBe(TAKER);
+    expect(holder.chat.conversationId).toBeNull();
+    await waitForEvent(engine.events.get(HOLDER), 'conversation.taken', (p) => p.conversationId === id);
+    // The window that lost it starts afresh: its next message is a new conversation.
+    const state = await call<{ conversation: unknown }>(HOLDER, 'window.state', {});
+    expect(state.conversation).toBeNull();
+    expect(JSON.stringify([refused, engine.events.get(TAKER)])).not.toContain(HOLDER);
+    expect(JSON.stringify(engine.events.get(HOLDER))).not.toContain(TAKER);
+  });
+
+  it("stops the other window's running turn first, keeping its partial reply in the log", async () => {
+    provider.enqueue(
+      { kind: 'stream', text: 'A long answer, '.repeat(400), delayMs: 20, chunkSize: 15 },
+      { kind: 'stream', text: 'Picked up here.' },
+    );
+    const { engine, holder, call, id } = await twoWindows();
+    await holder.chat.send('tell me everything');
+    await waitForEvent(engine.events.get(HOLDER), 'message.delta');
+
+    const opened = await call<ConversationDetail>(TAKER, 'conversation.open', { id, takeOver: true });
+    expect(holder.chat.busy).toBe(false);
+    const ended = await waitForEvent(engine.events.get(HOLDER), 'turn.completed');
+    expect(ended.reason).toBe('interrupted');
+    const reply = opened.messages.find((m) => m.role === 'assistant');
+    expect(reply?.content).toContain('A long answer');
+    expect(reply?.content.length).toBeLessThan('A long answer, '.repeat(400).length);
+
+    // The taker carries on from there, with one writer on the log.
+    await call(TAKER, 'chat.send', { text: 'go on' });
+    await waitForEvent(engine.events.get(TAKER), 'turn.completed');
+    const log = await engine.services.conversations.open(id);
+    expect(log.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
+  });
+
+  it('is refused while this window runs a turn, and the other window keeps the conversation', async () => {
+    provider.enqueue({ kind: 'stream', text: 'Busy here, '.repeat(200), delayMs: 20, chunkSize: 11 });
+    const { engine, holder, taker, id } = await twoWindows();
+    await taker.chat.send('keep me busy');
+    const refused = await engine.router.handle(TAKER, 'conversation.open', { id, takeOver: true });
+    expect(refused).toMatchObject({ ok: false, error: { name: 'Busy' } });
+    expect(holder.chat.conversationId).toBe(id);
+    expect(engine.services.owners.ownerOf(id)).toBe(HOLDER);
+    taker.chat.interrupt();
+    await taker.chat.waitForTurn();
+  });
+
+  it('needs no question when the other window is away (a tab closed or reloading), and it may come back', async () => {
+    const { engine, holder, call, id } = await twoWindows();
+    holder.setAway(true);
+    await call(TAKER, 'conversation.rename', { id, name: 'Renamed while away' });
+    const opened = await call<ConversationDetail>(TAKER, 'conversation.open', { id });
+    expect(opened.name).toBe('Renamed while away');
+    expect(holder.chat.conversationId).toBeNull();
+
+    // The tab came back: it is a present window again, and its new conversation is its own.
+    holder.setAway(false);
+    const { id: second } = await call<ConversationSummary>(HOLDER, 'conversation.new', {});
+    const refused = await engine.router.handle(TAKER, 'conversation.open', { id: second });
+    expect(refused).toMatchObject({ ok: false, error: { name: 'AlreadyOpen' } });
+    holder.setAway(true);
+    expect(await call(TAKER, 'conversation.delete', { id: second })).toEqual({ deleted: true });
+    expect(holder.chat.conversationId).toBeNull();
+  });
+});
