@@ -282,7 +282,7 @@ test('a tab whose server restarted with a new token says so instead of going bla
   await expect(page.getByTestId('token-problem')).toHaveCount(0);
 });
 
-test('a provider that is down or refuses the key shows a banner; other tabs keep working', async ({
+test('a provider that is down or refuses the key says so on the turn; other tabs keep working', async ({
   browser,
 }) => {
   const broken = await startHost({ OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', OPENAI_API_KEY: 'sk-x' });
@@ -297,11 +297,14 @@ test('a provider that is down or refuses the key shows a banner; other tabs keep
     await openTab(fine!);
     await send(down!, 'hello');
     await send(refused!, 'hello');
-    await expect(down!.getByTestId('error-banner')).toContainText(/Cannot reach the provider/);
-    await expect(refused!.getByTestId('error-banner')).toContainText(/API key/);
+    // Said where the reply would be, once: not repeated in the banner.
+    await expect(down!.getByTestId('turn-error')).toContainText(/Cannot reach the provider/);
+    await expect(refused!.getByTestId('turn-error')).toContainText(/API key/);
     await expect(
-      refused!.getByTestId('error-banner').getByRole('button', { name: 'Open Settings' }),
+      refused!.getByTestId('turn-error').getByRole('button', { name: 'Open Settings' }),
     ).toBeVisible();
+    await expect(down!.getByTestId('error-banner')).toHaveCount(0);
+    await expect(refused!.getByTestId('error-banner')).toHaveCount(0);
     await send(fine!, 'Tell me a long story, secret-f');
     await expect(fine!.locator('[data-testid=message][data-role=assistant]')).toContainText(
       'Once upon a time',

@@ -13,6 +13,22 @@ export const ERROR_NAMES = [
 ] as const;
 export type ErrorName = (typeof ERROR_NAMES)[number];
 
+/**
+ * Errors a change in Settings fixes: a refused key, no provider at all, a model the provider does not
+ * have, a URL nothing answers at. Only these offer "Open Settings"; a rate limit or a dropped
+ * connection is not the settings' fault.
+ */
+const SETTINGS_CAN_FIX: ReadonlySet<string> = new Set([
+  'ProviderAuth',
+  'ProviderNotConfigured',
+  'ModelNotFound',
+  'ProviderUnreachable',
+]);
+
+export function settingsCanFix(name: string | null | undefined): boolean {
+  return name != null && SETTINGS_CAN_FIX.has(name);
+}
+
 export interface RpcErrorShape {
   name: string;
   message: string;

@@ -1,14 +1,6 @@
-import type { RpcErrorShape } from '../../../shared/errors';
+import { settingsCanFix, type RpcErrorShape } from '../../../shared/errors';
 import { useWindow, useWindowState } from '../store/window-context';
 import './MessageItem.css';
-
-// Errors Settings can fix: the key, the address, the model.
-const SETTINGS_CAN_FIX = new Set([
-  'ProviderAuth',
-  'ProviderNotConfigured',
-  'ModelNotFound',
-  'ProviderUnreachable',
-]);
 
 /** Where the reply would be: why the turn failed, and a Retry that runs it again. */
 export function TurnError({ failure, cutShort }: { failure: RpcErrorShape; cutShort: boolean }) {
@@ -30,7 +22,7 @@ export function TurnError({ failure, cutShort }: { failure: RpcErrorShape; cutSh
         >
           Retry
         </button>
-        {SETTINGS_CAN_FIX.has(failure.name) && (
+        {settingsCanFix(failure.name) && (
           <button type="button" onClick={() => actions.showSettings(true)}>
             Open Settings
           </button>

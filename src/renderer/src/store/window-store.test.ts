@@ -26,7 +26,7 @@ describe('window store', () => {
     expect(after.messages.a?.content).toBe('Hello');
   });
 
-  it('a failed turn ends the turn, shows the error and stops the streaming marker', () => {
+  it('a failed turn ends the turn, says why on the turn (not in the banner) and stops the streaming marker', () => {
     const rc = createRendererClient();
     const store = createWindowStore();
     connectStore(store, rc.client);
@@ -40,7 +40,11 @@ describe('window store', () => {
       turnId: 't',
       error: { name: 'ProviderAuth', message: 'The key was rejected' },
     });
-    expect(store.getState()).toMatchObject({ turn: null, error: 'The key was rejected' });
+    expect(store.getState()).toMatchObject({
+      turn: null,
+      error: null,
+      failure: { name: 'ProviderAuth', message: 'The key was rejected' },
+    });
     expect(store.getState().messages.a?.streaming).toBe(false);
   });
 

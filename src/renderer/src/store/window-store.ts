@@ -146,13 +146,9 @@ export function connectStore(store: WindowStore, client: RpcClient): () => void 
       void refreshConversations(store, client);
     }),
     on('turn.failed', ({ error }) => {
-      set((s) => ({
-        turn: null,
-        error: error.message,
-        errorName: error.name,
-        failure: error,
-        ...withoutEmptyDrafts(s),
-      }));
+      // Said once, where the reply would be (with Retry and, where it helps, Settings): not also
+      // in the banner, which is for what the user did outside a turn.
+      set((s) => ({ turn: null, failure: error, ...withoutEmptyDrafts(s) }));
       void refreshConversations(store, client);
     }),
     on('config.changed', (config) => set({ config, providerReady: isProviderReady(config.effective) })),
