@@ -134,6 +134,7 @@ test.describe('following new content', () => {
   test('scrolled up, new content does not move the view; the button brings it back', async ({ page }) => {
     await openTab(page);
     await send(page, 'Show me turn 2');
+    await expect(page.getByText('End of turn 2.')).toBeAttached();
     await expect(page.getByTestId('send')).toBeVisible();
     await expectEndInView(page, 'End of turn 2.');
 
@@ -172,6 +173,7 @@ test.describe('following new content', () => {
   test('a pending approval card comes into view even when the user had scrolled up', async ({ page }) => {
     await openTab(page, await workspace());
     await send(page, 'Show me turn 2');
+    await expect(page.getByText('End of turn 2.')).toBeAttached();
     await expect(page.getByTestId('send')).toBeVisible();
     await send(page, 'Show me slow turn 5 then ask approval');
     await expect(page.locator('[data-testid=message][data-role=assistant]').last()).toContainText('Turn 5');

@@ -40,7 +40,7 @@ export function MessageList() {
   const { store } = useWindow();
   const ids = useWindowState((s) => s.messageIds);
   const bottom = useFollowBottom();
-  const { scroller, content, follow } = bottom;
+  const { scroller, content, follow, stick } = bottom;
   // The virtualizer's functions change identity on purpose; this component is not compiler-memoized.
   // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
@@ -85,9 +85,11 @@ export function MessageList() {
       const sent = state.messageIds.length > previous.messageIds.length && last?.role === 'user';
       // A message the user sent, or another conversation shown: they want to see its end.
       if (sent || state.conversation?.id !== previous.conversation?.id) follow();
+      // The newest message may be outside the rendered range, where its growth resizes nothing.
+      else if (state.messages !== previous.messages) requestAnimationFrame(stick);
       for (const callId of newlyPending(state, previous)) requestAnimationFrame(() => reveal(callId));
     });
-  }, [store, virtualizer, follow, scroller]);
+  }, [store, virtualizer, follow, stick, scroller]);
 
   if (ids.length === 0) return null;
   return (

@@ -20,6 +20,8 @@ export interface FollowBottom {
   unseen: boolean;
   /** Back to the end, following again (the button; a message the user sent). */
   follow(): void;
+  /** Back to the end if still following (content changed). */
+  stick(): void;
   handlers: {
     onScroll(): void;
     onWheel(e: { deltaY: number }): void;
@@ -85,6 +87,7 @@ export function useFollowBottom(): FollowBottom {
   return {
     scroller,
     content,
+    stick,
     away,
     unseen,
     follow: () => {
@@ -99,8 +102,10 @@ export function useFollowBottom(): FollowBottom {
         const byUser = dragging.current || performance.now() - userInputAt.current < USER_INPUT_MS;
         if (atBottom) {
           if (!following.current) setFollowing(true);
-        } else if (byUser && following.current) {
-          setFollowing(false);
+        } else if (following.current) {
+          // Not the user: the virtualizer correcting its estimates. Back to the end.
+          if (byUser) setFollowing(false);
+          else stick();
         }
       },
       onWheel: (e) => {
