@@ -1,4 +1,4 @@
-import { mkdtemp, realpath } from 'node:fs/promises';
+import { mkdir, mkdtemp, realpath, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
@@ -185,3 +185,89 @@ test.describe('following new content', () => {
     await expect(card.getByTestId('tool-approve')).toBeInViewport();
   });
 });
+
+/** A folder with a long path and a project file that asks for something, so the trust badge shows. */
+async function deepWorkspace(): Promise<string> {
+  const root = await workspace();
+  const folder = path.join(root, 'clients-and-side-projects', 'a-rather-long-folder-name', 'deskmate-app');
+  await mkdir(folder, { recursive: true });
+  await writeFile(path.join(folder, '.deskmate.toml'), '[env]\nLAYOUT_CHECK = "1"\n');
+  return folder;
+}
+
+/** Visible, inside the window, and clickable by a user (Playwright's actionability checks, hit test included). */
+async function expectUsable(page: Page, testId: string): Promise<void> {
+  const control = page.getByTestId(testId);
+  await expect(control, testId).toBeVisible();
+  const box = (await control.boundingBox())!;
+  const viewport = page.viewportSize()!;
+  expect(box.x, `${testId} left edge`).toBeGreaterThanOrEqual(0);
+  expect(box.y, `${testId} top edge`).toBeGreaterThanOrEqual(0);
+  expect(box.x + box.width, `${testId} right edge`).toBeLessThanOrEqual(viewport.width);
+  expect(box.y + box.height, `${testId} bottom edge`).toBeLessThanOrEqual(viewport.height);
+  expect(box.width, `${testId} width`).toBeGreaterThan(16);
+  await control.click({ trial: true, timeout: 2_000 });
+}
+
+for (const width of [700, 600]) {
+  test(`at ${width} px every header control is usable, the path and the placeholder readable`, async ({
+    page,
+  }) => {
+    await page.setViewportSize({ width, height: 720 });
+    const folder = await deepWorkspace();
+    await openTab(page, folder);
+    await expect(page.getByTestId('trust-badge')).toBeVisible();
+    for (const id of [
+      'workspace-path',
+      'workspace-open',
+      'trust-badge',
+      'model-picker',
+      'settings-open',
+      'new-conversation',
+      'sidebar-toggle',
+    ])
+      await expectUsable(page, id);
+
+    // The path: the whole of it in the title, its end (the folder's own name) on screen.
+    const pathField = page.getByTestId('workspace-path');
+    await expect(pathField).toHaveText(folder);
+    await expect(pathField).toHaveAttribute('title', folder);
+    const shown = await pathField.evaluate((el) => {
+      const text = [...el.childNodes].flatMap((n) => (n.nodeType === 3 ? [n] : [...n.childNodes]))[0]!;
+      const range = document.createRange();
+      const length = text.textContent!.length;
+      range.setStart(text, length - 'deskmate-app'.length);
+      range.setEnd(text, length);
+      const end = range.getBoundingClientRect();
+      const box = el.getBoundingClientRect();
+      return { width: box.width, endInside: end.left >= box.left - 1 && end.right <= box.right + 1 };
+    });
+    expect(shown.width).toBeGreaterThan(120);
+    expect(shown.endInside).toBe(true);
+
+    // The composer's placeholder fits on its line.
+    const placeholder = await page.getByTestId('composer').evaluate((el) => {
+      const area = el as HTMLTextAreaElement;
+      const style = getComputedStyle(area);
+      const context = document.createElement('canvas').getContext('2d')!;
+      context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      const room = area.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      return { text: area.placeholder, needs: context.measureText(area.placeholder).width, room };
+    });
+    expect(placeholder.text.length).toBeGreaterThan(0);
+    expect(placeholder.needs, `"${placeholder.text}" in ${placeholder.room} px`).toBeLessThanOrEqual(
+      placeholder.room,
+    );
+
+    // The controls work: Settings opens and Esc leaves it; the sidebar opens from its toggle.
+    await page.getByTestId('settings-open').click();
+    await expect(page.getByTestId('composer')).toHaveCount(0);
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('composer')).toBeVisible();
+    await expect(page.getByTestId('conversation-list')).toBeHidden();
+    await page.getByTestId('sidebar-toggle').click();
+    await expect(page.getByTestId('conversation-list')).toBeVisible();
+    await expectUsable(page, 'sidebar-toggle');
+    await expectUsable(page, 'new-conversation');
+  });
+}

@@ -1,5 +1,6 @@
 import { forwardRef, useState } from 'react';
 import { useWindow, useWindowState } from '../store/window-context';
+import './Composer.css';
 import { Icon } from './Icon';
 
 export const Composer = forwardRef<HTMLTextAreaElement>(function Composer(_props, ref) {
@@ -63,9 +64,8 @@ export const Composer = forwardRef<HTMLTextAreaElement>(function Composer(_props
           data-testid="composer"
           aria-label="Message"
           placeholder={
-            providerReady
-              ? 'Ask Deskmate… (Enter to send, Shift+Enter for a new line)'
-              : 'Set up a provider in Settings first'
+            // Short enough for a 600 px window: the empty conversation lists the keys.
+            providerReady ? 'Ask Deskmate…' : 'Set up a provider in Settings first'
           }
           value={text}
           rows={Math.min(10, Math.max(1, text.split('\n').length))}

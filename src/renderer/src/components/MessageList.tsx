@@ -9,6 +9,18 @@ import { useFollowBottom } from './use-follow-bottom';
 const FALLBACK_RECT = { width: 800, height: 900 };
 /** Room left around an approval card brought into view. */
 const REVEAL_MARGIN_PX = 12;
+/** How long (frames) to keep an approval card in view while the list settles, at most… */
+const REVEAL_FRAMES = 90;
+/** …and how many frames it must hold still. */
+const STILL_FRAMES = 4;
+
+/** Scrolls by `delta` px when that is more than a rounding error; says whether it did. */
+function scrollBy(el: HTMLElement, delta: number): boolean {
+  if (Math.abs(delta) < 1) return false;
+  const before = el.scrollTop;
+  el.scrollTop = before + delta;
+  return el.scrollTop !== before;
+}
 
 /**
  * Before layout (first paint, or a DOM without layout such as jsdom) the scroller measures 0×0
@@ -56,29 +68,34 @@ export function MessageList() {
   useEffect(() => {
     /**
      * An approval card must be seen, wherever the user had scrolled: the turn waits on it. Its
-     * message may be outside the rendered range, so scroll there first and look again.
+     * message may be outside the rendered range, so scroll there first and look again; and the
+     * virtualizer may still correct its estimates after that, so keep looking until it holds still
+     * for a few frames.
      */
-    const reveal = (callId: string, attempt = 0) => {
+    const reveal = (callId: string, frame = 0, still = 0) => {
       const el = scroller.current;
       const state = store.getState();
       const index = state.messageIds.findIndex((id) =>
         state.messages[id]?.tool_calls?.some((call) => call.id === callId),
       );
-      if (!el || index < 0 || state.toolCalls[callId]?.status !== 'pending') return;
+      if (!el || index < 0 || state.toolCalls[callId]?.status !== 'pending' || frame > REVEAL_FRAMES) return;
       const card = el.querySelector(`[data-index="${index}"] [data-testid=tool-call][data-status=pending]`);
+      let moved = false;
       if (!card) {
-        if (attempt < 10) {
-          virtualizer.scrollToIndex(index, { align: 'end' });
-          requestAnimationFrame(() => reveal(callId, attempt + 1));
+        virtualizer.scrollToIndex(index, { align: 'end' });
+        moved = true;
+      } else {
+        const view = el.getBoundingClientRect();
+        const box = card.getBoundingClientRect();
+        // Its buttons are at its foot: a card taller than the view shows its foot.
+        if (box.bottom > view.bottom || box.height > view.height) {
+          moved = scrollBy(el, box.bottom - view.bottom + REVEAL_MARGIN_PX);
+        } else if (box.top < view.top) {
+          moved = scrollBy(el, box.top - view.top - REVEAL_MARGIN_PX);
         }
-        return;
       }
-      const view = el.getBoundingClientRect();
-      const box = card.getBoundingClientRect();
-      // Its buttons are at its foot: a card taller than the view shows its foot.
-      if (box.bottom > view.bottom || box.height > view.height)
-        el.scrollTop += box.bottom - view.bottom + REVEAL_MARGIN_PX;
-      else if (box.top < view.top) el.scrollTop -= view.top - box.top + REVEAL_MARGIN_PX;
+      const next = moved ? 0 : still + 1;
+      if (next < STILL_FRAMES) requestAnimationFrame(() => reveal(callId, frame + 1, next));
     };
     return store.subscribe((state, previous) => {
       const last = state.messages[state.messageIds.at(-1) ?? ''];

@@ -41,6 +41,8 @@ export interface WindowState {
   attachments: string[];
   /** The trust prompt, reopened from the header after it was declined. */
   trustPromptOpen: boolean;
+  /** Conversations the user deleted that an Undo can still bring back (deleted when it expires). */
+  deleting: ConversationSummary[];
 }
 
 export const initialState = (): WindowState => ({
@@ -60,4 +62,5 @@ export const initialState = (): WindowState => ({
   error: null,
   attachments: [],
   trustPromptOpen: false,
+  deleting: [],
 });
