@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, realpath, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
@@ -271,3 +271,197 @@ for (const width of [700, 600]) {
     await expectUsable(page, 'new-conversation');
   });
 }
+
+const item = (page: Page, name: string) =>
+  page.getByTestId('conversation-item').filter({ has: page.getByText(name, { exact: true }) });
+
+async function converse(page: Page, text: string, marker: string): Promise<void> {
+  await send(page, text);
+  await expect(page.getByText(marker)).toBeAttached();
+  await expect(page.getByTestId('send')).toBeVisible();
+}
+
+test('rename: leaving the field keeps the new name, Esc keeps the old, and the next rename starts from the current name', async ({
+  page,
+}) => {
+  await openTab(page);
+  await converse(page, 'Show me turn 1', 'End of turn 1.');
+  const first = page.getByTestId('conversation-item').first();
+  await first.hover();
+  await first.getByRole('button', { name: /^Rename/ }).click();
+  const field = page.getByLabel('Conversation name');
+  await field.fill('Release notes');
+  // Leaving the field (a click elsewhere) keeps what was typed.
+  await page.getByTestId('composer').click();
+  await expect(field).toHaveCount(0);
+  await expect(item(page, 'Release notes')).toBeVisible();
+  await expect(page).toHaveTitle('Release notes — Deskmate');
+
+  // Esc throws the draft away, and the next rename does not bring it back.
+  await item(page, 'Release notes').hover();
+  await item(page, 'Release notes')
+    .getByRole('button', { name: /^Rename/ })
+    .click();
+  await expect(field).toHaveValue('Release notes');
+  await field.fill('Discarded draft');
+  await field.press('Escape');
+  await expect(field).toHaveCount(0);
+  await expect(item(page, 'Release notes')).toBeVisible();
+  await item(page, 'Release notes').hover();
+  await item(page, 'Release notes')
+    .getByRole('button', { name: /^Rename/ })
+    .click();
+  await expect(field).toHaveValue('Release notes');
+  await field.press('Escape');
+
+  await page.reload();
+  await expect(item(page, 'Release notes')).toBeVisible();
+});
+
+test('delete offers Undo: nothing is lost until the offer runs out', async ({ page }) => {
+  await openTab(page);
+  await converse(page, 'Show me turn 1', 'End of turn 1.');
+  await page.getByTestId('new-conversation').click();
+  await converse(page, 'Show me turn 2', 'End of turn 2.');
+  const conversations = page.getByTestId('conversation-item');
+  await expect(conversations).toHaveCount(2);
+  /** The names of the conversations on disk (each folder's chat.json). */
+  const onDisk = async () => {
+    const root = path.join(host.dataDir, 'conversations');
+    const entries = await readdir(root, { withFileTypes: true });
+    const names = await Promise.all(
+      entries
+        .filter((e) => e.isDirectory())
+        .map(
+          async (e) =>
+            (JSON.parse(await readFile(path.join(root, e.name, 'chat.json'), 'utf8')) as { name: string })
+              .name,
+        ),
+    );
+    return names.sort();
+  };
+  const [older, current] = [conversations.nth(1), conversations.nth(0)];
+  const olderName = (await older.locator('.name').textContent())!;
+  const currentName = (await current.locator('.name').textContent())!;
+
+  // Delete, then Undo: it comes back, on disk all along.
+  await older.hover();
+  await older.getByRole('button', { name: /^Delete/ }).click();
+  await expect(item(page, olderName)).toHaveCount(0);
+  const toast = page.getByTestId('undo-toast');
+  await expect(toast).toContainText(`Deleted ${olderName}`);
+  await toast.getByRole('button', { name: 'Undo' }).click();
+  await expect(item(page, olderName)).toBeVisible();
+  await expect(toast).toHaveCount(0);
+  expect(await onDisk()).toContain(olderName);
+
+  // The one on screen: it leaves the screen, and Undo brings it back there.
+  await item(page, currentName).hover();
+  await item(page, currentName)
+    .getByRole('button', { name: /^Delete/ })
+    .click();
+  await expect(item(page, currentName)).toHaveCount(0);
+  await expect(page.getByText('End of turn 2.')).toHaveCount(0);
+  await page.getByTestId('undo-delete').click();
+  await expect(page.getByText('End of turn 2.')).toBeVisible();
+  await expect(item(page, currentName)).toBeVisible();
+
+  // Delete and let the offer run out: then it is gone, from disk too.
+  await item(page, olderName).hover();
+  await item(page, olderName)
+    .getByRole('button', { name: /^Delete/ })
+    .click();
+  await expect(toast).toBeVisible();
+  await expect(toast).toHaveCount(0, { timeout: 15_000 });
+  await expect.poll(onDisk).not.toContain(olderName);
+  expect(await onDisk()).toContain(currentName);
+  await page.reload();
+  await expect(item(page, currentName)).toBeVisible();
+  await expect(item(page, olderName)).toHaveCount(0);
+});
+
+test('keyboard: the composer has focus on load, a skip link leads past the sidebar, the sidebar toggles and stays as left', async ({
+  page,
+}) => {
+  await openTab(page);
+  await expect(page.getByTestId('composer')).toBeFocused();
+  await converse(page, 'Show me turn 1', 'End of turn 1.');
+
+  // The first stop of the page, before the sidebar: visible once focused, Enter lands in the conversation.
+  await page.getByTestId('sidebar-toggle').focus();
+  await page.keyboard.press('Shift+Tab');
+  const skip = page.getByRole('link', { name: 'Skip to conversation' });
+  await expect(skip).toBeFocused();
+  await expect(skip).toBeInViewport();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('message-list')).toBeFocused();
+
+  // The sidebar toggle, by keyboard; a wide window remembers the choice across a reload.
+  const toggle = page.getByTestId('sidebar-toggle');
+  await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+  await toggle.focus();
+  await page.keyboard.press('Enter');
+  await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+  await expect(page.getByTestId('conversation-list')).toBeHidden();
+  await expectUsable(page, 'new-conversation');
+  await page.reload();
+  await expect(page.getByTestId('composer')).toBeFocused();
+  await expect(page.getByTestId('sidebar-toggle')).toHaveAttribute('aria-expanded', 'false');
+  await page.getByTestId('sidebar-toggle').focus();
+  await page.keyboard.press('Space');
+  await expect(page.getByTestId('conversation-list')).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Today' })).toBeVisible();
+
+  // Settings and back with Esc.
+  await page.keyboard.press('Control+,');
+  await expect(page.getByTestId('composer')).toHaveCount(0);
+  await expect(page).toHaveTitle('Settings — Deskmate');
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('composer')).toBeFocused();
+});
+
+test('a narrow window opens the sidebar over the conversation and Esc or a choice closes it', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 700, height: 720 });
+  await openTab(page);
+  await converse(page, 'Show me turn 1', 'End of turn 1.');
+  await page.getByTestId('new-conversation').click();
+  await expect(page.getByText('End of turn 1.')).toHaveCount(0);
+  const toggle = page.getByTestId('sidebar-toggle');
+  await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+  await toggle.click();
+  await expect(page.getByTestId('conversation-list')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('conversation-list')).toBeHidden();
+  await toggle.click();
+  await page
+    .getByTestId('conversation-item')
+    .filter({ hasText: /2 messages/ })
+    .getByRole('button')
+    .first()
+    .click();
+  await expect(page.getByTestId('conversation-list')).toBeHidden();
+  await expect(page.getByText('End of turn 1.')).toBeVisible();
+});
+
+test('the tab is titled after the conversation and shows the favicon, within the page policy', async ({
+  page,
+}) => {
+  const violations: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+  });
+  await openTab(page);
+  await expect(page).toHaveTitle('Deskmate');
+  await converse(page, 'Show me turn 1', 'End of turn 1.');
+  const name = (await page.getByTestId('conversation-item').first().locator('.name').textContent())!;
+  await expect(page).toHaveTitle(`${name} — Deskmate`);
+
+  const href = await page.locator('link[rel=icon]').evaluate((link) => (link as HTMLLinkElement).href);
+  const icon = await page.request.get(href);
+  expect(icon.status()).toBe(200);
+  expect(icon.headers()['content-type']).toBe('image/svg+xml');
+  expect(await icon.text()).toContain('<svg');
+  expect(violations).toEqual([]);
+});
