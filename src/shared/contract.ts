@@ -79,12 +79,22 @@ export interface PendingTool {
   args: Record<string, unknown>;
 }
 
+/** The running turn's unrecorded part, for a window that (re)draws itself in the middle of it. */
+export interface LiveTurn {
+  /** The reply being streamed, its text so far. */
+  draft: Message | null;
+  /** Tools running now, with their output so far. */
+  running: Array<{ callId: string; output: string }>;
+}
+
 export interface WindowState {
   conversation: ConversationDetail | null;
   workspace: WorkspaceInfo;
   /** The running turn, if any. */
   turnId: string | null;
   pending: PendingTool[];
+  /** Absent or null when no turn runs. */
+  live?: LiveTurn | null;
   /** False until a provider is usable: the window shows settings instead of an empty chat. */
   providerReady: boolean;
 }
@@ -111,6 +121,16 @@ export const requests = {
     }),
   ),
   'chat.interrupt': request<{ interrupted: boolean }>()(empty),
+  /**
+   * Runs the last turn again from the same history: after a failure from where it failed, else
+   * replacing the last reply. `NothingToRetry` when the conversation ends with neither.
+   */
+  'chat.retry': request<{ turnId: string }>()(empty),
+  /**
+   * Deletes a message from the conversation and its log: a user message with its whole turn, a
+   * reply with its tool results. Refused (`Busy`) while a turn runs.
+   */
+  'chat.delete': request<{ removed: string[] }>()(z.strictObject({ messageId: id })),
   'tool.respond': request<{ accepted: boolean }>()(z.strictObject({ callId: id, response: toolAction })),
   'config.get': request<ConfigSnapshot>()(empty),
   'config.set': request<ConfigSnapshot>()(
@@ -170,9 +190,19 @@ const messageSchema = z.custom<Message>();
 
 export const events = {
   'message.added': z.object({ conversationId, message: messageSchema }),
-  /** Batched: text accumulated since the last delta for this message. */
-  'message.delta': z.object({ conversationId, messageId: z.string(), text: z.string() }),
+  /**
+   * Batched: text accumulated since the last delta for this message. `offset` is the length of the
+   * message's text before it, so a window drawn from a snapshot can skip what it already has.
+   */
+  'message.delta': z.object({
+    conversationId,
+    messageId: z.string(),
+    text: z.string(),
+    offset: z.number().optional(),
+  }),
   'message.completed': z.object({ conversationId, message: messageSchema }),
+  /** Messages taken out of the conversation (a reply being retried, a deleted exchange). */
+  'message.removed': z.object({ conversationId, messageIds: z.array(z.string()) }),
   'tool.pending': z.object({
     conversationId,
     callId: z.string(),
@@ -180,7 +210,13 @@ export const events = {
     args: z.record(z.string(), z.unknown()),
   }),
   'tool.started': z.object({ conversationId, callId: z.string() }),
-  'tool.output': z.object({ conversationId, callId: z.string(), chunk: z.string() }),
+  /** Batched like message.delta, `offset` likewise. */
+  'tool.output': z.object({
+    conversationId,
+    callId: z.string(),
+    chunk: z.string(),
+    offset: z.number().optional(),
+  }),
   'tool.completed': z.object({
     conversationId,
     callId: z.string(),

@@ -24,7 +24,17 @@ export interface Message {
   files?: string[];
   call_id?: string;
   tool_calls?: ToolCall[];
-  metadata?: { model?: string; usage?: Usage; interrupted?: boolean; error?: string };
+  metadata?: {
+    model?: string;
+    usage?: Usage;
+    interrupted?: boolean;
+    error?: string;
+    /**
+     * On the last message of a turn that failed: why. Metadata, so gptme (which drops nothing from
+     * metadata and sends none of it) reads the log as it would without it. Gone once retried.
+     */
+    failure?: { name: string; message: string };
+  };
 }
 
 export interface ConversationSummary {

@@ -386,3 +386,90 @@ describe('provider errors', () => {
     expect((await engine.services.conversations.list()).total).toBe(0);
   });
 });
+
+describe('retry', () => {
+  it('after a failure past a tool call, goes on from the tool result with the user message once', async () => {
+    provider.enqueue(
+      { kind: 'stream', toolCalls: [{ id: 'r1', name: 'read', args: { path: 'notes.txt' } }] },
+      { kind: 'error', status: 401 },
+    );
+    const { engine, context, log } = await setup();
+    await (
+      await context.chat.send('Read notes.txt')
+    ).done;
+    await waitForEvent(log, 'turn.failed');
+    const id = context.chat.conversationId!;
+    const failedLog = (await reopen(engine, id)).messages;
+    expect(failedLog.map((m) => m.role)).toEqual(['user', 'assistant', 'tool']);
+    expect(failedLog.at(-1)?.metadata?.failure).toMatchObject({ name: 'ProviderAuth' });
+
+    provider.enqueue({ kind: 'stream', text: 'Two lines.' });
+    await (
+      await context.chat.retry()
+    ).done;
+    const request = provider.requests.at(-1)!.body.messages!;
+    expect(request.filter((m) => m.role === 'user')).toHaveLength(1);
+    expect(request.at(-1)).toMatchObject({ role: 'tool', tool_call_id: 'r1' });
+    const saved = (await reopen(engine, id)).messages;
+    expect(saved.map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'assistant']);
+    expect(JSON.stringify(saved)).not.toContain('failure');
+    expect(context.chat.messages).toEqual(saved);
+  });
+
+  it('replaces the last reply with a new one, and says which message went', async () => {
+    provider.enqueue({ kind: 'stream', text: 'First.' }, { kind: 'stream', text: 'Second.' });
+    const { engine, context, log } = await setup();
+    await (
+      await context.chat.send('Say something')
+    ).done;
+    const first = context.chat.messages.at(-1)!;
+    await (
+      await context.chat.retry()
+    ).done;
+    expect(log.find((e) => e.name === 'message.removed')?.payload).toMatchObject({ messageIds: [first.id] });
+    expect(JSON.stringify(provider.requests.at(-1)!.body.messages)).not.toContain('First.');
+    const saved = (await reopen(engine, context.chat.conversationId!)).messages;
+    expect(saved.map((m) => m.content)).toEqual(['Say something', 'Second.']);
+  });
+
+  it('refuses when there is no reply to retry', async () => {
+    const { context } = await setup();
+    await expect(context.chat.retry()).rejects.toMatchObject({ name: 'NothingToRetry' });
+  });
+});
+
+describe('delete', () => {
+  it('a user message goes with its turn, tool exchange included; a reply with its tool results', async () => {
+    provider.enqueue(
+      { kind: 'stream', toolCalls: [{ id: 'r1', name: 'read', args: { path: 'notes.txt' } }] },
+      { kind: 'stream', text: 'Two lines.' },
+      { kind: 'stream', toolCalls: [{ id: 'r2', name: 'read', args: { path: 'notes.txt' } }] },
+      { kind: 'stream', text: 'Still two.' },
+    );
+    const { engine, context } = await setup();
+    await (
+      await context.chat.send('Read it')
+    ).done;
+    await (
+      await context.chat.send('Again')
+    ).done;
+    const id = context.chat.conversationId!;
+    const [first, , , , second, call] = context.chat.messages;
+    expect((await context.chat.deleteMessage(first!.id)).removed).toHaveLength(4);
+    expect((await reopen(engine, id)).messages.map((m) => m.content)).toEqual([
+      'Again',
+      '',
+      expect.stringContaining('one'),
+      'Still two.',
+    ]);
+    expect(second?.content).toBe('Again');
+    await context.chat.deleteMessage(call!.id);
+    const saved = await reopen(engine, id);
+    expect(saved.messages.map((m) => [m.role, m.content])).toEqual([
+      ['user', 'Again'],
+      ['assistant', 'Still two.'],
+    ]);
+    expect(saved.messageCount).toBe(2);
+    await expect(context.chat.deleteMessage(call!.id)).rejects.toMatchObject({ name: 'NotFound' });
+  });
+});

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { LiveTurn as LiveTurnView, PendingTool } from '../../../shared/contract';
 import type { ConversationDetail, ConversationSummary, Message } from '../../../shared/domain';
-import { NamedError } from '../../../shared/errors';
+import type { EffectiveConfig } from '../../../shared/config';
+import { NamedError, type RpcErrorShape } from '../../../shared/errors';
 import { readRegularFile } from '../fs/regular-file';
 import type { ConversationContext } from '../context/conversation-context';
 import type { Disposable } from '../context/disposable';
@@ -9,6 +11,7 @@ import { BashSession } from '../tools/shell-session';
 import type { ToolContext } from '../tools/tool';
 import { selectTools } from '../tools/tool-registry';
 import { ApprovalGate, type ApprovalResponse } from './approval-gate';
+import { LiveTurn } from './live-turn';
 import { buildSystemPrompt } from './system-prompt';
 import { runTurn } from './turn-loop';
 
@@ -27,6 +30,7 @@ interface RunningTurn {
 export class ChatSession implements Disposable {
   readonly #context: ConversationContext;
   readonly #gate = new ApprovalGate();
+  readonly #live = new LiveTurn();
   #conversationId: string | null = null;
   #ownership: Disposable | undefined;
   #messages: Message[] = [];
@@ -72,15 +76,38 @@ export class ChatSession implements Disposable {
 
   /** The attached conversation as it stands, for a window that (re)draws itself. */
   async detail(): Promise<ConversationDetail | null> {
-    if (!this.#conversationId) return null;
-    const meta = await this.#context.services.conversations.readMeta(this.#conversationId);
+    return (await this.snapshot()).conversation;
+  }
+
+  /**
+   * The conversation, the running turn and what it has streamed so far, taken at one instant: the
+   * events after it carry offsets past what it holds, the ones before it offsets within.
+   */
+  async snapshot(): Promise<{
+    conversation: ConversationDetail | null;
+    turnId: string | null;
+    pending: PendingTool[];
+    live: LiveTurnView | null;
+  }> {
+    const id = this.#conversationId;
+    const meta = id ? await this.#context.services.conversations.readMeta(id) : undefined;
+    // Everything below is read in one synchronous stretch, after the only await.
+    const conversation =
+      id && meta && id === this.#conversationId
+        ? {
+            id,
+            name: meta.name,
+            messageCount: this.#messages.length,
+            updatedAt: meta.updatedAt,
+            workspace: meta.workspace,
+            messages: [...this.#messages],
+          }
+        : null;
     return {
-      id: this.#conversationId,
-      name: meta.name,
-      messageCount: this.#messages.length,
-      updatedAt: meta.updatedAt,
-      workspace: meta.workspace,
-      messages: [...this.#messages],
+      conversation,
+      turnId: this.turnId,
+      pending: this.pendingCalls(),
+      live: this.#turn ? this.#live.snapshot(this.#messages) : null,
     };
   }
 
@@ -171,12 +198,7 @@ export class ChatSession implements Disposable {
     text: string,
     attachments: readonly string[],
   ): Promise<{ turnId: string; done: Promise<void> }> {
-    // What the project files ask for now decides this turn: an edit since the folder was opened
-    // that asks for something else is untrusted until the user answers the prompt again.
-    await this.#context.reloadProjectFiles();
-    const config = this.#context.config.effective;
-    // Both throw (no provider, unreadable attachment) before anything is written.
-    const provider = new Provider(config);
+    const { config, provider } = await this.#prepare();
     const content = await withAttachments(text, attachments);
     if (this.#conversationId === null) await this.#create();
     const conversationId = this.#conversationId!;
@@ -190,7 +212,90 @@ export class ChatSession implements Disposable {
     // Persist the user's message before anything can fail: it is never lost.
     await this.#append(user);
     this.#context.emit('message.added', { conversationId, message: user });
+    return this.#run(conversationId, config, provider);
+  }
 
+  /**
+   * Runs the last turn again from the same history, without a second copy of the user's message:
+   * after a failure, from where it failed (a reply cut short goes); otherwise the last reply is
+   * replaced by a new one.
+   */
+  async retry(): Promise<{ turnId: string; done: Promise<void> }> {
+    this.#assertIdle();
+    this.#starting = true;
+    try {
+      const conversationId = this.#conversationId;
+      const last = this.#messages.at(-1);
+      const failed = last?.metadata?.failure !== undefined;
+      if (!conversationId || !last || (!failed && last.role !== 'assistant'))
+        throw new NamedError('NothingToRetry', 'There is no reply to retry: send a message instead.');
+      const { config, provider } = await this.#prepare();
+      // A reply cut short, or the reply to replace, goes; a tool result that failed after it stays.
+      const drop = last.role === 'assistant' && !(failed && last.tool_calls?.length);
+      this.#messages = await this.#context.services.conversations.updateMessages(conversationId, (m) => {
+        if (m.id !== last.id) return m;
+        if (drop) return null;
+        const { failure: _failure, ...metadata } = m.metadata ?? {};
+        return { ...m, metadata };
+      });
+      if (drop) this.#context.emit('message.removed', { conversationId, messageIds: [last.id] });
+      return await this.#run(conversationId, config, provider);
+    } finally {
+      this.#starting = false;
+    }
+  }
+
+  /**
+   * Deletes a message from the conversation and the log. A user message goes with its whole turn
+   * (the replies and tool exchanges up to the next user message); a reply with tool calls goes with
+   * their results. Either way no tool result is left without its call, so the log still resumes.
+   */
+  async deleteMessage(messageId: string): Promise<{ removed: string[] }> {
+    this.#assertIdle();
+    const conversationId = this.#conversationId;
+    const index = this.#messages.findIndex((m) => m.id === messageId);
+    const target = this.#messages[index];
+    if (!conversationId || !target)
+      throw new NamedError('NotFound', 'That message is not in this conversation (already deleted?)');
+    const doomed = new Set<string>();
+    if (target.role === 'user') {
+      for (let i = index; i < this.#messages.length; i++) {
+        const m = this.#messages[i]!;
+        if (i > index && m.role === 'user') break;
+        doomed.add(m.id);
+      }
+    } else {
+      const calls = new Set(target.tool_calls?.map((c) => c.id));
+      for (const m of this.#messages)
+        if (m.id === messageId || (m.role === 'tool' && m.call_id && calls.has(m.call_id))) doomed.add(m.id);
+    }
+    this.#starting = true;
+    try {
+      this.#messages = await this.#context.services.conversations.updateMessages(conversationId, (m) =>
+        doomed.has(m.id) ? null : m,
+      );
+    } finally {
+      this.#starting = false;
+    }
+    const removed = [...doomed];
+    this.#context.emit('message.removed', { conversationId, messageIds: removed });
+    return { removed };
+  }
+
+  /** Throw (no provider) before anything is written. */
+  async #prepare(): Promise<{ config: EffectiveConfig; provider: Provider }> {
+    // What the project files ask for now decides this turn: an edit since the folder was opened
+    // that asks for something else is untrusted until the user answers the prompt again.
+    await this.#context.reloadProjectFiles();
+    const config = this.#context.config.effective;
+    return { config, provider: new Provider(config) };
+  }
+
+  #run(
+    conversationId: string,
+    config: EffectiveConfig,
+    provider: Provider,
+  ): { turnId: string; done: Promise<void> } {
     const turnId = randomUUID();
     const controller = new AbortController();
     const signal = AbortSignal.any([controller.signal, this.#context.signal]);
@@ -213,27 +318,44 @@ export class ChatSession implements Disposable {
             this.#context.services.dataDir,
           ]),
           append: (message) => this.#append(message),
-          emit: (name, payload) => this.#context.emit(name, payload),
+          emit: (name, payload) => this.#context.emit(name, this.#live.observe(name, payload)),
           toolContext: (callId, toolSignal) => this.#toolContext(conversationId, callId, toolSignal),
           now: () => new Date(),
         });
-        if (outcome.reason === 'failed') {
-          this.#context.emit('turn.failed', { conversationId, turnId, error: outcome.error! });
-        } else {
-          this.#context.emit('turn.completed', { conversationId, turnId, reason: outcome.reason });
-        }
+        if (outcome.reason === 'failed') await this.#failed(conversationId, turnId, outcome.error!);
+        else this.#context.emit('turn.completed', { conversationId, turnId, reason: outcome.reason });
       } catch (error) {
         const shape =
           error instanceof NamedError
             ? error.toShape()
             : { name: 'Internal', message: error instanceof Error ? error.message : String(error) };
-        this.#context.emit('turn.failed', { conversationId, turnId, error: shape });
+        await this.#failed(conversationId, turnId, shape);
       } finally {
         this.#turn = undefined;
+        this.#live.clear();
       }
     })();
     this.#turn = { id: turnId, controller, done };
     return { turnId, done };
+  }
+
+  /**
+   * Notes the failure on the turn's last message in the log, so a reload or a later visit still
+   * says so and offers a retry; then tells the window.
+   */
+  async #failed(conversationId: string, turnId: string, error: RpcErrorShape): Promise<void> {
+    const last = this.#messages.at(-1);
+    const failure = { name: error.name, message: error.message };
+    if (last && this.#conversationId === conversationId) {
+      try {
+        this.#messages = await this.#context.services.conversations.updateMessages(conversationId, (m) =>
+          m.id === last.id ? { ...m, metadata: { ...m.metadata, failure } } : m,
+        );
+      } catch {
+        // The log cannot be written (the disk, the folder gone): the window still hears of it.
+      }
+    }
+    this.#context.emit('turn.failed', { conversationId, turnId, error });
   }
 
   /** Forgets the attached conversation (it was deleted); the window starts a new one on next send. */
@@ -330,7 +452,11 @@ export class ChatSession implements Disposable {
       env,
       signal,
       timeoutMs: config.shellTimeoutMs,
-      onOutput: (chunk) => this.#context.emit('tool.output', { conversationId, callId, chunk }),
+      onOutput: (chunk) =>
+        this.#context.emit(
+          'tool.output',
+          this.#live.observe('tool.output', { conversationId, callId, chunk }),
+        ),
       saveArtifact: (name, content) =>
         this.#context.services.conversations.saveArtifact(conversationId, name, content),
       shell: () => {

@@ -1,4 +1,4 @@
-import { lstat, mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { chatConfigSchema, type ChatConfig } from '../../../shared/config';
 import type { ConversationDetail, ConversationSummary, Message } from '../../../shared/domain';
@@ -12,7 +12,15 @@ import { DEFAULT_CONVERSATION_NAME } from './conversation-name';
 import { conversationPaths, type ConversationPaths } from './conversation-paths';
 import { hasErrorCode } from './fs-errors';
 import { KeyedQueue } from './keyed-queue';
-import { appendMessage, isMessage, readMessageLog, serializeMessages, type ParsedLog } from './message-log';
+import {
+  appendMessage,
+  isMessage,
+  readMessageLog,
+  rewriteMessageLog,
+  serializeMessages,
+  type MessageChange,
+  type ParsedLog,
+} from './message-log';
 import { readMetaFile, setBrokenMetaAside, writeMetaFile } from './meta-file';
 import { numberedFileName, safeFileName } from './safe-file-name';
 
@@ -173,6 +181,32 @@ export class ConversationStore {
       return withAutoName(next, messages);
     });
     return toSummary(id, meta);
+  }
+
+  /**
+   * Changes or drops messages in place (a failure noted, a reply retried, a message deleted). The
+   * log is rewritten through a temp file, so a crash leaves the old or the new, and the lines it
+   * cannot read stay as they were. The messages as they are now.
+   */
+  async updateMessages(id: string, change: MessageChange): Promise<Message[]> {
+    let messages: Message[] = [];
+    await this.#change(id, async (current, paths) => {
+      let text = '';
+      try {
+        text = await readFile(paths.log, 'utf8');
+      } catch (error) {
+        if (!hasErrorCode(error, 'ENOENT')) throw error;
+      }
+      const rewritten = rewriteMessageLog(text, (message, index, all) => {
+        const next = change(message, index, all);
+        if (next !== null && next !== message) checkMessages([next]);
+        return next;
+      });
+      messages = rewritten.messages;
+      if (rewritten.text !== text) await writeFileAtomic(paths.log, rewritten.text, PRIVATE_FILE_MODE);
+      return { ...current, messageCount: messages.length };
+    });
+    return messages;
   }
 
   async rename(id: string, name: string): Promise<ConversationSummary> {

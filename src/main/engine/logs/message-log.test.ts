@@ -3,7 +3,13 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../../test/support/temp-dir';
 import type { Message } from '../../../shared/domain';
-import { appendMessage, parseMessageLog, readMessageLog, serializeMessages } from './message-log';
+import {
+  appendMessage,
+  parseMessageLog,
+  readMessageLog,
+  rewriteMessageLog,
+  serializeMessages,
+} from './message-log';
 
 const message = (n: number): Message => ({
   id: `m${n}`,
@@ -60,5 +66,21 @@ describe('the message log', () => {
       skippedLines: 1,
       truncatedTail: false,
     });
+  });
+});
+
+describe('rewriting the log', () => {
+  it('changes and drops messages and keeps every line it cannot read where it was', () => {
+    const text = `${serializeMessages([message(1)])}not json\n${serializeMessages([message(2), message(3)])}{"cut`;
+    const { text: next, messages } = rewriteMessageLog(text, (m) =>
+      m.id === 'm2' ? null : m.id === 'm3' ? { ...m, content: 'changed' } : m,
+    );
+    expect(messages.map((m) => m.id)).toEqual(['m1', 'm3']);
+    const lines = next.split('\n');
+    expect(lines[0]).toBe(JSON.stringify(message(1)));
+    expect(lines[1]).toBe('not json');
+    expect(JSON.parse(lines[2]!)).toMatchObject({ id: 'm3', content: 'changed' });
+    expect(lines[3]).toBe('{"cut');
+    expect(next.endsWith('\n')).toBe(true);
   });
 });

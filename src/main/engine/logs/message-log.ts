@@ -85,3 +85,37 @@ export async function appendMessage(file: string, message: Message): Promise<voi
     await handle.close();
   }
 }
+
+/**
+ * What a rewrite does to each message: keep it, replace it, or drop it (`null`). It sees every
+ * message with its neighbours, so it can drop a whole exchange.
+ */
+export type MessageChange = (message: Message, index: number, all: readonly Message[]) => Message | null;
+
+/**
+ * The log's new text after `change`: every line that is not a message (unreadable, cut by a crash,
+ * written by a newer version) stays where it was, byte for byte, so a rewrite never loses what it
+ * could not read. Blank lines go.
+ */
+export function rewriteMessageLog(
+  text: string,
+  change: MessageChange,
+): { text: string; messages: Message[] } {
+  const lines = text.split('\n').filter((line) => line.trim().length > 0);
+  const parsed = lines.map((line) => ({ line, message: parseLine(line) }));
+  const all = parsed.flatMap((entry) => (entry.message ? [entry.message] : []));
+  const out: string[] = [];
+  const messages: Message[] = [];
+  let index = 0;
+  for (const entry of parsed) {
+    if (!entry.message) {
+      out.push(`${entry.line}\n`);
+      continue;
+    }
+    const next = change(entry.message, index++, all);
+    if (next === null) continue;
+    messages.push(next);
+    out.push(next === entry.message ? `${entry.line}\n` : `${JSON.stringify(next)}\n`);
+  }
+  return { text: out.join(''), messages };
+}

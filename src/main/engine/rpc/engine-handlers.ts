@@ -75,6 +75,11 @@ export function createEngineHandlers(registry: ContextRegistry, hooks: HostHooks
       return { turnId };
     },
     'chat.interrupt': (context) => ({ interrupted: context.chat.interrupt() }),
+    'chat.retry': async (context) => {
+      const { turnId } = await context.chat.retry();
+      return { turnId };
+    },
+    'chat.delete': (context, input) => context.chat.deleteMessage(input.messageId),
     'tool.respond': (context, input) => {
       context.chat.respond(input.callId, input.response);
       return { accepted: true };
@@ -131,10 +136,8 @@ export function createEngineHandlers(registry: ContextRegistry, hooks: HostHooks
 
 async function windowState(context: ConversationContext): Promise<WindowState> {
   return {
-    conversation: await context.chat.detail(),
+    ...(await context.chat.snapshot()),
     workspace: context.workspaceInfo(),
-    turnId: context.chat.turnId,
-    pending: context.chat.pendingCalls(),
     providerReady: isProviderReady(context.config.effective),
   };
 }

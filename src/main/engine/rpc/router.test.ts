@@ -16,6 +16,8 @@ const valid: { [M in RequestName]: RequestInput<M> } = {
   'conversation.fork': { id: 'c1', atMessage: 1 },
   'chat.send': { text: 'hi', attachments: [ABS] },
   'chat.interrupt': {},
+  'chat.retry': {},
+  'chat.delete': { messageId: 'm-1' },
   'tool.respond': { callId: 'call1', response: { action: 'auto', count: 2 } },
   'config.get': {},
   'config.set': { scope: 'chat', values: { model: 'm', temperature: 1 }, unset: ['tools'] },

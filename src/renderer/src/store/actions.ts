@@ -57,6 +57,13 @@ export function createActions(store: WindowStore, client: RpcClient) {
       return sent !== undefined;
     },
     stop: () => attempt(() => client.call('chat.interrupt', {})),
+    /** The last turn again: after a failure from where it failed, else a new last reply. */
+    retry: () => attempt(() => client.call('chat.retry', {})),
+    deleteMessage: (messageId: string) =>
+      attempt(async () => {
+        await client.call('chat.delete', { messageId });
+        await refreshConversations(store, client);
+      }),
     respond: (callId: string, response: ApprovalAction) =>
       attempt(() => client.call('tool.respond', { callId, response })),
 

@@ -18,7 +18,7 @@ function statusFromText(content: string): { status: ToolCallStatus; result: Tool
 /** Builds the view of a whole conversation (opened, resumed or reloaded) in one pass. */
 export function viewOfMessages(
   messages: readonly Message[],
-): Pick<WindowState, 'messageIds' | 'messages' | 'toolCalls'> {
+): Pick<WindowState, 'messageIds' | 'messages' | 'toolCalls' | 'failure'> {
   const messageIds: string[] = [];
   const byId: Record<string, MessageView> = {};
   const toolCalls: Record<string, ToolCallView> = {};
@@ -41,5 +41,6 @@ export function viewOfMessages(
       };
     }
   }
-  return { messageIds, messages: byId, toolCalls };
+  // A turn that failed left its reason on its last message; anything after it means it was retried.
+  return { messageIds, messages: byId, toolCalls, failure: messages.at(-1)?.metadata?.failure ?? null };
 }

@@ -2,6 +2,7 @@ import { UNTRUSTED } from '../../../shared/workspace-trust';
 import type { ConfigSnapshot } from '../../../shared/config';
 import type { WorkspaceInfo } from '../../../shared/contract';
 import type { ConversationSummary, Message, ModelInfo, ToolResult } from '../../../shared/domain';
+import type { RpcErrorShape } from '../../../shared/errors';
 
 export type ToolCallStatus = 'queued' | 'pending' | 'running' | 'completed' | 'failed' | 'skipped';
 
@@ -34,6 +35,8 @@ export interface WindowState {
   messages: Record<string, MessageView>;
   toolCalls: Record<string, ToolCallView>;
   turn: { id: string; phase: TurnPhase; since: number } | null;
+  /** The conversation's last turn failed: shown after its last message, with a Retry. */
+  failure: RpcErrorShape | null;
   conversations: ConversationSummary[];
   models: ModelInfo[] | null;
   view: 'chat' | 'settings';
@@ -56,6 +59,7 @@ export const initialState = (): WindowState => ({
   messages: {},
   toolCalls: {},
   turn: null,
+  failure: null,
   conversations: [],
   models: null,
   view: 'chat',

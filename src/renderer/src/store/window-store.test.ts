@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createRendererClient } from '../testing/renderer-client';
-import { connectStore, createWindowStore } from './window-store';
+import { UNTRUSTED } from '../../../shared/workspace-trust';
+import { viewOfMessages } from './conversation-view';
+import { connectStore, createWindowStore, loadWindow } from './window-store';
 
 describe('window store', () => {
   it('a delta replaces only its own message; the order array keeps its identity', () => {
@@ -49,5 +51,79 @@ describe('window store', () => {
     const before = store.getState();
     rc.emit('message.delta', { conversationId: 'c', messageId: 'ghost', text: 'x' });
     expect(store.getState().messages).toBe(before.messages);
+  });
+});
+
+describe('a window drawn from a snapshot in the middle of a reply', () => {
+  it('keeps the text so far and adds each later delta once, even those that raced the snapshot', async () => {
+    const base = { timestamp: '2026-11-26T00:00:00.000Z' };
+    let answer: (() => void) | undefined;
+    const rc = createRendererClient({
+      'window.state': () =>
+        new Promise((resolve) => {
+          answer = () =>
+            resolve({
+              conversation: {
+                id: 'c',
+                name: 'c',
+                messageCount: 1,
+                updatedAt: base.timestamp,
+                workspace: null,
+                messages: [{ id: 'u', role: 'user', content: 'hi', ...base }],
+              },
+              workspace: { workspace: null, projectFiles: [], trust: UNTRUSTED },
+              turnId: 't',
+              pending: [],
+              live: { draft: { id: 'a', role: 'assistant', content: 'Hello, wor', ...base }, running: [] },
+              providerReady: true,
+            });
+        }),
+    });
+    const store = createWindowStore();
+    connectStore(store, rc.client);
+    const loading = loadWindow(store, rc.client);
+    // Sent before the snapshot was taken, arriving before it: already in it.
+    rc.emit('message.delta', { conversationId: 'c', messageId: 'a', text: 'Hello, ', offset: 0 });
+    await Promise.resolve();
+    answer!();
+    // Straddling the snapshot, then after it.
+    rc.emit('message.delta', { conversationId: 'c', messageId: 'a', text: 'world', offset: 7 });
+    await loading;
+    rc.emit('message.delta', { conversationId: 'c', messageId: 'a', text: '!', offset: 12 });
+    const state = store.getState();
+    expect(state.messageIds).toEqual(['u', 'a']);
+    expect(state.messages.a).toMatchObject({ content: 'Hello, world!', streaming: true });
+    expect(state.turn).toMatchObject({ id: 't', phase: 'streaming' });
+  });
+});
+
+describe('a failed turn', () => {
+  it('leaves no empty reply in the list and says why after the last message', () => {
+    const rc = createRendererClient();
+    const store = createWindowStore();
+    connectStore(store, rc.client);
+    const base = { timestamp: 'x' };
+    rc.emit('turn.started', { conversationId: 'c', turnId: 't' });
+    rc.emit('message.added', {
+      conversationId: 'c',
+      message: { id: 'u', role: 'user', content: 'hi', ...base },
+    });
+    rc.emit('message.added', {
+      conversationId: 'c',
+      message: { id: 'a', role: 'assistant', content: '', ...base },
+    });
+    const error = { name: 'ProviderAuth', message: 'The key was rejected' };
+    rc.emit('turn.failed', { conversationId: 'c', turnId: 't', error });
+    expect(store.getState()).toMatchObject({ messageIds: ['u'], failure: error });
+    rc.emit('turn.started', { conversationId: 'c', turnId: 't2' });
+    expect(store.getState().failure).toBeNull();
+  });
+
+  it('read back from the log, still says why', () => {
+    const failure = { name: 'ProviderUnavailable', message: 'The provider failed (500)' };
+    const view = viewOfMessages([
+      { id: 'u', role: 'user', content: 'hi', timestamp: 'x', metadata: { failure } },
+    ]);
+    expect(view).toMatchObject({ messageIds: ['u'], failure });
   });
 });

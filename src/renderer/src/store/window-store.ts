@@ -1,11 +1,15 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { isProviderReady } from '../../../shared/config';
+import type { EventName, EventPayload, LiveTurn } from '../../../shared/contract';
 import type { ConversationDetail } from '../../../shared/domain';
 import type { RpcClient } from '../rpc-client';
+import { appendAt } from './append-at';
 import { viewOfMessages } from './conversation-view';
-import { initialState, type ToolCallView, type WindowState } from './window-state';
+import { EventGate } from './event-gate';
+import { initialState, type ToolCallView, type TurnPhase, type WindowState } from './window-state';
 
-export type WindowStore = StoreApi<WindowState>;
+/** A window's store, with the gate its events pass while it draws itself from a snapshot. */
+export type WindowStore = StoreApi<WindowState> & { events: EventGate };
 
 const patchTool = (state: WindowState, callId: string, patch: Partial<ToolCallView>) => {
   const current = state.toolCalls[callId] ?? {
@@ -32,29 +36,37 @@ export function showConversation(store: WindowStore, detail: ConversationDetail 
  */
 export function connectStore(store: WindowStore, client: RpcClient): () => void {
   const set = store.setState;
+  const on = <E extends EventName>(name: E, listener: (payload: EventPayload<E>) => void) =>
+    client.on(name, (payload) => store.events.deliver(() => listener(payload)));
   const offs = [
-    client.on('message.added', ({ message }) => {
+    on('message.added', ({ message }) => {
       if (message.role === 'tool' || message.role === 'system') return;
       set((s) => ({
         messageIds: s.messageIds.includes(message.id) ? s.messageIds : [...s.messageIds, message.id],
-        messages: { ...s.messages, [message.id]: { ...message, streaming: message.role === 'assistant' } },
+        // Already drawn from a snapshot with its text so far: the text stays.
+        messages: s.messages[message.id]
+          ? s.messages
+          : { ...s.messages, [message.id]: { ...message, streaming: message.role === 'assistant' } },
         turn:
           s.turn && message.role === 'assistant'
             ? { ...s.turn, phase: 'thinking', since: Date.now() }
             : s.turn,
       }));
     }),
-    client.on('message.delta', ({ messageId, text }) => {
+    on('message.delta', ({ messageId, text, offset }) => {
       set((s) => {
         const message = s.messages[messageId];
         if (!message) return {};
+        const content = appendAt(message.content, text, offset);
+        if (content === message.content) return {};
         return {
-          messages: { ...s.messages, [messageId]: { ...message, content: message.content + text } },
+          messages: { ...s.messages, [messageId]: { ...message, content } },
           turn: s.turn && s.turn.phase !== 'streaming' ? { ...s.turn, phase: 'streaming' } : s.turn,
         };
       });
     }),
-    client.on('message.completed', ({ message }) => {
+    on('message.completed', ({ message }) => {
+      if (message.role === 'tool' || message.role === 'system') return;
       set((s) => {
         const toolCalls = { ...s.toolCalls };
         for (const call of message.tool_calls ?? []) {
@@ -66,49 +78,64 @@ export function connectStore(store: WindowStore, client: RpcClient): () => void 
             output: '',
           };
         }
-        return { messages: { ...s.messages, [message.id]: { ...message, streaming: false } }, toolCalls };
+        return {
+          messageIds: s.messageIds.includes(message.id) ? s.messageIds : [...s.messageIds, message.id],
+          messages: { ...s.messages, [message.id]: { ...message, streaming: false } },
+          toolCalls,
+        };
       });
     }),
-    client.on('tool.pending', ({ callId, tool, args }) =>
+    on('message.removed', ({ messageIds }) =>
+      set((s) => {
+        const messages = { ...s.messages };
+        for (const id of messageIds) delete messages[id];
+        const kept = s.messageIds.filter((id) => !messageIds.includes(id));
+        // The failure belonged to the turn's last message: gone with it.
+        const failure = kept.at(-1) === s.messageIds.at(-1) ? s.failure : null;
+        return { messageIds: kept, messages, failure };
+      }),
+    ),
+    on('tool.pending', ({ callId, tool, args }) =>
       set((s) => ({
         ...patchTool(s, callId, { tool, args, status: 'pending' }),
         turn: s.turn ? { ...s.turn, phase: 'waiting', since: Date.now() } : s.turn,
       })),
     ),
-    client.on('tool.started', ({ callId }) =>
+    on('tool.started', ({ callId }) =>
       set((s) => ({
         ...patchTool(s, callId, { status: 'running', startedAt: Date.now() }),
         turn: s.turn ? { ...s.turn, phase: 'running', since: Date.now() } : s.turn,
       })),
     ),
-    client.on('tool.output', ({ callId, chunk }) =>
-      set((s) => patchTool(s, callId, { output: (s.toolCalls[callId]?.output ?? '') + chunk })),
+    on('tool.output', ({ callId, chunk, offset }) =>
+      set((s) =>
+        patchTool(s, callId, { output: appendAt(s.toolCalls[callId]?.output ?? '', chunk, offset) }),
+      ),
     ),
-    client.on('tool.completed', ({ callId, status, result }) =>
+    on('tool.completed', ({ callId, status, result }) =>
       set((s) => patchTool(s, callId, { status, result })),
     ),
-    client.on('turn.started', ({ conversationId, turnId }) =>
+    on('turn.started', ({ conversationId, turnId }) =>
       set((s) => ({
         turn: { id: turnId, phase: 'thinking', since: Date.now() },
         error: null,
+        failure: null,
         conversation:
           s.conversation?.id === conversationId
             ? s.conversation
             : { id: conversationId, name: 'New conversation' },
       })),
     ),
-    client.on('turn.completed', () => {
+    on('turn.completed', () => {
       set((s) => ({ turn: null, messages: settle(s.messages) }));
       void refreshConversations(store, client);
     }),
-    client.on('turn.failed', ({ error }) => {
-      set((s) => ({ turn: null, error: error.message, messages: settle(s.messages) }));
+    on('turn.failed', ({ error }) => {
+      set((s) => ({ turn: null, error: error.message, failure: error, ...withoutEmptyDrafts(s) }));
       void refreshConversations(store, client);
     }),
-    client.on('config.changed', (config) =>
-      set({ config, providerReady: isProviderReady(config.effective) }),
-    ),
-    client.on('workspace.changed', (workspace) => {
+    on('config.changed', (config) => set({ config, providerReady: isProviderReady(config.effective) })),
+    on('workspace.changed', (workspace) => {
       // Another folder, or the same one asking for something else: the prompt decides afresh.
       set((s) => ({
         workspace,
@@ -121,6 +148,19 @@ export function connectStore(store: WindowStore, client: RpcClient): () => void 
     }),
   ];
   return () => offs.forEach((off) => off());
+}
+
+/**
+ * A reply that never got a word or a tool call is no reply: it leaves the list (the failure shows in
+ * its place), settled like the rest.
+ */
+function withoutEmptyDrafts(s: WindowState): Pick<WindowState, 'messageIds' | 'messages'> {
+  const empty = (id: string) => {
+    const m = s.messages[id];
+    return Boolean(m?.streaming && m.role === 'assistant' && !m.content && !m.tool_calls?.length);
+  };
+  const messageIds = s.messageIds.some(empty) ? s.messageIds.filter((id) => !empty(id)) : s.messageIds;
+  return { messageIds, messages: settle(s.messages) };
 }
 
 /** A turn that ended leaves no message marked as streaming. */
@@ -148,6 +188,8 @@ export async function refreshConversations(store: WindowStore, client: RpcClient
 
 /** Loads everything a window shows: its own state (after a reload too), config, lists. */
 export async function loadWindow(store: WindowStore, client: RpcClient): Promise<void> {
+  // Events that arrive while the snapshot is on its way wait for it, then apply on top of it.
+  const release = store.events.hold();
   try {
     const [state, config, recent] = await Promise.all([
       client.call('window.state', {}),
@@ -155,6 +197,7 @@ export async function loadWindow(store: WindowStore, client: RpcClient): Promise
       client.call('workspace.recent', {}),
     ]);
     showConversation(store, state.conversation);
+    showLiveTurn(store, state.live ?? null);
     store.setState((s) => {
       let toolCalls = s.toolCalls;
       for (const pending of state.pending) {
@@ -169,16 +212,48 @@ export async function loadWindow(store: WindowStore, client: RpcClient): Promise
         view: state.providerReady ? s.view : 'settings',
         toolCalls,
         turn: state.turnId
-          ? { id: state.turnId, phase: state.pending.length ? 'waiting' : 'thinking', since: Date.now() }
+          ? { id: state.turnId, phase: phaseOf(state.pending.length, state.live ?? null), since: Date.now() }
           : null,
       };
     });
   } catch (error) {
     store.setState({ loaded: true, error: (error as Error).message });
+  } finally {
+    release();
   }
   await refreshConversations(store, client);
 }
 
+function phaseOf(pending: number, live: LiveTurn | null): TurnPhase {
+  if (pending) return 'waiting';
+  if (live?.running.length) return 'running';
+  return live?.draft?.content ? 'streaming' : 'thinking';
+}
+
+/** Draws the running turn's unrecorded part: the reply streamed so far, the output of running tools. */
+function showLiveTurn(store: WindowStore, live: LiveTurn | null): void {
+  if (!live) return;
+  store.setState((s) => {
+    const { draft } = live;
+    let toolCalls = s.toolCalls;
+    for (const { callId, output } of live.running)
+      toolCalls = patchTool({ ...s, toolCalls }, callId, {
+        status: 'running',
+        output,
+        startedAt: Date.now(),
+      }).toolCalls;
+    if (!draft) return { toolCalls };
+    return {
+      toolCalls,
+      messageIds: s.messageIds.includes(draft.id) ? s.messageIds : [...s.messageIds, draft.id],
+      messages: { ...s.messages, [draft.id]: { ...draft, streaming: true } },
+    };
+  });
+}
+
 export function createWindowStore(): WindowStore {
-  return createStore<WindowState>(() => initialState());
+  return Object.assign(
+    createStore<WindowState>(() => initialState()),
+    { events: new EventGate() },
+  );
 }
