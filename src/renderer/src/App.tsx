@@ -30,6 +30,11 @@ function Shell({ value }: { value: WindowContextValue }) {
   const [typingPath, setTypingPath] = useState(false);
   const drop = useDrop(client, actions);
   const sidebar = useSidebar();
+  // Read by the key handler, which is registered once.
+  const sidebarNow = useRef(sidebar);
+  useEffect(() => {
+    sidebarNow.current = sidebar;
+  });
   useDocumentTitle();
 
   // The composer has the focus when the window opens, unless something else took it first.
@@ -43,7 +48,11 @@ function Shell({ value }: { value: WindowContextValue }) {
       const mod = e.metaKey || e.ctrlKey;
       // Handled already (a field's own Esc: rename, a draft).
       if (e.defaultPrevented) return;
-      if (e.key === 'Escape' && store.getState().view === 'settings') {
+      if (e.key === 'Escape' && sidebarNow.current.overlay) {
+        // The sidebar lying over the conversation goes first: it is what the user sees on top.
+        e.preventDefault();
+        sidebarNow.current.close();
+      } else if (e.key === 'Escape' && store.getState().view === 'settings') {
         e.preventDefault();
         actions.showSettings(false);
         requestAnimationFrame(() => composer.current?.focus());

@@ -157,13 +157,6 @@ export function Sidebar({
       id="sidebar"
       className={`sidebar${open ? '' : ' collapsed'}${overlay ? ' overlay' : ''}`}
       aria-label="Conversations"
-      onKeyDown={(e) => {
-        if (overlay && e.key === 'Escape' && !e.defaultPrevented) {
-          e.preventDefault();
-          e.stopPropagation();
-          onClose();
-        }
-      }}
     >
       <div className="sidebar-top">
         <button
