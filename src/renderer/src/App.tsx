@@ -9,7 +9,10 @@ import { SettingsView } from './components/SettingsView';
 import { Sidebar } from './components/Sidebar';
 import { TrustPrompt } from './components/TrustPrompt';
 import { TurnStatus } from './components/TurnStatus';
+import { UndoToast } from './components/UndoToast';
+import { useDocumentTitle } from './components/use-document-title';
 import { useDrop } from './components/use-drop';
+import { useSidebar } from './components/use-sidebar';
 import type { RpcClient } from './rpc-client';
 import { createActions } from './store/actions';
 import { WindowContext, useWindowState, type WindowContextValue } from './store/window-context';
@@ -38,10 +41,34 @@ function Shell({ value }: { value: WindowContextValue }) {
     [store],
   );
 
+  const sidebar = useSidebar();
+  // Read by the key handler, which is registered once.
+  const sidebarNow = useRef(sidebar);
+  useEffect(() => {
+    sidebarNow.current = sidebar;
+  });
+  useDocumentTitle();
+
+  // The composer has the focus when the window opens, unless something else took it first.
+  useEffect(() => {
+    if (loaded && (!document.activeElement || document.activeElement === document.body))
+      composer.current?.focus();
+  }, [loaded]);
+
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const mod = e.metaKey || e.ctrlKey;
-      if (e.key === 'Escape' && store.getState().turn) {
+      // Handled already (a field's own Esc: rename, a draft).
+      if (e.defaultPrevented) return;
+      if (e.key === 'Escape' && sidebarNow.current.overlay) {
+        // The sidebar lying over the conversation goes first: it is what the user sees on top.
+        e.preventDefault();
+        sidebarNow.current.close();
+      } else if (e.key === 'Escape' && store.getState().view === 'settings') {
+        e.preventDefault();
+        actions.showSettings(false);
+        requestAnimationFrame(() => composer.current?.focus());
+      } else if (e.key === 'Escape' && store.getState().turn) {
         e.preventDefault();
         void actions.stop();
       } else if (mod && !e.shiftKey && e.key.toLowerCase() === 'n') {
@@ -64,9 +91,30 @@ function Shell({ value }: { value: WindowContextValue }) {
   }, [actions, store]);
 
   return (
-    <div className="app" {...drop.handlers}>
-      <Sidebar />
-      <div className="main">
+    <div className={`app${sidebar.open ? '' : ' sidebar-collapsed'}`} {...drop.handlers}>
+      <a
+        href="#main"
+        className="skip-link"
+        onClick={(e) => {
+          e.preventDefault();
+          // The conversation itself (its messages scroll with the keyboard), else where one starts.
+          const target =
+            document.querySelector<HTMLElement>('[data-testid=message-list]') ??
+            composer.current ??
+            document.getElementById('main');
+          target?.focus();
+        }}
+      >
+        Skip to conversation
+      </a>
+      <Sidebar
+        open={sidebar.open}
+        overlay={sidebar.overlay}
+        onToggle={sidebar.toggle}
+        onClose={sidebar.close}
+      />
+      {sidebar.overlay && <div className="sidebar-backdrop" aria-hidden="true" onClick={sidebar.close} />}
+      <main id="main" className="main" tabIndex={-1}>
         <Header typingPath={typingPath} setTypingPath={setTypingPath} />
         <ErrorBanner />
         <ConversationNotice />
@@ -82,7 +130,8 @@ function Shell({ value }: { value: WindowContextValue }) {
             <Composer ref={composer} />
           </>
         )}
-      </div>
+      </main>
+      <UndoToast />
       {drop.over && <div className="drop-overlay">Drop a folder to work in it, or files to attach them</div>}
     </div>
   );

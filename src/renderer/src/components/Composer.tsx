@@ -1,6 +1,7 @@
 import { forwardRef, useState } from 'react';
 import { useWindow, useWindowState } from '../store/window-context';
 import { AttachButton } from './AttachButton';
+import './Composer.css';
 import { Icon } from './Icon';
 
 export const Composer = forwardRef<HTMLTextAreaElement>(function Composer(_props, ref) {
@@ -50,9 +51,8 @@ export const Composer = forwardRef<HTMLTextAreaElement>(function Composer(_props
           data-testid="composer"
           aria-label="Message"
           placeholder={
-            providerReady
-              ? 'Ask Deskmate… (Enter to send, Shift+Enter for a new line)'
-              : 'Set up a provider in Settings first'
+            // Short enough for a 600 px window: the empty conversation lists the keys.
+            providerReady ? 'Ask Deskmate…' : 'Set up a provider in Settings first'
           }
           value={text}
           rows={Math.min(10, Math.max(1, text.split('\n').length))}

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useWindow, useWindowState } from '../store/window-context';
 import { ConfigWarnings } from './ConfigWarnings';
 import { GrantsControl } from './GrantsControl';
+import './Header.css';
 import { TrustBadge } from './TrustPrompt';
 import './ModelPicker.css';
 
@@ -116,7 +117,8 @@ export function Header({
         ) : (
           <>
             <span data-testid="workspace-path" className="path" title={workspace.workspace ?? ''}>
-              {workspace.workspace ?? 'No folder open'}
+              {/* Laid out right to left so a long path loses its start, not the folder's own name. */}
+              <bdi>{workspace.workspace ?? 'No folder open'}</bdi>
             </span>
             {workspace.projectFiles.length > 0 && (
               <span className="project" title={workspace.projectFiles.join('\n')}>

@@ -1,6 +1,7 @@
 import type { ApprovalAction } from './approval-action';
 import type { RpcClient } from '../rpc-client';
 import { newTabAddress } from '../web-bridge';
+import type { ConversationSummary } from '../../../shared/domain';
 import {
   loadWindow,
   refreshConversations,
@@ -13,6 +14,9 @@ import {
 function openTab(open: { conversation?: string } = {}): void {
   window.open(newTabAddress(window.location.href, undefined, open), '_blank', 'noopener');
 }
+
+/** How long a deleted conversation can be brought back. */
+export const UNDO_DELETE_MS = 6_000;
 
 /** Every user action of a window: calls its own client, shows failures in its own banner. */
 export function createActions(store: WindowStore, client: RpcClient) {
@@ -27,6 +31,26 @@ export function createActions(store: WindowStore, client: RpcClient) {
     } catch (error) {
       fail(error);
       return undefined;
+    }
+  };
+
+  const deleteTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Deleted while on screen: an Undo shows it again. */
+  const wasShown = new Set<string>();
+  const forget = (id: string) => {
+    clearTimeout(deleteTimers.get(id));
+    deleteTimers.delete(id);
+    wasShown.delete(id);
+    store.setState((s) => ({ deleting: s.deleting.filter((c) => c.id !== id) }));
+  };
+  const reallyDelete = async (id: string) => {
+    try {
+      await client.call('conversation.delete', { id });
+    } catch (error) {
+      fail(error); // it stays in the list: nothing was deleted
+    } finally {
+      forget(id);
+      await refreshConversations(store, client);
     }
   };
 
@@ -146,6 +170,38 @@ export function createActions(store: WindowStore, client: RpcClient) {
       attempt(async () => {
         await client.call('conversation.delete', { id });
         if (store.getState().conversation?.id === id) showConversation(store, null);
+        await refreshConversations(store, client);
+      }),
+    /**
+     * Takes the conversation off the list at once and deletes it only when the Undo offer runs
+     * out. The one on screen is swapped for a new conversation first, so nothing the user types
+     * meanwhile lands in a conversation about to go.
+     */
+    deleteWithUndo: (item: ConversationSummary) =>
+      attempt(async () => {
+        const state = store.getState();
+        if (state.deleting.some((c) => c.id === item.id)) return;
+        if (state.conversation?.id === item.id) {
+          if (state.turn) throw new Error('Stop the running turn before deleting this conversation');
+          const created = await client.call('conversation.new', {});
+          showConversation(store, { ...created, messages: [] });
+          wasShown.add(item.id);
+        }
+        store.setState((s) => ({ deleting: [...s.deleting, item] }));
+        deleteTimers.set(
+          item.id,
+          setTimeout(() => void reallyDelete(item.id), UNDO_DELETE_MS),
+        );
+      }),
+    undoDelete: (id: string) =>
+      attempt(async () => {
+        if (!deleteTimers.has(id)) return;
+        const reopen = wasShown.has(id);
+        forget(id);
+        const state = store.getState();
+        // Back on screen, unless the user has started on something else meanwhile.
+        if (reopen && !state.turn && state.messageIds.length === 0)
+          showConversation(store, await client.call('conversation.open', { id }));
         await refreshConversations(store, client);
       }),
     searchConversations: (query: string) =>

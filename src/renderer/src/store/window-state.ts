@@ -67,6 +67,8 @@ export interface WindowState {
   notice: ConversationNotice | null;
   /** Bumped to open (or focus) the header's path field: the folder dialog of a host without one. */
   pathFieldRequests: number;
+  /** Conversations the user deleted that an Undo can still bring back (deleted when it expires). */
+  deleting: ConversationSummary[];
 }
 
 export const initialState = (): WindowState => ({
@@ -91,4 +93,5 @@ export const initialState = (): WindowState => ({
   host: null,
   notice: null,
   pathFieldRequests: 0,
+  deleting: [],
 });
