@@ -1,3 +1,6 @@
+import { mkdtemp, realpath, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import {
   startScriptedProvider,
@@ -96,7 +99,10 @@ test.afterAll(async () => {
 
 test('the main views render under the strict CSP without a single violation', async ({ page }) => {
   const violations = await collectViolations(page);
-  const response = await page.goto(host.url);
+  // A folder holding the file the patch changes: a write tool asks only inside a workspace.
+  const folder = await realpath(await mkdtemp(path.join(tmpdir(), 'deskmate-csp-')));
+  await writeFile(path.join(folder, 'a.ts'), 'old\n');
+  const response = await page.goto(`${host.url}&workspace=${encodeURIComponent(folder)}`);
   const policy = response?.headers()['content-security-policy'] ?? '';
   expect(policy).toContain("style-src 'self'");
   expect(policy).not.toContain('unsafe-inline');

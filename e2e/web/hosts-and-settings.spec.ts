@@ -271,22 +271,23 @@ test.describe('settings', () => {
     await expect(page.getByTestId('model-unlisted')).toBeVisible();
   });
 
-  test('a banner says what happened in words, and offers Settings only when Settings can fix it', async ({
+  test('a failed turn says what happened in words, and offers Settings only when Settings can fix it', async ({
     page,
   }) => {
     await page.goto(host.url);
     await expect(page.getByTestId('composer')).toBeVisible();
-    const banner = page.getByTestId('error-banner');
+    // Said once, on the turn: not repeated in the banner.
+    const failure = page.getByTestId('turn-error');
 
     await send(page, 'Please drop the line');
-    await expect(banner).toContainText('The connection to the provider dropped');
-    await expect(banner).not.toContainText(/terminated|Error\b/);
-    await expect(banner.getByRole('button', { name: 'Open Settings' })).toHaveCount(0);
-    await banner.getByRole('button', { name: 'Dismiss' }).click();
+    await expect(failure).toContainText('The connection to the provider dropped');
+    await expect(failure).not.toContainText(/terminated|Error\b/);
+    await expect(failure.getByRole('button', { name: 'Open Settings' })).toHaveCount(0);
+    await expect(page.getByTestId('error-banner')).toHaveCount(0);
 
     await send(page, 'Ask the no such model');
-    await expect(banner).toContainText('was not found');
-    await banner.getByRole('button', { name: 'Open Settings' }).click();
+    await expect(failure).toContainText('was not found');
+    await failure.getByRole('button', { name: 'Open Settings' }).click();
     await expect(page.getByRole('region', { name: 'Settings' })).toBeVisible();
   });
 });

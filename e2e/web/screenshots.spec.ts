@@ -1,4 +1,6 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, realpath, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import {
   startScriptedProvider,
@@ -82,51 +84,64 @@ test.afterAll(async () => {
   await provider?.close();
 });
 
-test('the main views', async ({ page }) => {
-  await page.goto(host.url);
-  await expect(page.getByTestId('composer')).toBeVisible();
-  await expect(page.getByText('What shall we work on?')).toBeVisible();
-  await page.screenshot({ path: `${SHOTS}/1-empty-window.png` });
+// Each view at the two widths the app is used at (a full window and half a laptop screen), light and
+// dark: a person looks at these before a change to the windows is called done.
+const VARIANTS = [
+  { width: 1200, scheme: 'light' },
+  { width: 700, scheme: 'light' },
+  { width: 1200, scheme: 'dark' },
+  { width: 700, scheme: 'dark' },
+] as const;
 
-  await page.getByTestId('composer').fill('Show me some markdown about the parser');
-  await page.keyboard.press('Enter');
-  await expect(page.locator('.markdown table')).toBeVisible();
-  await expect(page.locator('.code-block')).toContainText('tokenize');
-  await expect(page.getByTestId('send')).toBeVisible();
-  await page.screenshot({ path: `${SHOTS}/2-markdown-and-code.png` });
+for (const { width, scheme } of VARIANTS) {
+  test(`the main views at ${width} px, ${scheme}`, async ({ browser }) => {
+    const context = await browser.newContext({ colorScheme: scheme, viewport: { width, height: 800 } });
+    const page = await context.newPage();
+    const shot = (name: string) => page.screenshot({ path: `${SHOTS}/${name}-${width}-${scheme}.png` });
+    // A project folder holding the file the patch changes: a write tool asks only inside a workspace.
+    const folder = await realpath(await mkdtemp(path.join(tmpdir(), 'deskmate-shots-')));
+    await mkdir(path.join(folder, 'src'));
+    await writeFile(path.join(folder, 'src', 'parser.ts'), '  const tokens = tokenize(source);\n');
+    await page.goto(`${host.url}&workspace=${encodeURIComponent(folder)}`);
+    await expect(page.getByTestId('composer')).toBeVisible();
+    await expect(page.getByText('What shall we work on?')).toBeVisible();
+    await shot('1-empty-window');
 
-  await page.getByTestId('composer').fill('Run the tests please');
-  await page.keyboard.press('Enter');
-  const shell = page.locator('[data-testid=tool-call][data-tool=shell]');
-  await expect(shell).toHaveAttribute('data-status', 'pending');
-  await page.screenshot({ path: `${SHOTS}/3-pending-tool-call.png` });
-  await shell.getByTestId('tool-skip').click();
-  await expect(shell).toHaveAttribute('data-status', 'skipped');
-  await expect(page.getByTestId('send')).toBeVisible();
+    await page.getByTestId('composer').fill('Show me some markdown about the parser');
+    await page.keyboard.press('Enter');
+    await expect(page.locator('.markdown table')).toBeVisible();
+    await expect(page.locator('.code-block')).toContainText('tokenize');
+    await expect(page.getByTestId('send')).toBeVisible();
+    await shot('2-markdown-and-code');
 
-  await page.getByTestId('composer').fill('Now patch the parser');
-  await page.keyboard.press('Enter');
-  const patch = page.locator('[data-testid=tool-call][data-tool=patch]');
-  await expect(patch).toHaveAttribute('data-status', 'pending');
-  await expect(patch.locator('.diff-add')).toContainText("replace(/\\r\\n/g, '\\n')");
-  await page.screenshot({ path: `${SHOTS}/4-patch-diff.png` });
-  await patch.getByTestId('tool-skip').click();
-  await expect(page.getByTestId('send')).toBeVisible();
+    await page.getByTestId('composer').fill('Run the tests please');
+    await page.keyboard.press('Enter');
+    const shell = page.locator('[data-testid=tool-call][data-tool=shell]');
+    await expect(shell).toHaveAttribute('data-status', 'pending');
+    await expect(shell).toBeInViewport();
+    await shot('3-pending-tool-call');
+    await shell.getByTestId('tool-skip').click();
+    await expect(shell).toHaveAttribute('data-status', 'skipped');
+    await expect(page.getByTestId('send')).toBeVisible();
 
-  await page.getByTestId('settings-open').click();
-  await expect(page.getByRole('heading', { name: 'Settings' })).toBeVisible();
-  await page.getByRole('button', { name: 'Test connection' }).click();
-  await expect(page.getByRole('status')).toContainText('3 models');
-  await page.screenshot({ path: `${SHOTS}/5-settings.png` });
-});
+    await page.getByTestId('composer').fill('Now patch the parser');
+    await page.keyboard.press('Enter');
+    const patch = page.locator('[data-testid=tool-call][data-tool=patch]');
+    await expect(patch).toHaveAttribute('data-status', 'pending');
+    await expect(patch.locator('.diff-add')).toContainText("replace(/\\r\\n/g, '\\n')");
+    await shot('4-patch-diff');
+    await patch.getByTestId('tool-skip').click();
+    await expect(page.getByTestId('send')).toBeVisible();
 
-test('dark theme follows the system', async ({ browser }) => {
-  const context = await browser.newContext({ colorScheme: 'dark', viewport: { width: 1200, height: 800 } });
-  const page = await context.newPage();
-  await page.goto(host.url);
-  await expect(page.getByTestId('composer')).toBeVisible();
-  const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
-  expect(background).toBe('rgb(21, 23, 27)');
-  await page.screenshot({ path: `${SHOTS}/6-dark.png` });
-  await context.close();
-});
+    await page.getByTestId('settings-open').click();
+    await expect(page.getByRole('heading', { name: 'Settings' })).toBeVisible();
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await expect(page.getByRole('status')).toContainText('3 models');
+    await shot('5-settings');
+    if (scheme === 'dark') {
+      const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      expect(background).toBe('rgb(21, 23, 27)');
+    }
+    await context.close();
+  });
+}
