@@ -270,6 +270,8 @@ test('the keyboard answers a card: it takes focus, Ctrl+Enter approves, Esc skip
   await expect(first!).toBeFocused();
   await expect(first!.getByTestId('tool-approve')).toHaveAttribute('title', /Ctrl\+Enter/);
   await expect(first!.getByTestId('tool-skip')).toHaveAttribute('title', /Esc/);
+  // The status line names the keys that work now, not "Esc to stop".
+  await expect(page.locator('.turn-status')).toContainText('Esc to skip');
   await page.keyboard.press('Control+Enter');
   await expect(first!).toHaveAttribute('data-status', 'completed');
 

@@ -2,7 +2,7 @@ import { realpath, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { groupAlive, makeWorkspace } from '../../../../test/support/engine';
-import { BashSession, type RunOptions } from './shell-session';
+import { BashSession, startOfAt, type RunOptions } from './shell-session';
 
 const sessions: BashSession[] = [];
 afterEach(() => sessions.splice(0).forEach((s) => s.dispose()));
@@ -127,6 +127,32 @@ describe('the persistent shell', () => {
     );
     expect(chunks.join('')).toBe(big.output);
     expect(chunks.length).toBeGreaterThan(1);
+  });
+
+  it('streams a short line at once, while the command is still running', async () => {
+    const { shell } = await session();
+    let seen: (chunk: string) => void = () => {};
+    const firstLine = new Promise<string>((resolve) => (seen = resolve));
+    let ended = false;
+    const running = shell
+      .run('echo first; sleep 20; echo second', opts({ timeoutMs: 60_000, onOutput: (c) => seen(c) }))
+      .finally(() => (ended = true));
+    const chunk = await firstLine;
+    // Seen before the command ended: the output after the sleep is not in it.
+    expect(chunk).toContain('first');
+    expect(chunk).not.toContain('second');
+    expect(ended).toBe(false);
+    shell.dispose();
+    await running;
+  });
+
+  it('never streams any part of its own end marker, however the output is cut', () => {
+    const needle = '\n__DESKMATE_DONE_x__ ';
+    expect(startOfAt('hello', needle)).toBe(0);
+    expect(startOfAt('hello\n', needle)).toBe(1);
+    expect(startOfAt('hello\n__DESK', needle)).toBe(7);
+    expect(startOfAt('hello\n__DESKX', needle)).toBe(0);
+    expect(startOfAt('a\n\n', needle)).toBe(1);
   });
 
   it('restarts after the user runs exit', async () => {

@@ -137,7 +137,7 @@ export class BashSession implements ShellSession {
     const child = this.#process ?? this.#start();
     this.#hadProcess = true;
     const marker = `__DESKMATE_DONE_${randomUUID()}__`;
-    const holdBack = marker.length + 4096;
+    const endLine = `\n${marker} `;
 
     return new Promise<ShellResult>((resolve) => {
       let buffer = '';
@@ -160,7 +160,7 @@ export class BashSession implements ShellSession {
 
       const onData = (text: string) => {
         buffer += text;
-        const end = buffer.indexOf(`\n${marker} `);
+        const end = buffer.indexOf(endLine);
         if (end >= 0) {
           const tail = buffer.slice(end + marker.length + 2);
           const newline = tail.indexOf('\n');
@@ -171,10 +171,12 @@ export class BashSession implements ShellSession {
           finish(Number(code), false);
           return;
         }
-        // Stream what cannot be part of the marker line yet.
-        if (buffer.length - holdBack > emitted) {
-          options.onOutput(buffer.slice(emitted, buffer.length - holdBack));
-          emitted = buffer.length - holdBack;
+        // Stream everything but an end that could be the start of the marker line: a command that
+        // prints a line now and then is seen doing so, not only once it ends.
+        const safe = buffer.length - startOfAt(buffer, endLine);
+        if (safe > emitted) {
+          options.onOutput(buffer.slice(emitted, safe));
+          emitted = safe;
         }
       };
       const onStderr = (text: string) => onData(text);
@@ -204,4 +206,13 @@ export class BashSession implements ShellSession {
       );
     });
   }
+}
+
+/** How many characters at the end of `text` are a start of `needle` (held back until known). */
+export function startOfAt(text: string, needle: string): number {
+  for (let i = Math.max(0, text.length - needle.length + 1); i < text.length; i++) {
+    if (text.charCodeAt(i) === needle.charCodeAt(0) && needle.startsWith(text.slice(i)))
+      return text.length - i;
+  }
+  return 0;
 }

@@ -24,7 +24,10 @@ export function TurnStatus() {
       <span className="pulse" />
       {LABEL[turn.phase]}
       {seconds >= 1 ? <span className="elapsed"> · {seconds} s</span> : null}
-      <span className="hint">Esc to stop</span>
+      {/* A waiting card has the focus, and there Esc skips the call rather than stopping the turn. */}
+      <span className="hint">
+        {turn.phase === 'waiting' ? 'Ctrl+Enter to approve · Esc to skip' : 'Esc to stop'}
+      </span>
     </div>
   );
 }
