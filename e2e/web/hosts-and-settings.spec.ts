@@ -9,14 +9,10 @@ import {
   type Step,
 } from '../../test/support/scripted-provider';
 import { startHost, type Host } from './headless-host';
+import { lastUserText, send } from './tab';
 
 // What differs between hosts, as a user meets it in a browser tab: a conversation open in another
 // tab, and the controls a desktop host gives natively (windows, folder dialog, file chooser).
-
-function lastUserText(request: RecordedRequest): string {
-  const last = [...(request.body.messages ?? [])].reverse().find((m) => m.role === 'user');
-  return String(last?.content ?? '');
-}
 
 function script(request: RecordedRequest): Step {
   const text = lastUserText(request);
@@ -49,11 +45,6 @@ async function newTab(browser: Browser): Promise<Page> {
   await page.goto(host.url);
   await expect(page.getByTestId('composer')).toBeVisible();
   return page;
-}
-
-async function send(page: Page, text: string): Promise<void> {
-  await page.getByTestId('composer').fill(text);
-  await page.getByTestId('composer').press('Enter');
 }
 
 const item = (page: Page, name: string) =>

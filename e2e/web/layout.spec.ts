@@ -1,5 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, realpath, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import {
@@ -9,12 +8,9 @@ import {
   type Step,
 } from '../../test/support/scripted-provider';
 import { startHost, type Host } from './headless-host';
+import { lastUserText, send, tabOpener, tempWorkspace } from './tab';
 
 // The window's layout: following new content, narrow windows, the sidebar, rename, keyboard.
-
-function lastUserText(request: RecordedRequest): string {
-  return String([...(request.body.messages ?? [])].reverse().find((m) => m.role === 'user')?.content ?? '');
-}
 
 /** A reply that grows after it is rendered: a table and a highlighted code block, `size` times over. */
 function richReply(turn: number, size: number): string {
@@ -59,6 +55,8 @@ function script(request: RecordedRequest): Step {
 
 let provider: ScriptedProvider;
 let host: Host;
+const openTab = tabOpener(() => host);
+const workspace = () => tempWorkspace('deskmate-layout-');
 
 test.beforeEach(async () => {
   provider = await startScriptedProvider({ respond: script });
@@ -73,20 +71,6 @@ test.afterEach(async () => {
   await host?.stop();
   await provider?.close();
 });
-
-async function workspace(): Promise<string> {
-  return realpath(await mkdtemp(path.join(tmpdir(), 'deskmate-layout-')));
-}
-
-async function openTab(page: Page, folder?: string): Promise<void> {
-  await page.goto(folder ? `${host.url}&workspace=${encodeURIComponent(folder)}` : host.url);
-  await expect(page.getByTestId('composer')).toBeVisible();
-}
-
-async function send(page: Page, text: string): Promise<void> {
-  await page.getByTestId('composer').fill(text);
-  await page.getByTestId('composer').press('Enter');
-}
 
 /**
  * How far the bottom of the message holding `marker` sits below the conversation's visible area

@@ -1,8 +1,5 @@
 import { readdir } from 'node:fs/promises';
-import { mkdtemp, realpath } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import WebSocket from 'ws';
 import {
   startScriptedProvider,
@@ -11,6 +8,7 @@ import {
   type Step,
 } from '../../test/support/scripted-provider';
 import { startHost, type Host } from './headless-host';
+import { send, tabOpener, tempWorkspace } from './tab';
 
 // Several browser tabs on one headless host: each tab is its own context.
 
@@ -43,6 +41,8 @@ function script(request: RecordedRequest): Step {
 
 let provider: ScriptedProvider;
 let host: Host;
+const openTab = tabOpener(() => host);
+const workspace = () => tempWorkspace('deskmate-tab-');
 
 test.beforeEach(async () => {
   provider = await startScriptedProvider({ respond: script });
@@ -58,21 +58,6 @@ test.afterEach(async () => {
   await host?.stop();
   await provider?.close();
 });
-
-async function workspace(): Promise<string> {
-  return realpath(await mkdtemp(path.join(tmpdir(), 'deskmate-tab-')));
-}
-
-async function openTab(page: Page, folder?: string): Promise<void> {
-  await page.goto(folder ? `${host.url}&workspace=${encodeURIComponent(folder)}` : host.url);
-  await expect(page.getByTestId('composer')).toBeVisible();
-  if (folder) await expect(page.getByTestId('workspace-path')).toHaveText(folder);
-}
-
-async function send(page: Page, text: string): Promise<void> {
-  await page.getByTestId('composer').fill(text);
-  await page.getByTestId('composer').press('Enter');
-}
 
 test('three tabs on three workspaces work at once and never see each other', async ({ browser }) => {
   const names = ['a', 'b', 'c'];

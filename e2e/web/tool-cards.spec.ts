@@ -1,5 +1,4 @@
-import { mkdtemp, readFile, readdir, realpath } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import {
@@ -9,6 +8,7 @@ import {
   type Step,
 } from '../../test/support/scripted-provider';
 import { startHost, type Host } from './headless-host';
+import { send, tabOpener, tempWorkspace } from './tab';
 
 // Tool cards as a user meets them: what ran, how it ended, and what may run without asking.
 
@@ -94,15 +94,9 @@ test.afterEach(async () => {
 });
 
 async function openTab(page: Page): Promise<string> {
-  const folder = await realpath(await mkdtemp(path.join(tmpdir(), 'deskmate-cards-')));
-  await page.goto(`${host.url}&workspace=${encodeURIComponent(folder)}`);
-  await expect(page.getByTestId('workspace-path')).toHaveText(folder);
+  const folder = await tempWorkspace('deskmate-cards-');
+  await tabOpener(() => host)(page, folder);
   return folder;
-}
-
-async function send(page: Page, text: string): Promise<void> {
-  await page.getByTestId('composer').fill(text);
-  await page.getByTestId('composer').press('Enter');
 }
 
 const cards = (page: Page) => page.getByTestId('tool-call');

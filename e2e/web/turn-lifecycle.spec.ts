@@ -9,6 +9,7 @@ import {
   type Step,
 } from '../../test/support/scripted-provider';
 import { startHost, type Host } from './headless-host';
+import { lastUserText, send, tabOpener } from './tab';
 
 // The life of a turn as the window shows it: streamed, reloaded mid-way, failed, retried.
 
@@ -16,13 +17,9 @@ const STORY = Array.from({ length: 60 }, (_, i) => `Line ${i + 1} of the story.`
 
 let provider: ScriptedProvider;
 let host: Host;
+const openTab = tabOpener(() => host);
 /** What the model does for the next request; a test changes it to make the provider fail or recover. */
 let behaviour: (request: RecordedRequest) => Step;
-
-function lastUserText(request: RecordedRequest): string {
-  const users = (request.body.messages ?? []).filter((m) => m.role === 'user');
-  return String(users.at(-1)?.content ?? '');
-}
 
 test.beforeEach(async () => {
   behaviour = (request) =>
@@ -41,16 +38,6 @@ test.afterEach(async () => {
   await host?.stop();
   await provider?.close();
 });
-
-async function openTab(page: Page, folder?: string): Promise<void> {
-  await page.goto(folder ? `${host.url}&workspace=${encodeURIComponent(folder)}` : host.url);
-  await expect(page.getByTestId('composer')).toBeVisible();
-}
-
-async function send(page: Page, text: string): Promise<void> {
-  await page.getByTestId('composer').fill(text);
-  await page.getByTestId('composer').press('Enter');
-}
 
 const messages = (page: Page, role?: string) =>
   page.locator(role ? `[data-testid=message][data-role=${role}]` : '[data-testid=message]');
