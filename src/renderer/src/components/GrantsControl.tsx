@@ -1,4 +1,4 @@
-import { useId, useRef } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { ApprovalGrant } from '../../../shared/domain';
 import { useWindow, useWindowState } from '../store/window-context';
 import './GrantsControl.css';
@@ -9,19 +9,70 @@ export function grantLabel({ tool, grant }: ApprovalGrant): string {
   return `${who}: ${grant === 'always' ? 'always' : `next ${grant}`}`;
 }
 
+/** The badge's text: it is shown in full, so past two tools it counts them (the list names them). */
+export function grantsSummary(grants: readonly ApprovalGrant[]): string {
+  const tools = grants.map((g) => (g.tool === '*' ? 'every tool' : g.tool));
+  return `Allowed: ${tools.length > 2 ? `${tools.length} tools` : tools.join(', ')}`;
+}
+
+const MARGIN = 8;
+
+/** Back to the composer when the list went away with the focus in it: never leave the keyboard on <body>. */
+function refocus(panel: HTMLElement | null): void {
+  requestAnimationFrame(() => {
+    const active = document.activeElement;
+    if (active && active !== document.body) return;
+    const next = panel?.isConnected ? panel.querySelector<HTMLElement>('[data-testid=grant-revoke]') : null;
+    (next ?? document.querySelector<HTMLElement>('[data-testid=composer]'))?.focus();
+  });
+}
+
 /**
  * What runs without asking in this conversation, in the header, each with a way to take it back:
  * a grant the user cannot see is one they cannot judge (issue 10). Nothing shows when none is held.
- * The list is a popover (the top layer), so the header's clipping of crowded badges cannot hide it.
  */
 export function GrantsControl() {
-  const { actions } = useWindow();
   const grants = useWindowState((s) => s.grants);
+  return grants.length === 0 ? null : <Grants grants={grants} />;
+}
+
+/**
+ * The badge and its list. The list is a popover (the top layer, so nothing in the header clips it),
+ * placed under the badge, or against the window's right edge when there is no room, and placed again
+ * when the window is resized (the badge may have moved to another row).
+ */
+function Grants({ grants }: { grants: readonly ApprovalGrant[] }) {
+  const { actions } = useWindow();
   const button = useRef<HTMLButtonElement>(null);
   const panel = useRef<HTMLDivElement>(null);
   const panelId = useId();
-  if (grants.length === 0) return null;
-  const tools = grants.map((g) => (g.tool === '*' ? 'every tool' : g.tool)).join(', ');
+  const [open, setOpen] = useState(false);
+
+  const place = () => {
+    const rect = button.current?.getBoundingClientRect();
+    const list = panel.current;
+    if (!rect || !list) return;
+    // Before it first opens the list has no size: a guess, corrected once it is shown.
+    const width = list.offsetWidth || 260;
+    list.style.top = `${rect.bottom + 6}px`;
+    list.style.left = `${Math.max(MARGIN, Math.min(rect.left, window.innerWidth - width - MARGIN))}px`;
+  };
+
+  useEffect(() => {
+    if (!open) return;
+    place();
+    // The header's size changes after the window's (the sidebar closes in a narrow window, rows
+    // wrap): placing on `resize` alone would use where the badge was a moment before.
+    const header = button.current?.closest('header') ?? document.body;
+    const observer = new ResizeObserver(() => place());
+    observer.observe(header);
+    window.addEventListener('resize', place);
+    return () => {
+      observer.disconnect();
+      window.removeEventListener('resize', place);
+    };
+  }, [open]);
+
   return (
     <span
       className="grants"
@@ -42,7 +93,7 @@ export function GrantsControl() {
         popoverTarget={panelId}
         title="Tools that run without asking in this conversation: review or revoke"
       >
-        Allowed: {tools}
+        {grantsSummary(grants)}
       </button>
       <div
         ref={panel}
@@ -52,13 +103,9 @@ export function GrantsControl() {
         role="dialog"
         aria-label="Approval grants"
         onBeforeToggle={(e) => {
-          // Placed under its badge: a popover sits in the top layer, outside the header's layout.
-          const rect = button.current?.getBoundingClientRect();
-          if (!rect || (e as unknown as ToggleEvent).newState !== 'open') return;
-          const panel = e.currentTarget;
-          panel.style.top = `${rect.bottom + 6}px`;
-          panel.style.left = `${Math.max(8, Math.min(rect.left, window.innerWidth - 260))}px`;
+          if ((e as unknown as ToggleEvent).newState === 'open') place();
         }}
+        onToggle={(e) => setOpen((e as unknown as ToggleEvent).newState === 'open')}
       >
         <p>Run without asking in this conversation:</p>
         <ul>
@@ -70,7 +117,7 @@ export function GrantsControl() {
                 data-testid="grant-revoke"
                 aria-label={`Revoke ${grantLabel(grant)}`}
                 title="Ask again before each call of this tool"
-                onClick={() => void actions.revokeGrant(grant.tool)}
+                onClick={() => void actions.revokeGrant(grant.tool).then(() => refocus(panel.current))}
               >
                 Revoke
               </button>

@@ -121,7 +121,7 @@ export function Header({
               <bdi>{workspace.workspace ?? 'No folder open'}</bdi>
             </span>
             {workspace.projectFiles.length > 0 && (
-              <span className="project" title={workspace.projectFiles.join('\n')}>
+              <span className="project" data-testid="project-files" title={workspace.projectFiles.join('\n')}>
                 {workspace.projectFiles.map((f) => f.split(/[\\/]/).pop()).join(' + ')}
               </span>
             )}
