@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import {
   startScriptedProvider,
   type RecordedRequest,
@@ -37,6 +37,11 @@ function richReply(turn: number, size: number): string {
 
 function script(request: RecordedRequest): Step {
   const text = lastUserText(request);
+  if (text.includes('allow me')) {
+    const ran = request.body.messages?.some((m) => m.role === 'tool');
+    if (ran) return { kind: 'stream', text: 'Allowed and ran.' };
+    return { kind: 'stream', toolCalls: [{ name: 'shell', args: { command: 'echo allowed' } }] };
+  }
   const turn = Number(/turn (\d+)/.exec(text)?.[1] ?? 0);
   if (text.includes('approval')) {
     const results = request.body.messages?.filter((m) => m.role === 'tool').length ?? 0;
@@ -255,6 +260,196 @@ for (const width of [700, 600]) {
     await expectUsable(page, 'new-conversation');
   });
 }
+
+/**
+ * The crowded header a tester met: a long path, a project file that asks (the trust badge), a broken
+ * one (the config warnings badge), and "Always allow shell" clicked on a card (the grants badge).
+ */
+async function crowdedHeader(page: Page): Promise<string> {
+  const folder = path.join(await workspace(), 'ws-with-a-rather-long-folder-name');
+  await mkdir(folder);
+  await writeFile(path.join(folder, 'gptme.toml'), '[env]\nLAYOUT_CHECK = "1"\n');
+  await writeFile(path.join(folder, '.deskmate.toml'), 'model = "unterminated\n');
+  await openTab(page, folder);
+  await expect(page.getByTestId('config-warnings')).toBeVisible();
+  await send(page, 'allow me to run a command');
+  const card = page.locator('[data-testid=tool-call][data-tool=shell]');
+  await card.getByRole('button', { name: 'Always allow shell in this conversation' }).click();
+  await expect(page.getByText('Allowed and ran.')).toBeVisible();
+  await expect(page.getByTestId('grants')).toBeVisible();
+  return folder;
+}
+
+/** The header's controls (and the sidebar's toggle beside it), by name. */
+function headerControls(page: Page): Record<string, Locator> {
+  const header = page.locator('header.header');
+  return {
+    'project-files': page.getByTestId('project-files'),
+    'trust-badge': page.getByTestId('trust-badge'),
+    grants: page.getByTestId('grants').getByRole('button', { name: /^Allowed:/ }),
+    'config-warnings': page.getByTestId('config-warnings'),
+    'workspace-open': page.getByTestId('workspace-open'),
+    'Path…': header.getByRole('button', { name: 'Path…' }),
+    'Recent folders': header.getByRole('combobox', { name: 'Recent folders' }),
+    'model-picker': page.getByTestId('model-picker'),
+    'settings-open': page.getByTestId('settings-open'),
+    'sidebar-toggle': page.getByTestId('sidebar-toggle'),
+  };
+}
+
+interface Geometry {
+  box: { left: number; top: number; right: number; bottom: number };
+  /** Some of it is hidden by an ancestor that clips (overflow other than visible). */
+  clipped: boolean;
+  scrollWidth: number;
+  clientWidth: number;
+}
+
+function geometry(control: Locator): Promise<Geometry> {
+  return control.evaluate((el) => {
+    const { left, top, right, bottom } = el.getBoundingClientRect();
+    let clipped = false;
+    for (let a = el.parentElement; a; a = a.parentElement) {
+      const style = getComputedStyle(a);
+      if (style.overflowX === 'visible' && style.overflowY === 'visible') continue;
+      const r = a.getBoundingClientRect();
+      if (left < r.left - 1 || right > r.right + 1 || top < r.top - 1 || bottom > r.bottom + 1)
+        clipped = true;
+    }
+    return {
+      box: { left, top, right, bottom },
+      clipped,
+      scrollWidth: el.scrollWidth,
+      clientWidth: el.clientWidth,
+    };
+  });
+}
+
+const overlap = (a: Geometry['box'], b: Geometry['box']) =>
+  a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+
+/**
+ * Every header control visible, whole (not clipped, its full text shown), inside the window, clickable,
+ * and clear of the others; the path gives way instead, losing its start, down to a readable width.
+ */
+async function expectHeaderWhole(page: Page, folder: string): Promise<void> {
+  const viewport = page.viewportSize()!;
+  const at = `at ${viewport.width} px`;
+  const boxes: [string, Geometry['box']][] = [];
+  for (const [name, control] of Object.entries(headerControls(page))) {
+    if (name === 'Recent folders' && (await control.count()) === 0) continue;
+    await expect.soft(control, `${name} ${at}`).toBeVisible();
+    if (!(await control.isVisible())) continue;
+    const shape = await geometry(control);
+    const { box } = shape;
+    expect.soft(shape.clipped, `${name} ${at} cut by the header`).toBe(false);
+    expect
+      .soft(shape.scrollWidth, `${name} ${at} shows its full text`)
+      .toBeLessThanOrEqual(shape.clientWidth);
+    expect.soft(box.left, `${name} ${at} left edge`).toBeGreaterThanOrEqual(0);
+    expect.soft(box.right, `${name} ${at} right edge`).toBeLessThanOrEqual(viewport.width);
+    expect.soft(box.bottom, `${name} ${at} bottom edge`).toBeLessThanOrEqual(viewport.height);
+    await expect
+      .soft(async () => control.click({ trial: true, timeout: 1_000 }), `${name} ${at} clickable`)
+      .toPass({ timeout: 2_000 });
+    boxes.push([name, box]);
+  }
+  const pathField = page.getByTestId('workspace-path');
+  await expect(pathField).toHaveText(folder);
+  await expect(pathField).toHaveAttribute('title', folder);
+  const shape = await geometry(pathField);
+  boxes.push(['workspace-path', shape.box]);
+  expect.soft(shape.clipped, `the path ${at} cut by the header`).toBe(false);
+  expect
+    .soft(shape.box.right - shape.box.left, `the path ${at} keeps a readable width`)
+    .toBeGreaterThanOrEqual(Math.min(150, shape.scrollWidth));
+  const cut = await pathField.evaluate((el) => {
+    const style = getComputedStyle(el);
+    const text = el.textContent!;
+    const range = document.createRange();
+    const node = el.querySelector('bdi')!.firstChild!;
+    range.setStart(node, text.length - 'folder-name'.length);
+    range.setEnd(node, text.length);
+    const end = range.getBoundingClientRect();
+    const box = el.getBoundingClientRect();
+    return {
+      ellipsis: style.textOverflow === 'ellipsis',
+      endShown: end.left >= box.left - 1 && end.right <= box.right + 1,
+    };
+  });
+  expect
+    .soft(cut, `the path ${at} loses its start, with an ellipsis`)
+    .toEqual({ ellipsis: true, endShown: true });
+  for (const [i, [name, box]] of boxes.entries())
+    for (const [other, second] of boxes.slice(i + 1))
+      expect.soft(overlap(box, second), `${name} overlaps ${other} ${at}`).toBe(false);
+  expect(test.info().errors.length, `problems in the header ${at} (listed above)`).toBe(0);
+}
+
+test('a crowded header at 1200, 700 and 600 px: badges and buttons whole, the path gives way', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 1200, height: 760 });
+  const folder = await crowdedHeader(page);
+  await expect(page.getByTestId('conversation-list')).toBeVisible();
+  for (const [width, scheme] of [
+    [1200, 'light'],
+    [700, 'light'],
+    [600, 'light'],
+    [600, 'dark'],
+    [700, 'dark'],
+    [1200, 'dark'],
+  ] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.setViewportSize({ width, height: 760 });
+    if (width === 1200) await expect(page.getByTestId('conversation-list')).toBeVisible();
+    await expectHeaderWhole(page, folder);
+    await page.screenshot({ path: test.info().outputPath(`header-${width}-${scheme}.png`) });
+  }
+});
+
+test('the grants list stays inside the window when the window narrows under it', async ({ page }) => {
+  await page.setViewportSize({ width: 1200, height: 760 });
+  await crowdedHeader(page);
+  const badge = page.getByTestId('grants').getByRole('button', { name: 'Allowed: shell' });
+  await badge.click();
+  const list = page.getByRole('dialog', { name: 'Approval grants' });
+  await expect(list).toBeVisible();
+  for (const width of [600, 700, 1200]) {
+    await page.setViewportSize({ width, height: 760 });
+    const revoke = list.getByRole('button', { name: 'Revoke shell: always' });
+    await expect(revoke).toBeVisible();
+    await expect(revoke).toBeInViewport({ ratio: 1 });
+    // Inside the window, and still under its badge (which may have moved to another row).
+    await expect
+      .poll(async () => {
+        const box = (await list.boundingBox())!;
+        const under = (await badge.boundingBox())!;
+        return {
+          inside: box.x >= 0 && box.x + box.width <= width,
+          underBadge: box.y >= under.y + under.height && box.y <= under.y + under.height + 16,
+          besideBadge: box.x <= under.x + 1 && box.x + box.width >= under.x + under.width,
+        };
+      }, `the list at ${width} px`)
+      .toEqual({ inside: true, underBadge: true, besideBadge: true });
+    await page.screenshot({ path: test.info().outputPath(`grants-list-${width}.png`) });
+  }
+});
+
+test('revoking the last grant with the keyboard leaves the focus in the composer', async ({ page }) => {
+  await page.setViewportSize({ width: 700, height: 760 });
+  await crowdedHeader(page);
+  const badge = page.getByTestId('grants').getByRole('button', { name: 'Allowed: shell' });
+  await badge.focus();
+  await page.keyboard.press('Enter');
+  const revoke = page.getByRole('button', { name: 'Revoke shell: always' });
+  await expect(revoke).toBeVisible();
+  await page.keyboard.press('Tab');
+  await expect(revoke).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('grants')).toHaveCount(0);
+  await expect(page.getByTestId('composer')).toBeFocused();
+});
 
 const item = (page: Page, name: string) =>
   page.getByTestId('conversation-item').filter({ has: page.getByText(name, { exact: true }) });
