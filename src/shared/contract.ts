@@ -108,6 +108,8 @@ export interface WindowState {
   workspace: WorkspaceInfo;
   /** The running turn, if any. */
   turnId: string | null;
+  /** When the running turn started (ms since the epoch): a reloaded window's timer goes on from it. */
+  turnStartedAt?: number | null;
   pending: PendingTool[];
   /** Absent or null when no turn runs. */
   live?: LiveTurn | null;

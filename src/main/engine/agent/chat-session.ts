@@ -21,6 +21,8 @@ const MAX_ARTIFACT_BYTES = 4 * 1024 * 1024;
 
 interface RunningTurn {
   id: string;
+  /** ms since the epoch, for a window that reloads mid-turn. */
+  startedAt: number;
   controller: AbortController;
   done: Promise<void>;
 }
@@ -96,6 +98,7 @@ export class ChatSession implements Disposable {
   async snapshot(): Promise<{
     conversation: ConversationDetail | null;
     turnId: string | null;
+    turnStartedAt: number | null;
     pending: PendingTool[];
     live: LiveTurnView | null;
   }> {
@@ -116,6 +119,7 @@ export class ChatSession implements Disposable {
     return {
       conversation,
       turnId: this.turnId,
+      turnStartedAt: this.#turn?.startedAt ?? null,
       pending: this.pendingCalls(),
       live: this.#turn ? this.#live.snapshot(this.#messages) : null,
     };
@@ -314,6 +318,7 @@ export class ChatSession implements Disposable {
     provider: Provider,
   ): { turnId: string; done: Promise<void> } {
     const turnId = randomUUID();
+    const startedAt = Date.now();
     const controller = new AbortController();
     const signal = AbortSignal.any([controller.signal, this.#context.signal]);
     // The chat config decides "always" each turn: unsetting it takes effect on the next turn.
@@ -355,7 +360,7 @@ export class ChatSession implements Disposable {
         this.#live.clear();
       }
     })();
-    this.#turn = { id: turnId, controller, done };
+    this.#turn = { id: turnId, startedAt, controller, done };
     return { turnId, done };
   }
 

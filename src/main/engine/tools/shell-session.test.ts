@@ -100,7 +100,26 @@ describe('the persistent shell', () => {
     expect(groupAlive(pid)).toBe(false);
     const next = await shell.run('pwd; echo "[$LOST]"', opts());
     expect(next.restarted).toBe(true);
+    // The timed-out command's own result said the shell ended; the next one need not say it again.
+    expect(result.endedShell).toBe(true);
+    expect(next.restartExplained).toBe(true);
     expect(next.output.split('\n').filter(Boolean)).toEqual([path.join(cwd, 'sub'), '[]']);
+  });
+
+  it('says which command ended the shell: an exit, not the command after it', async () => {
+    const { shell } = await session();
+    expect((await shell.run('true', opts())).endedShell).toBe(false);
+    const exited = await shell.run('exit 2', opts());
+    expect(exited).toMatchObject({ exitCode: 2, endedShell: true, restarted: false });
+    expect(await shell.run('true', opts())).toMatchObject({
+      endedShell: false,
+      restarted: true,
+      restartExplained: true,
+    });
+    // A shell that died between commands, unseen by any result, is news to the next command.
+    process.kill(-shell.pid!, 'SIGKILL');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await shell.run('true', opts())).toMatchObject({ restarted: true, restartExplained: false });
   });
 
   it('stops a running command when the signal aborts, leaving no process behind', async () => {

@@ -13,8 +13,16 @@ export interface ShellResult {
   interrupted: boolean;
   /** The shell's working directory after the command. */
   cwd: string;
+  /**
+   * This command ended the shell (it ran `exit`, or was killed by a timeout or a stop): the next
+   * command starts a fresh bash in `cwd`, without the exported variables. Said with this command,
+   * where it happened, so the next one is not blamed for it.
+   */
+  endedShell: boolean;
   /** Set when the shell had died and this command ran in a fresh one (exports are gone). */
   restarted: boolean;
+  /** The previous command's result already said so (its `endedShell`): nothing to add here. */
+  restartExplained: boolean;
 }
 
 export interface RunOptions {
@@ -63,6 +71,8 @@ export class BashSession implements ShellSession {
   #cwd: string;
   #process: ChildProcessWithoutNullStreams | undefined;
   #hadProcess = false;
+  /** The last command's result already said the shell ended (`endedShell`). */
+  #endReported = false;
   #queue: Promise<unknown> = Promise.resolve();
   #disposed = false;
 
@@ -134,6 +144,8 @@ export class BashSession implements ShellSession {
   #run(command: string, options: RunOptions): Promise<ShellResult> {
     if (this.#disposed) return Promise.reject(new Error('The shell was closed'));
     const restarted = this.#hadProcess && !this.#process;
+    const restartExplained = restarted && this.#endReported;
+    this.#endReported = false;
     const child = this.#process ?? this.#start();
     this.#hadProcess = true;
     const marker = `__DESKMATE_DONE_${randomUUID()}__`;
@@ -155,7 +167,18 @@ export class BashSession implements ShellSession {
         child.off('close', onExit);
         const output = buffer;
         if (output.length > emitted) options.onOutput(output.slice(emitted));
-        resolve({ output, exitCode, timedOut, interrupted, cwd: this.#cwd, restarted });
+        const endedShell = this.#process !== child;
+        this.#endReported = endedShell;
+        resolve({
+          output,
+          exitCode,
+          timedOut,
+          interrupted,
+          cwd: this.#cwd,
+          endedShell,
+          restarted,
+          restartExplained,
+        });
       };
 
       const onData = (text: string) => {
@@ -180,7 +203,11 @@ export class BashSession implements ShellSession {
         }
       };
       const onStderr = (text: string) => onData(text);
-      const onExit = (code: number | null) => finish(code, false);
+      const onExit = (code: number | null) => {
+        // 'close' can come before this session heard 'exit'; either way this bash is gone.
+        if (this.#process === child) this.#process = undefined;
+        finish(code, false);
+      };
       const onAbort = () => {
         this.#kill();
         finish(null, true);

@@ -57,4 +57,34 @@ describe('shell tool', () => {
       message: expect.stringMatching(/started[\s\S]*killed after/),
     });
   });
+
+  it('says the shell ended with the command that ended it, not with the next one', async () => {
+    const { ctx, workspace } = await context();
+    await shellTool.execute({ command: 'export KEPT=1' }, ctx);
+    const exited = await shellTool.execute({ command: 'echo bye; exit 2' }, ctx);
+    expect(exited).toEqual({
+      output: `bye\n[this command exited the shell; the next command starts a new shell in ${workspace}, without the exported variables]\n[exit code 2]`,
+      exitCode: 2,
+    });
+    // The next command is about itself only.
+    expect(await shellTool.execute({ command: 'echo "[$KEPT]"' }, ctx)).toEqual({
+      output: '[]\n[exit code 0]',
+      exitCode: 0,
+    });
+  });
+
+  it('says a stop ended the shell on the stopped command, and the next command says nothing of it', async () => {
+    const { ctx, workspace } = await context();
+    const controller = new AbortController();
+    const stopping = shellTool.execute({ command: 'sleep 30' }, { ...ctx, signal: controller.signal });
+    setTimeout(() => controller.abort(), 200);
+    expect(await stopping).toEqual({
+      output: `[stopping it ended the shell; the next command starts a new shell in ${workspace}, without the exported variables]\n[interrupted by the user]`,
+      stopped: true,
+    });
+    expect(await shellTool.execute({ command: 'echo next' }, ctx)).toEqual({
+      output: 'next\n[exit code 0]',
+      exitCode: 0,
+    });
+  });
 });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 import { NamedError } from '../../../shared/errors';
+import { exitCodeNote } from '../../../shared/tool-notes';
 import { capOutput, needsCap } from './cap-output';
 import { defineTool } from './tool';
 
@@ -26,18 +27,29 @@ export const shellTool = defineTool({
       : undefined;
     const output = capOutput(result.output, savedAt);
     const notes: string[] = [];
-    if (result.restarted)
-      notes.push('[the shell had exited and was restarted; exported variables were lost]');
+    // Each note is said with the command it is about: the one that ended the shell says so, and
+    // the next command's result is not blamed for it.
+    if (result.restarted && !result.restartExplained)
+      notes.push(
+        '[the shell had ended since the previous command; this command ran in a new shell, without the exported variables]',
+      );
+    const fresh = `the next command starts a new shell in ${result.cwd}, without the exported variables`;
     if (result.timedOut) {
       throw new NamedError(
         'ShellTimeout',
-        `${output}\n[killed after ${Math.round(context.timeoutMs / 1000)} s; the shell restarts in ${result.cwd} on the next command]`,
+        `${output}\n[killed after ${Math.round(context.timeoutMs / 1000)} s, and the shell with it; ${fresh}]`,
       );
     }
+    if (result.endedShell)
+      notes.push(
+        result.interrupted
+          ? `[stopping it ended the shell; ${fresh}]`
+          : `[this command exited the shell; ${fresh}]`,
+      );
     // The notes stay in the text: the model reads them, and a log read back without metadata
     // (gptme's, or an older Deskmate's) still says how the command ended.
     if (result.interrupted) notes.push('[interrupted by the user]');
-    else notes.push(`[exit code ${result.exitCode}]`);
+    else notes.push(exitCodeNote(result.exitCode));
     return {
       output: [output.trimEnd(), ...notes].filter(Boolean).join('\n'),
       ...(result.interrupted ? { stopped: true as const } : {}),

@@ -4,6 +4,8 @@ const mod = typeof navigator !== 'undefined' && /Mac/.test(navigator.platform) ?
 
 export function EmptyState() {
   const workspace = useWindowState((s) => s.workspace.workspace);
+  // A browser keeps Ctrl+N for itself (a page cannot take it): offered only where it opens a window.
+  const newWindow = useWindowState((s) => s.host?.openWindow === true);
   return (
     <div className="empty-state">
       <h2>What shall we work on?</h2>
@@ -21,7 +23,12 @@ export function EmptyState() {
           <kbd>Enter</kbd> send · <kbd>Shift+Enter</kbd> new line · <kbd>Esc</kbd> stop
         </li>
         <li>
-          <kbd>{mod}N</kbd> new window · <kbd>{mod}O</kbd> open folder · <kbd>{mod}L</kbd> focus the input
+          {newWindow && (
+            <>
+              <kbd>{mod}N</kbd> new window ·{' '}
+            </>
+          )}
+          <kbd>{mod}O</kbd> open folder · <kbd>{mod}L</kbd> focus the input
         </li>
       </ul>
     </div>

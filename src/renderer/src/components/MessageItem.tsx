@@ -1,14 +1,37 @@
 import { memo } from 'react';
 import { useWindowState } from '../store/window-context';
+import type { WindowState } from '../store/window-state';
+import './MessageItem.css';
 import { Icon } from './Icon';
 import { BlockMarkdown } from './Markdown';
 import { MessageActions, MessageTime } from './MessageActions';
 import { ToolCallCard } from './ToolCallCard';
 import { TurnError } from './TurnError';
 
-/** Selects its own message by id: a streamed delta re-renders this item only. */
-export const MessageItem = memo(function MessageItem({ id }: { id: string }) {
+/** Both are the model's: steps of one turn (a reply that called tools, then the next step's reply). */
+const sameTurn = (s: WindowState, a: string | undefined, b: string | undefined) =>
+  a !== undefined &&
+  b !== undefined &&
+  s.messages[a]?.role === 'assistant' &&
+  s.messages[b]?.role === 'assistant';
+
+/**
+ * Selects its own message by id: a streamed delta re-renders this item only. Its neighbours' ids
+ * say whether it is a step of the same turn as the one above (no second "Deskmate", a small gap)
+ * or below (a small gap beneath it).
+ */
+export const MessageItem = memo(function MessageItem({
+  id,
+  previousId,
+  nextId,
+}: {
+  id: string;
+  previousId?: string;
+  nextId?: string;
+}) {
   const message = useWindowState((s) => s.messages[id]);
+  const continued = useWindowState((s) => sameTurn(s, previousId, id));
+  const continues = useWindowState((s) => sameTurn(s, id, nextId));
   // Only the last message carries its turn's failure: anything after it means the turn went on.
   const failure = useWindowState((s) => (s.messageIds.at(-1) === id ? s.failure : null));
   if (!message) return null;
@@ -16,12 +39,14 @@ export const MessageItem = memo(function MessageItem({ id }: { id: string }) {
   return (
     <>
       <article
-        className={`message role-${message.role}`}
+        className={`message role-${message.role}${continued ? ' continued' : ''}${continues ? ' continues' : ''}`}
         data-testid="message"
         data-role={message.role}
         data-streaming={message.streaming ? 'true' : undefined}
       >
-        <div className="message-role">{message.role === 'user' ? 'You' : 'Deskmate'}</div>
+        <div className="message-role" aria-hidden={continued || undefined}>
+          {continued ? '' : message.role === 'user' ? 'You' : 'Deskmate'}
+        </div>
         <div className="message-body">
           {message.role === 'user' ? (
             <div className="user-text">{message.content}</div>

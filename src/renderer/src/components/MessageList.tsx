@@ -137,7 +137,11 @@ export function MessageList() {
                 transform: `translateY(${item.start}px)`,
               }}
             >
-              <MessageItem id={ids[item.index]!} />
+              <MessageItem
+                id={ids[item.index]!}
+                previousId={ids[item.index - 1]}
+                nextId={ids[item.index + 1]}
+              />
             </div>
           ))}
         </div>

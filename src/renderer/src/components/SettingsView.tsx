@@ -1,5 +1,5 @@
-import { useCallback, useEffect, useState } from 'react';
-import { providerSchema } from '../../../shared/config';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { providerSchema, type LayerSource } from '../../../shared/config';
 import type { SettingsView as Settings } from '../../../shared/contract';
 import { sameEndpoint } from '../../../shared/endpoint';
 import type { TrustedFolder } from '../../../shared/workspace-trust';
@@ -19,6 +19,22 @@ function isUrlRefusal(error: unknown): boolean {
   return (error as Error).name === 'InvalidRequest' && issues.some((i) => i.path?.includes('baseUrl'));
 }
 
+/** Where the model in use comes from, as a user would say it. */
+function modelSource(source: LayerSource | undefined): string {
+  switch (source) {
+    case 'environment':
+      return 'the environment, DESKMATE_MODEL';
+    case 'user':
+      return 'these settings';
+    case 'project':
+      return 'the project files';
+    case 'chat':
+      return 'this conversation';
+    default:
+      return 'defaults';
+  }
+}
+
 export function SettingsView() {
   const { client, actions, store } = useWindow();
   const providerReady = useWindowState((s) => s.providerReady);
@@ -26,6 +42,18 @@ export function SettingsView() {
   const config = useWindowState((s) => s.config);
   const from = (key: 'baseUrl' | 'apiKey') =>
     [...(config?.layers ?? [])].reverse().find((l) => l.values.provider?.[key] !== undefined)?.source;
+  const layers = [...(config?.layers ?? [])].reverse();
+  const modelFrom = layers.find((l) => l.values.model !== undefined)?.source;
+  // What applies when the field is empty: the model from the layers below the user's settings.
+  const fallbackModel =
+    layers.find((l) => (l.source === 'environment' || l.source === 'defaults') && l.values.model)?.values
+      .model ?? config?.effective.model;
+  const heading = useRef<HTMLHeadingElement>(null);
+  // Opening Settings moves the focus here (it would fall to the page otherwise): a screen reader
+  // says where the user is, and Tab goes on to the first field.
+  useEffect(() => {
+    heading.current?.focus();
+  }, []);
   const [settings, setSettings] = useState<Settings | null>(null);
   const [baseUrl, setBaseUrl] = useState('');
   const [apiKey, setApiKey] = useState('');
@@ -139,7 +167,9 @@ export function SettingsView() {
 
   return (
     <section className="settings" aria-label="Settings">
-      <h1>{providerReady ? 'Settings' : 'Welcome to Deskmate'}</h1>
+      <h1 ref={heading} tabIndex={-1}>
+        {providerReady ? 'Settings' : 'Welcome to Deskmate'}
+      </h1>
       {!providerReady && (
         <p className="lead" data-testid="first-run">
           Connect a provider to start: any OpenAI-compatible endpoint works (OpenAI, a local server, a proxy).
@@ -201,12 +231,21 @@ export function SettingsView() {
           <input
             name="model"
             value={model}
-            placeholder="gpt-4.1-mini"
+            placeholder={fallbackModel ?? ''}
+            aria-describedby={config ? 'settings-model-in-use' : undefined}
             list={found?.length ? 'settings-found-models' : undefined}
             spellCheck={false}
             onChange={(e) => setModel(e.target.value)}
           />
         </label>
+        {config && (
+          <p id="settings-model-in-use" className="muted small field-note" data-testid="model-in-effect">
+            In use here: <code>{config.effective.model}</code> (from {modelSource(modelFrom)}).
+            {modelFrom === 'chat' || modelFrom === 'project'
+              ? ' This default applies where neither the conversation nor the project picks one.'
+              : ' Leave the field empty to use the model from the environment or the built-in default.'}
+          </p>
+        )}
         {found && found.length > 0 && (
           <>
             <datalist id="settings-found-models">
@@ -261,7 +300,8 @@ export function SettingsView() {
       {config && (
         <p className="muted small" data-testid="provider-in-effect">
           In effect: <code>{config.effective.provider.baseUrl}</code> (from {from('baseUrl') ?? 'defaults'}),{' '}
-          {from('apiKey') ? `API key from ${from('apiKey')}` : 'no API key'}.
+          {from('apiKey') ? `API key from ${from('apiKey')}` : 'no API key'}, model{' '}
+          <code>{config.effective.model}</code> (from {modelSource(modelFrom)}).
         </p>
       )}
       {settings?.path && <p className="muted small">Settings are stored in {settings.path}</p>}

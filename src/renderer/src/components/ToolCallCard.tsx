@@ -1,5 +1,6 @@
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { ArtifactText } from '../../../shared/contract';
+import { withoutExitCodeNote } from '../../../shared/tool-notes';
 import type { ApprovalAction } from '../store/approval-action';
 import { useWindow, useWindowState } from '../store/window-context';
 import type { ToolCallView } from '../store/window-state';
@@ -124,7 +125,10 @@ function ToolOutput({ call }: { call: ToolCallView }) {
   const chosen = useRef(false);
   const [full, setFull] = useState<ArtifactText | null>(null);
   const result = call.result;
-  const text = result ? (result.error?.message ?? result.output) : call.output;
+  // The status line says how it ended (from data); the note saying it for the model is not output.
+  const text = result
+    ? (result.error?.message ?? withoutExitCodeNote(result.output, result.exitCode))
+    : call.output;
   const shown = Boolean(text) && call.status !== 'skipped';
   // The DOM holds the open state: a controlled `open` hears its own changes as toggles.
   useLayoutEffect(() => {

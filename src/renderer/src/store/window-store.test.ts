@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRendererClient } from '../testing/renderer-client';
+import type { LiveTurn } from '../../../shared/contract';
 import { UNTRUSTED } from '../../../shared/workspace-trust';
 import { viewOfMessages } from './conversation-view';
 import { connectStore, createWindowStore, loadWindow } from './window-store';
@@ -98,6 +99,46 @@ describe('a window drawn from a snapshot in the middle of a reply', () => {
     expect(state.messageIds).toEqual(['u', 'a']);
     expect(state.messages.a).toMatchObject({ content: 'Hello, world!', streaming: true });
     expect(state.turn).toMatchObject({ id: 't', phase: 'streaming' });
+  });
+});
+
+describe('a window reloaded while a turn runs', () => {
+  const snapshot = (live: LiveTurn, turnStartedAt: number) => ({
+    'window.state': () => ({
+      conversation: null,
+      workspace: { workspace: null, projectFiles: [], trust: UNTRUSTED },
+      turnId: 't',
+      turnStartedAt,
+      pending: [],
+      live,
+      providerReady: true,
+    }),
+  });
+
+  it("keeps the turn's timer going from when it started, not from the reload", async () => {
+    const startedAt = Date.now() - 5_000;
+    const rc = createRendererClient(
+      snapshot({ draft: null, running: [{ callId: 'c1', output: '' }] }, startedAt),
+    );
+    const store = createWindowStore();
+    connectStore(store, rc.client);
+    await loadWindow(store, rc.client);
+    expect(store.getState().turn).toEqual({ id: 't', phase: 'running', since: startedAt });
+  });
+
+  it('times a reply being written from when that reply began', async () => {
+    const replyAt = Date.now() - 3_000;
+    const draft = {
+      id: 'a',
+      role: 'assistant' as const,
+      content: 'Hel',
+      timestamp: new Date(replyAt).toISOString(),
+    };
+    const rc = createRendererClient(snapshot({ draft, running: [] }, replyAt - 4_000));
+    const store = createWindowStore();
+    connectStore(store, rc.client);
+    await loadWindow(store, rc.client);
+    expect(store.getState().turn).toEqual({ id: 't', phase: 'streaming', since: replyAt });
   });
 });
 

@@ -259,7 +259,7 @@ export async function loadWindow(store: WindowStore, client: RpcClient): Promise
         toolCalls,
         grants: state.grants ?? [],
         turn: state.turnId
-          ? { id: state.turnId, phase: phaseOf(state.pending.length, state.live ?? null), since: Date.now() }
+          ? turnOf(state.turnId, state.pending.length, state.live ?? null, state.turnStartedAt)
           : null,
       };
     });
@@ -278,6 +278,25 @@ async function loadHostCapabilities(store: WindowStore, client: RpcClient): Prom
   } catch {
     // An older host: the controls find out by trying.
   }
+}
+
+/**
+ * The running turn as a reloaded window shows it: its timer goes on from when the reply being
+ * written began (or the turn, when that is all the host says), not from the reload.
+ */
+function turnOf(
+  id: string,
+  pending: number,
+  live: LiveTurn | null,
+  startedAt: number | null | undefined,
+): NonNullable<WindowState['turn']> {
+  const phase = phaseOf(pending, live);
+  const replyAt = live?.draft ? Date.parse(live.draft.timestamp) : NaN;
+  const since =
+    (phase === 'thinking' || phase === 'streaming') && Number.isFinite(replyAt)
+      ? replyAt
+      : (startedAt ?? Date.now());
+  return { id, phase, since };
 }
 
 function phaseOf(pending: number, live: LiveTurn | null): TurnPhase {
