@@ -66,7 +66,8 @@ async function talk(page: Page, text: string, listed = true): Promise<void> {
 }
 
 test('another tab lists what this one creates, renames and counts, without a reload', async ({ browser }) => {
-  const [a, b] = await Promise.all([1, 2].map(async () => (await browser.newContext()).newPage()));
+  const a = await (await browser.newContext()).newPage();
+  const b = await (await browser.newContext()).newPage();
   await openTab(a, await tempWorkspace('deskmate-sidebar-'));
   await openTab(b);
   await expect(b.getByTestId('conversation-list')).toContainText('No conversations yet');
