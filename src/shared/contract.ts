@@ -284,6 +284,12 @@ export const events = {
   'grants.changed': z.object({ grants: z.custom<ApprovalGrant[]>() }),
   /** Another window took this window's conversation over: the window is left with a new, empty chat. */
   'conversation.taken': z.object({ conversationId }),
+  /**
+   * The conversation list changed somewhere (any window, this one too): list again. Says nothing
+   * of what or whose, so a window learns only what `conversation.list` would tell it; at most one
+   * a second while a turn streams.
+   */
+  'conversations.changed': z.object({}),
 } as const;
 
 export type Requests = typeof requests;

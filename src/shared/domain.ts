@@ -56,8 +56,17 @@ export interface ToolRunFacts {
 export interface ConversationSummary {
   id: string;
   name: string;
+  /**
+   * Every message in the log, tool results and system messages included: the log's own count
+   * (what gptme would count in its folder).
+   */
   messageCount: number;
-  /** ISO 8601 of the last change. */
+  /** User and assistant messages: what the conversation shows (tool results live in their cards). */
+  shownCount: number;
+  /**
+   * ISO 8601 of the last message added or changed. A rename or a settings change leaves it, so
+   * the list's order and date groups follow what was said, not what was tidied.
+   */
   updatedAt: string;
   workspace: string | null;
 }

@@ -53,6 +53,7 @@ describe('the window', () => {
           id: 'c1',
           name: 'Fix build',
           messageCount: 3,
+          shownCount: 3,
           updatedAt: '2026-11-26T12:00:00.000Z',
           workspace: '/w',
           messages: [

@@ -121,17 +121,21 @@ function Shell({ value }: { value: WindowContextValue }) {
         {!loaded ? (
           <div className="loading">Loading…</div>
         ) : view === 'settings' ? (
-          <SettingsView />
+          <>
+            <SettingsView />
+            <UndoToast />
+          </>
         ) : (
           <>
             <TrustPrompt />
             <Conversation />
             <TurnStatus />
+            {/* In the column, not over it: the messages' end stays in view while the offer lasts. */}
+            <UndoToast />
             <Composer ref={composer} />
           </>
         )}
       </main>
-      <UndoToast />
       {drop.over && <div className="drop-overlay">Drop a folder to work in it, or files to attach them</div>}
     </div>
   );

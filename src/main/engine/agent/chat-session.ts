@@ -4,6 +4,7 @@ import type { ArtifactText, LiveTurn as LiveTurnView, PendingTool } from '../../
 import type { ApprovalGrant, ConversationDetail, ConversationSummary, Message } from '../../../shared/domain';
 import { NamedError, type RpcErrorShape } from '../../../shared/errors';
 import { readRegularFile } from '../fs/regular-file';
+import { shownCountOf } from '../logs/chat-meta';
 import type { ConversationContext } from '../context/conversation-context';
 import type { Disposable } from '../context/disposable';
 import { Provider } from '../llm/provider';
@@ -111,6 +112,7 @@ export class ChatSession implements Disposable {
             id,
             name: meta.name,
             messageCount: this.#messages.length,
+            shownCount: shownCountOf(this.#messages),
             updatedAt: meta.updatedAt,
             workspace: meta.workspace,
             messages: [...this.#messages],

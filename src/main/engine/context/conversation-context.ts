@@ -20,6 +20,9 @@ import { EventBatcher } from './event-batcher';
 import { DisposableStore, toDisposable, type Disposable } from './disposable';
 import type { EngineServices } from './engine-services';
 import { watchProjectFiles } from './project-files-watcher';
+import { throttle } from './throttle';
+
+const CONVERSATIONS_CHANGED_MS = 1000;
 
 /** Delivers one event to the one client this context belongs to. */
 export type EventSink = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
@@ -66,6 +69,11 @@ export class ConversationContext implements Disposable {
       toDisposable(() => this.#abort.abort(new NamedError('Disposed', 'The window was closed'))),
     );
     this.#store.add(services.settings.onDidChange(() => this.#refresh()));
+    // Every window's list follows changes made anywhere; a streaming turn sends one a second at most.
+    const listChanged = this.#store.add(
+      throttle(() => this.emit('conversations.changed', {}), CONVERSATIONS_CHANGED_MS),
+    );
+    this.#store.add(services.conversations.onDidChange(() => listChanged.schedule()));
     this.#store.add(toDisposable(() => this.#projectWatch?.dispose()));
     this.chat = this.#store.add(new ChatSession(this));
     this.#store.add(this.#batcher);

@@ -16,9 +16,15 @@ export interface ChatMeta {
   nameSource: NameSource;
   /** ISO 8601. */
   createdAt: string;
-  /** ISO 8601 of the last change to the messages or the name. */
+  /** ISO 8601 of the last change to the messages (a rename or new settings leave it). */
   updatedAt: string;
+  /** Every message in the log, tool results included (ConversationSummary.messageCount). */
   messageCount: number;
+  /**
+   * User and assistant messages (ConversationSummary.shownCount). Absent in a chat.json written
+   * before it existed: the store counts it from the log then.
+   */
+  shownCount?: number;
   workspace: string | null;
   chat: ChatConfig;
   /**
@@ -34,6 +40,7 @@ const metaFileSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   messageCount: z.number().int().min(0).catch(0),
+  shownCount: z.number().int().min(0).optional().catch(undefined),
   workspace: z.string().min(1).nullable().catch(null),
   chat: z.unknown(),
   grantScope: z.string().max(200).optional().catch(undefined),
@@ -45,8 +52,13 @@ export function parseChatMeta(raw: unknown): ChatMeta | undefined {
   if (!parsed.success) return undefined;
   // Key by key, so one bad value (a model id too long) costs that key, not the whole chat config.
   const chat = sanitizeLayer(chatConfigSchema, parsed.data.chat ?? {}, { source: 'chat' }).values;
-  const { grantScope, ...rest } = parsed.data;
-  return { ...rest, chat: chat as ChatConfig, ...(grantScope ? { grantScope } : {}) };
+  const { grantScope, shownCount, ...rest } = parsed.data;
+  return {
+    ...rest,
+    chat: chat as ChatConfig,
+    ...(shownCount !== undefined ? { shownCount } : {}),
+    ...(grantScope ? { grantScope } : {}),
+  };
 }
 
 export function toSummary(id: string, meta: ChatMeta): ConversationSummary {
@@ -54,9 +66,19 @@ export function toSummary(id: string, meta: ChatMeta): ConversationSummary {
     id,
     name: meta.name,
     messageCount: meta.messageCount,
+    shownCount: meta.shownCount ?? meta.messageCount,
     updatedAt: meta.updatedAt,
     workspace: meta.workspace,
   };
+}
+
+/** Whether the conversation shows a message as one: user and assistant, not tool results or system. */
+export function isShown(message: Pick<Message, 'role'>): boolean {
+  return message.role === 'user' || message.role === 'assistant';
+}
+
+export function shownCountOf(messages: readonly Message[]): number {
+  return messages.filter(isShown).length;
 }
 
 /** A conversation still on its default name takes one from its first user message that has text. */

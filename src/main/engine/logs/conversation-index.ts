@@ -20,11 +20,14 @@ function parseLine(text: string): Line | undefined {
     if (typeof value.id !== 'string' || !isConversationId(value.id)) return undefined;
     if (value.deleted) return { id: value.id, deleted: true };
     if (typeof value.name !== 'string' || typeof value.updatedAt !== 'string') return undefined;
+    // A line from before the shown count: the folder is read again (once) to count it.
+    if (typeof value.shownCount !== 'number') return undefined;
     return {
       id: value.id,
       name: value.name,
       updatedAt: value.updatedAt,
       messageCount: typeof value.messageCount === 'number' ? value.messageCount : 0,
+      shownCount: value.shownCount,
       workspace: typeof value.workspace === 'string' ? value.workspace : null,
     };
   } catch {

@@ -270,6 +270,88 @@ describe('ConversationStore', () => {
     });
   });
 
+  describe('what the list shows', () => {
+    it('keeps a renamed conversation where it was: its date, its group, its place', async () => {
+      const { store } = await makeStore();
+      const old = await store.create({ name: 'Old' });
+      await store.append(old.id, message('user', 'a question'));
+      const newer = await store.create({ name: 'Newer' });
+      const before = (await store.readMeta(old.id)).updatedAt;
+      const renamed = await store.rename(old.id, 'Old, renamed');
+      expect(renamed.updatedAt).toBe(before);
+      expect((await store.readMeta(old.id)).updatedAt).toBe(before);
+      expect((await store.list()).items.map((i) => i.id)).toEqual([newer.id, old.id]);
+      // What the user said moves it, as before.
+      await store.append(old.id, message('user', 'one more'));
+      expect((await store.list()).items.map((i) => i.id)).toEqual([old.id, newer.id]);
+    });
+
+    it('counts the messages the conversation shows apart from every line of the log', async () => {
+      const { dataDir, store } = await makeStore();
+      const { id } = await store.create();
+      await store.append(id, message('user', 'list files'));
+      await store.append(
+        id,
+        message('assistant', '', { tool_calls: [{ id: 'c1', name: 'shell', args: { command: 'ls' } }] }),
+      );
+      await store.append(id, message('tool', 'a.txt', { call_id: 'c1' }));
+      const last = await store.append(id, message('assistant', 'One file.'));
+      expect(last).toMatchObject({ messageCount: 4, shownCount: 3 });
+      expect((await store.list()).items[0]).toMatchObject({ messageCount: 4, shownCount: 3 });
+      expect(await new ConversationStore(dataDir).list()).toMatchObject({
+        items: [{ messageCount: 4, shownCount: 3 }],
+      });
+      expect(await store.open(id)).toMatchObject({ messageCount: 4, shownCount: 3 });
+      await store.updateMessages(id, (m) => (m.role === 'tool' ? null : m));
+      expect((await store.list()).items[0]).toMatchObject({ messageCount: 3, shownCount: 3 });
+    });
+
+    it('counts what a conversation saved before the shown count shows, from its log', async () => {
+      const { dataDir, store, dir } = await makeStore();
+      const { id } = await store.create();
+      await store.append(id, message('user', 'run it'));
+      await store.append(id, message('tool', 'done', { call_id: 'c1' }));
+      // chat.json and the index as an older Deskmate wrote them.
+      const metaFile = path.join(dir(id), 'chat.json');
+      const { shownCount: _m, ...oldMeta } = JSON.parse(await readFile(metaFile, 'utf8'));
+      await writeFile(metaFile, JSON.stringify(oldMeta));
+      const index = path.join(dataDir, 'conversations', 'index.jsonl');
+      const oldLines = (await readFile(index, 'utf8'))
+        .trim()
+        .split('\n')
+        .map((line) => {
+          const { shownCount: _i, ...rest } = JSON.parse(line);
+          return JSON.stringify(rest);
+        });
+      await writeFile(index, `${oldLines.join('\n')}\n`);
+      const fresh = new ConversationStore(dataDir);
+      expect((await fresh.list()).items[0]).toMatchObject({ messageCount: 2, shownCount: 1 });
+      expect(await fresh.append(id, message('assistant', 'ok'))).toMatchObject({
+        messageCount: 3,
+        shownCount: 2,
+      });
+    });
+
+    it('tells its listeners when the list changes, and not for settings', async () => {
+      const { store } = await makeStore();
+      let changes = 0;
+      const listening = store.onDidChange(() => changes++);
+      const { id } = await store.create();
+      expect(changes).toBe(1);
+      await store.append(id, message('user', 'hi'));
+      expect(changes).toBe(2);
+      await store.rename(id, 'Named');
+      expect(changes).toBe(3);
+      await store.setChat(id, { model: 'other' });
+      expect(changes).toBe(3);
+      await store.delete(id);
+      expect(changes).toBe(4);
+      listening.dispose();
+      await store.create();
+      expect(changes).toBe(4);
+    });
+  });
+
   describe('delete and fork', () => {
     it('deletes a conversation with its artifacts, saying whether it existed', async () => {
       const { store, dir } = await makeStore();

@@ -3,10 +3,11 @@ import path from 'node:path';
 import { chatConfigSchema, type ChatConfig } from '../../../shared/config';
 import type { ConversationDetail, ConversationSummary, Message } from '../../../shared/domain';
 import { NamedError } from '../../../shared/errors';
+import { toDisposable, type Disposable } from '../context/disposable';
 import { writeFileAtomic } from '../fs/atomic-write';
 import { readRegularFile } from '../fs/regular-file';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../private-data-dir';
-import { toSummary, withAutoName, type ChatMeta } from './chat-meta';
+import { isShown, shownCountOf, toSummary, withAutoName, type ChatMeta } from './chat-meta';
 import { generateConversationId, isConversationId } from './conversation-id';
 import { ConversationIndex } from './conversation-index';
 import { DEFAULT_CONVERSATION_NAME } from './conversation-name';
@@ -100,12 +101,27 @@ export class ConversationStore {
   readonly #newId: () => string;
   readonly #queue = new KeyedQueue();
   readonly #index: ConversationIndex;
+  readonly #listeners = new Set<() => void>();
 
   constructor(dataDir: string, options: ConversationStoreOptions = {}) {
     this.#root = path.resolve(dataDir, 'conversations');
     this.#index = new ConversationIndex(this.#root);
     this.#now = options.now ?? (() => new Date());
     this.#newId = options.newId ?? (() => generateConversationId(this.#now()));
+  }
+
+  /**
+   * Called after a change to what the list shows (a conversation created, renamed, deleted, or a
+   * message added or changed), with nothing about which: a listener lists again, and so learns
+   * only what it could list anyway.
+   */
+  onDidChange(listener: () => void): Disposable {
+    this.#listeners.add(listener);
+    return toDisposable(() => this.#listeners.delete(listener));
+  }
+
+  #changed(): void {
+    for (const listener of [...this.#listeners]) listener();
   }
 
   async create(options: CreateConversationOptions = {}): Promise<ConversationSummary> {
@@ -117,6 +133,7 @@ export class ConversationStore {
       createdAt: now,
       updatedAt: now,
       messageCount: 0,
+      shownCount: 0,
       workspace: checkWorkspace(options.workspace ?? null),
       chat: checkChat(options.chat ?? {}),
       ...(options.chat?.autoApprove !== undefined && options.grantScope
@@ -151,6 +168,7 @@ export class ConversationStore {
     return {
       ...toSummary(id, meta),
       messageCount: log.messages.length,
+      shownCount: shownCountOf(log.messages),
       messages: log.messages,
       skippedLines: log.skippedLines,
       truncatedTail: log.truncatedTail,
@@ -167,7 +185,12 @@ export class ConversationStore {
     checkMessages([message]);
     const meta = await this.#change(id, async (current, paths) => {
       await appendMessage(paths.log, message);
-      const next = { ...current, messageCount: current.messageCount + 1, updatedAt: this.#stamp() };
+      const next = {
+        ...current,
+        messageCount: current.messageCount + 1,
+        shownCount: (current.shownCount ?? 0) + (isShown(message) ? 1 : 0),
+        updatedAt: this.#stamp(),
+      };
       return withAutoName(next, [message]);
     });
     return toSummary(id, meta);
@@ -178,7 +201,12 @@ export class ConversationStore {
     checkMessages(messages);
     const meta = await this.#change(id, async (current, paths) => {
       await writeFileAtomic(paths.log, serializeMessages(messages), PRIVATE_FILE_MODE);
-      const next = { ...current, messageCount: messages.length, updatedAt: this.#stamp() };
+      const next = {
+        ...current,
+        messageCount: messages.length,
+        shownCount: shownCountOf(messages),
+        updatedAt: this.#stamp(),
+      };
       return withAutoName(next, messages);
     });
     return toSummary(id, meta);
@@ -205,18 +233,18 @@ export class ConversationStore {
       });
       messages = rewritten.messages;
       if (rewritten.text !== text) await writeFileAtomic(paths.log, rewritten.text, PRIVATE_FILE_MODE);
-      return { ...current, messageCount: messages.length };
+      return { ...current, messageCount: messages.length, shownCount: shownCountOf(messages) };
     });
     return messages;
   }
 
+  // A rename is not activity: the conversation keeps its date, and so its place in the list.
   async rename(id: string, name: string): Promise<ConversationSummary> {
     const checked = checkName(name);
     const meta = await this.#change(id, async (current) => ({
       ...current,
       name: checked,
       nameSource: 'user',
-      updatedAt: this.#stamp(),
     }));
     return toSummary(id, meta);
   }
@@ -248,6 +276,7 @@ export class ConversationStore {
       }
       await rm(paths.dir, { recursive: true, force: true });
       await this.#index.remove(id);
+      this.#changed();
       return true;
     });
   }
@@ -271,6 +300,7 @@ export class ConversationStore {
         createdAt: now,
         updatedAt: now,
         messageCount: messages.length,
+        shownCount: shownCountOf(messages),
       },
       messages,
     );
@@ -356,7 +386,10 @@ export class ConversationStore {
       const next = await change(meta, paths);
       if (broken) await setBrokenMetaAside(paths.meta, this.#now());
       await writeMetaFile(paths.meta, next);
-      await this.#index.record(toSummary(id, next));
+      const summary = toSummary(id, next);
+      await this.#index.record(summary);
+      // Settings and workspace choices are not in the list: no window needs to list again for them.
+      if (JSON.stringify(summary) !== JSON.stringify(toSummary(id, meta))) this.#changed();
       return next;
     });
   }
@@ -367,6 +400,11 @@ export class ConversationStore {
    */
   async #load(paths: ConversationPaths, id: string): Promise<{ meta: ChatMeta; broken: boolean }> {
     const read = await readMetaFile(paths.meta);
+    if (read.state === 'ok' && read.meta.shownCount === undefined) {
+      // Written before chat.json kept it: counted from the log once, saved with the next change.
+      const { messages } = await readMessageLog(paths.log);
+      return { meta: { ...read.meta, shownCount: shownCountOf(messages) }, broken: false };
+    }
     if (read.state === 'ok') return { meta: read.meta, broken: false };
     const meta = await this.#recover(paths, id);
     if (!meta) throw notFound(id);
@@ -388,6 +426,7 @@ export class ConversationStore {
       createdAt: messages[0]?.timestamp ?? modified.toISOString(),
       updatedAt: modified.toISOString(),
       messageCount: messages.length,
+      shownCount: shownCountOf(messages),
       workspace: null,
       chat: {},
     };
@@ -415,6 +454,7 @@ export class ConversationStore {
         await rm(paths.dir, { recursive: true, force: true });
         throw error;
       }
+      this.#changed();
       return id;
     }
     throw new NamedError('Internal', `No free conversation id after ${ID_ATTEMPTS} tries.`);

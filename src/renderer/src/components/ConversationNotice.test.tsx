@@ -31,6 +31,7 @@ const summary: ConversationSummary = {
   id: 'c-plan',
   name: 'Release plan',
   messageCount: 2,
+  shownCount: 2,
   updatedAt: '2026-11-26T12:00:00.000Z',
   workspace: null,
 };

@@ -19,6 +19,7 @@ const summary = (id: string, name: string, updatedAt: Date, messageCount = 2): C
   id,
   name,
   messageCount,
+  shownCount: messageCount,
   updatedAt: updatedAt.toISOString(),
   workspace: null,
 });

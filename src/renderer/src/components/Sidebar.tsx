@@ -1,18 +1,32 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ConversationSummary } from '../../../shared/domain';
 import { useWindow, useWindowState } from '../store/window-context';
 import { groupByDate } from './date-groups';
 import { Icon } from './Icon';
 import './Sidebar.css';
 
-function relative(iso: string): string {
-  const seconds = (Date.now() - Date.parse(iso)) / 1000;
+/** How often "just now", "5 min ago" and the date groups are worked out again. */
+export const RELATIVE_TIME_MS = 30_000;
+
+/** The time now, again every `ms`: what a relative time is relative to. */
+function useNow(ms: number): Date {
+  const [now, setNow] = useState(() => new Date());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(new Date()), ms);
+    return () => clearInterval(timer);
+  }, [ms]);
+  return now;
+}
+
+function relative(iso: string, now: Date): string {
+  const seconds = (now.getTime() - Date.parse(iso)) / 1000;
   if (seconds < 60) return 'just now';
   if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
   if (seconds < 86400) return `${Math.floor(seconds / 3600)} h ago`;
   return new Date(iso).toLocaleDateString();
 }
 
+/** Given the count of messages the conversation shows (not the tool results in its cards). */
 export function messageCount(n: number): string {
   return `${n} message${n === 1 ? '' : 's'}`;
 }
@@ -65,7 +79,17 @@ function RenameField({
   );
 }
 
-function Item({ item, active, onOpened }: { item: ConversationSummary; active: boolean; onOpened(): void }) {
+function Item({
+  item,
+  active,
+  now,
+  onOpened,
+}: {
+  item: ConversationSummary;
+  active: boolean;
+  now: Date;
+  onOpened(): void;
+}) {
   const { actions } = useWindow();
   const [renaming, setRenaming] = useState(false);
   const renameButton = useRef<HTMLButtonElement>(null);
@@ -94,7 +118,7 @@ function Item({ item, active, onOpened }: { item: ConversationSummary; active: b
       >
         <span className="name">{item.name}</span>
         <span className="meta">
-          {messageCount(item.messageCount)} · {relative(item.updatedAt)}
+          {messageCount(item.shownCount)} · {relative(item.updatedAt, now)}
         </span>
       </button>
       <span className="item-actions">
@@ -146,9 +170,10 @@ export function Sidebar({
   const conversations = useWindowState((s) => s.conversations);
   const deleting = useWindowState((s) => s.deleting);
   const current = useWindowState((s) => s.conversation?.id);
-  const [query, setQuery] = useState('');
+  const query = useWindowState((s) => s.conversationQuery);
+  const now = useNow(RELATIVE_TIME_MS);
   const shown = conversations.filter((c) => !deleting.some((d) => d.id === c.id));
-  const groups = groupByDate(shown, new Date());
+  const groups = groupByDate(shown, now);
   const opened = () => {
     if (overlay) onClose();
   };
@@ -194,10 +219,7 @@ export function Sidebar({
             placeholder="Search conversations"
             aria-label="Search conversations"
             value={query}
-            onChange={(e) => {
-              setQuery(e.target.value);
-              void actions.searchConversations(e.target.value);
-            }}
+            onChange={(e) => void actions.searchConversations(e.target.value)}
           />
           <ul className="conversation-list" data-testid="conversation-list">
             {groups.map((group) => (
@@ -205,7 +227,13 @@ export function Sidebar({
                 <h2 className="group-label">{group.label}</h2>
                 <ul aria-label={group.label}>
                   {group.items.map((item) => (
-                    <Item key={item.id} item={item} active={item.id === current} onOpened={opened} />
+                    <Item
+                      key={item.id}
+                      item={item}
+                      active={item.id === current}
+                      now={now}
+                      onOpened={opened}
+                    />
                   ))}
                 </ul>
               </li>

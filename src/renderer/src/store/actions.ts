@@ -204,11 +204,10 @@ export function createActions(store: WindowStore, client: RpcClient) {
           showConversation(store, await client.call('conversation.open', { id }));
         await refreshConversations(store, client);
       }),
-    searchConversations: (query: string) =>
-      attempt(async () => {
-        const { items } = await client.call('conversation.list', { limit: 200, ...(query ? { query } : {}) });
-        store.setState({ conversations: items });
-      }),
+    searchConversations: (query: string) => {
+      store.setState({ conversationQuery: query });
+      return refreshConversations(store, client, fail);
+    },
 
     /** For the model field's suggestions: a provider that cannot list them is no error of the user's. */
     loadModels: async () => {

@@ -52,6 +52,8 @@ export interface WindowState {
   /** The conversation's last turn failed: shown after its last message, with a Retry. */
   failure: RpcErrorShape | null;
   conversations: ConversationSummary[];
+  /** The sidebar's search: every refresh of the list (another window changed it) keeps to it. */
+  conversationQuery: string;
   models: ModelInfo[] | null;
   view: 'chat' | 'settings';
   error: string | null;
@@ -84,6 +86,7 @@ export const initialState = (): WindowState => ({
   turn: null,
   failure: null,
   conversations: [],
+  conversationQuery: '',
   models: null,
   view: 'chat',
   error: null,

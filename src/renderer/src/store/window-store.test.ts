@@ -72,6 +72,7 @@ describe('a window drawn from a snapshot in the middle of a reply', () => {
                 id: 'c',
                 name: 'c',
                 messageCount: 1,
+                shownCount: 1,
                 updatedAt: base.timestamp,
                 workspace: null,
                 messages: [{ id: 'u', role: 'user', content: 'hi', ...base }],

@@ -152,6 +152,8 @@ export function connectStore(store: WindowStore, client: RpcClient): () => void 
       void refreshConversations(store, client);
     }),
     on('config.changed', (config) => set({ config, providerReady: isProviderReady(config.effective) })),
+    // A conversation created, renamed, deleted or talked to in any window (this one too).
+    on('conversations.changed', () => void refreshConversations(store, client)),
     on('conversation.taken', ({ conversationId }) => {
       // Another window took this one's conversation over: say so, and leave a new, empty chat.
       const name = nameOf(store.getState(), conversationId);
@@ -218,17 +220,30 @@ function settle(messages: WindowState['messages']): WindowState['messages'] {
   return next;
 }
 
-export async function refreshConversations(store: WindowStore, client: RpcClient): Promise<void> {
+/** The latest list asked for, per window: an older answer arriving after it is dropped. */
+const listRequests = new WeakMap<WindowStore, number>();
+
+/** Lists again, within the search; `fail` hears why it could not (the user's own search, say). */
+export async function refreshConversations(
+  store: WindowStore,
+  client: RpcClient,
+  fail?: (error: unknown) => void,
+): Promise<void> {
+  const request = (listRequests.get(store) ?? 0) + 1;
+  listRequests.set(store, request);
   try {
-    const { items } = await client.call('conversation.list', { limit: 200 });
+    const query = store.getState().conversationQuery;
+    const { items } = await client.call('conversation.list', { limit: 200, ...(query ? { query } : {}) });
+    if (listRequests.get(store) !== request) return;
     store.setState((s) => ({
       conversations: items,
       conversation: s.conversation
         ? (items.find((c) => c.id === s.conversation!.id) ?? s.conversation)
         : null,
     }));
-  } catch {
+  } catch (error) {
     // The sidebar keeps its last list; the banner is for things the user did.
+    fail?.(error);
   }
 }
 
