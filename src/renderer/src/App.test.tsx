@@ -212,6 +212,38 @@ describe('composer and keyboard', () => {
     expect(rc.callsOf('chat.interrupt')).toHaveLength(1);
   });
 
+  it('a message sent right after New waits for the new conversation, so it lands there', async () => {
+    const user = userEvent.setup();
+    let created: (() => void) | undefined;
+    const order: string[] = [];
+    await renderApp({
+      'conversation.new': () =>
+        new Promise((resolve) => {
+          created = () => {
+            order.push('created');
+            resolve({
+              id: 'c2',
+              name: 'New conversation',
+              messageCount: 0,
+              shownCount: 0,
+              updatedAt: 'x',
+              workspace: null,
+            });
+          };
+        }),
+      'chat.send': () => {
+        order.push('sent');
+        return { turnId: 't' };
+      },
+    });
+    await user.click(screen.getByTestId('new-conversation'));
+    await user.click(screen.getByTestId('composer'));
+    await user.keyboard('hello{Enter}');
+    expect(order).toEqual([]);
+    created!();
+    await waitFor(() => expect(order).toEqual(['created', 'sent']));
+  });
+
   it('keeps the draft when sending fails, and shows why', async () => {
     const user = userEvent.setup();
     await renderApp({

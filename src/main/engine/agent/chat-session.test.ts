@@ -68,6 +68,26 @@ describe('a turn', () => {
     ]);
   });
 
+  it('a message sent while New is still creating never lands in the conversation before it', async () => {
+    provider.enqueue({ kind: 'stream', text: 'First.' }, { kind: 'stream', text: 'Second.' });
+    const { engine, context } = await setup();
+    await (
+      await context.chat.send('one')
+    ).done;
+    const before = context.chat.conversationId!;
+    // Clicked New, then sent at once: the send does not wait for the new conversation to exist.
+    const creating = context.chat.create();
+    const sending = context.chat.send('two').then(
+      (turn) => turn.done.then(() => 'sent'),
+      (error: Error) => error.name,
+    );
+    const created = await creating;
+    const outcome = await sending;
+    expect(outcome).toBe('Busy');
+    expect((await reopen(engine, before)).messages.map((m) => m.content)).toEqual(['one', 'First.']);
+    expect((await reopen(engine, created.id)).messages).toEqual([]);
+  });
+
   it('runs read without asking and feeds the result back to the model', async () => {
     provider.enqueue(
       { kind: 'stream', toolCalls: [{ id: 'r1', name: 'read', args: { path: 'notes.txt' } }] },

@@ -134,7 +134,13 @@ export class ChatSession implements Disposable {
   async create(name?: string): Promise<ConversationSummary> {
     this.#assertIdle();
     this.#forgetChatGrant();
-    return this.#create(name);
+    // Until it is attached, a message sent meanwhile would land in the conversation before it.
+    this.#opening = true;
+    try {
+      return await this.#create(name);
+    } finally {
+      this.#opening = false;
+    }
   }
 
   /**

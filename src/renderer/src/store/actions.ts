@@ -54,6 +54,15 @@ export function createActions(store: WindowStore, client: RpcClient) {
     }
   };
 
+  // A New or Open on its way: a message typed meanwhile waits for it, so it lands in the
+  // conversation the user now sees (main refuses it as Busy otherwise).
+  let switching: Promise<unknown> = Promise.resolve();
+  const switchTo = <T>(work: () => Promise<T>): Promise<T | undefined> => {
+    const done = attempt(work);
+    switching = done;
+    return done;
+  };
+
   return {
     load: () => loadWindow(store, client),
     dismissError: () => store.setState({ error: null, errorName: null }),
@@ -63,6 +72,7 @@ export function createActions(store: WindowStore, client: RpcClient) {
     async send(text: string): Promise<boolean> {
       const trimmed = text.trim();
       if (!trimmed || store.getState().turn) return false;
+      await switching;
       const attachments = store.getState().attachments;
       const sent = await attempt(() =>
         client.call('chat.send', { text: trimmed, ...(attachments.length ? { attachments } : {}) }),
@@ -114,13 +124,13 @@ export function createActions(store: WindowStore, client: RpcClient) {
     closeTrust: () => store.setState({ trustPromptOpen: false }),
 
     newConversation: () =>
-      attempt(async () => {
+      switchTo(async () => {
         const created = await client.call('conversation.new', {});
         showConversation(store, { ...created, messages: [] });
         await refreshConversations(store, client);
       }),
     openConversation: (id: string) =>
-      attempt(async () => {
+      switchTo(async () => {
         try {
           showConversation(store, await client.call('conversation.open', { id }));
         } catch (error) {
