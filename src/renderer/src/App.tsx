@@ -13,6 +13,7 @@ import { UndoToast } from './components/UndoToast';
 import { useDocumentTitle } from './components/use-document-title';
 import { useDrop } from './components/use-drop';
 import { useSidebar } from './components/use-sidebar';
+import { useTabAddress } from './components/use-tab-address';
 import type { RpcClient } from './rpc-client';
 import { createActions } from './store/actions';
 import { WindowContext, useWindowState, type WindowContextValue } from './store/window-context';
@@ -48,6 +49,7 @@ function Shell({ value }: { value: WindowContextValue }) {
     sidebarNow.current = sidebar;
   });
   useDocumentTitle();
+  useTabAddress(store, actions);
 
   // The composer has the focus when the window opens, unless something else took it first.
   useEffect(() => {
