@@ -12,6 +12,9 @@ async function fixture() {
   await writeFile(path.join(root, 'index.html'), '<!doctype html>');
   await writeFile(path.join(root, 'assets', 'app.js'), 'export {};');
   await writeFile(path.join(root, '.env'), 'SECRET=1');
+  await mkdir(path.join(root, '.git'));
+  await writeFile(path.join(root, '.git', 'config'), '[remote "origin"]');
+  await writeFile(path.join(root, 'assets', '.secret'), 'hidden');
   await writeFile(path.join(base, 'secret.txt'), 'top secret');
   await symlink(path.join(base, 'secret.txt'), path.join(root, 'assets', 'link.txt'));
   return root;
@@ -44,6 +47,13 @@ describe('findStaticFile', () => {
     }
     for (const attempt of ['/%00', '/assets/app.js%00.html', '/..%5csecret.txt', '/%e0%a4%a']) {
       expect((await findStaticFile(root, attempt)).kind, attempt).toBe('bad-request');
+    }
+  });
+
+  it('serves nothing under a dot-folder or named with a dot, at any depth', async () => {
+    const root = await fixture();
+    for (const attempt of ['/.git/config', '/assets/.secret', '/%2egit/config']) {
+      expect((await findStaticFile(root, attempt)).kind, attempt).toBe('not-found');
     }
   });
 
