@@ -28,4 +28,25 @@ describe('EventBatcher', () => {
     await new Promise((resolve) => setTimeout(resolve, BATCH_INTERVAL_MS * 3));
     expect(sent).toEqual(['x']);
   });
+
+  it("sends a running tool's output on its own after the interval, each piece once", async () => {
+    const sent: string[] = [];
+    const batcher = new EventBatcher((_name, payload) => sent.push((payload as { chunk: string }).chunk));
+    batcher.emit('tool.output', { conversationId: 'c', callId: 't', chunk: 'first ' });
+    await new Promise((resolve) => setTimeout(resolve, BATCH_INTERVAL_MS * 3));
+    expect(sent).toEqual(['first ']);
+    batcher.emit('tool.output', { conversationId: 'c', callId: 't', chunk: 'second' });
+    batcher.flush();
+    expect(sent).toEqual(['first ', 'second']);
+  });
+
+  it("a closed window's pending text is dropped, never sent later", () => {
+    const sent: unknown[] = [];
+    const batcher = new EventBatcher((_name, payload) => sent.push(payload));
+    batcher.emit('message.delta', { conversationId: 'c', messageId: 'm', text: 'x' });
+    batcher.emit('tool.output', { conversationId: 'c', callId: 't', chunk: 'y' });
+    batcher.dispose();
+    batcher.flush();
+    expect(sent).toEqual([]);
+  });
 });
