@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { ConversationStore } from '../engine/logs/conversation-store';
 import { makeWorkspace } from '../../../test/support/engine';
 import { notPrivate, walk } from '../../../test/support/file-modes';
+import { underPermissiveUmask } from '../../../test/support/permissive-umask';
 import {
   startScriptedProvider,
   type ScriptedProvider,
@@ -103,10 +104,9 @@ describe('npm run cli', () => {
   it('creates its data folder 0700 and writes only 0600 files, even under umask 000', async () => {
     const { dataDir: base, workspace, env } = await setup(shellThenSave);
     const dataDir = path.join(base, 'new', 'data');
-    // The child inherits the umask it is spawned with.
-    const umask = process.umask(0o000);
-    const running = runCli(['--data-dir', dataDir, '--workspace', workspace, '--yes', 'Make the file'], env);
-    process.umask(umask);
+    const running = underPermissiveUmask(() =>
+      runCli(['--data-dir', dataDir, '--workspace', workspace, '--yes', 'Make the file'], env),
+    );
     expect((await running).code).toBe(0);
     const entries = await walk(dataDir);
     expect(entries.map((entry) => entry.path)).toEqual(

@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createChatEngine, makeWorkspace, waitForEvent } from '../../../test/support/engine';
 import { notPrivate, walk } from '../../../test/support/file-modes';
+import { usePermissiveUmask } from '../../../test/support/permissive-umask';
 import {
   startScriptedProvider,
   type RecordedRequest,
@@ -8,11 +9,7 @@ import {
 } from '../../../test/support/scripted-provider';
 import type { ConversationSummary } from '../../shared/domain';
 
-// A permissive umask, so a file that is 0600 only because the usual umask trimmed it shows up.
-// Vitest runs each test file in a process of its own (pool: forks), so this stays in this file.
-let umask: number;
-beforeAll(() => void (umask = process.umask(0o000)));
-afterAll(() => void process.umask(umask));
+usePermissiveUmask();
 
 /** One shell call whose output is long enough to be kept as an artifact, then a closing reply. */
 function longOutputTurn(request: RecordedRequest): Step {

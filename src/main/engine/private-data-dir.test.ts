@@ -1,15 +1,12 @@
 import { chmodSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { anotherUsersEntry, anotherUsersFolder } from '../../../test/support/another-user';
 import { tempDir } from '../../../test/support/temp-dir';
+import { usePermissiveUmask } from '../../../test/support/permissive-umask';
 import { preparePrivateDataDir, type DataDirOptions } from './private-data-dir';
 
-// A permissive umask, so a mode that is right only because the usual umask (022) trimmed it shows up.
-// Vitest runs each test file in a process of its own (pool: forks), so this stays here.
-let umask: number;
-beforeAll(() => void (umask = process.umask(0o000)));
-afterAll(() => void process.umask(umask));
+usePermissiveUmask();
 
 const modeOf = (file: string) => statSync(file).mode & 0o7777;
 

@@ -1,7 +1,8 @@
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { makeWorkspace } from '../../../test/support/engine';
 import { notPrivate, walk } from '../../../test/support/file-modes';
+import { usePermissiveUmask } from '../../../test/support/permissive-umask';
 import {
   startScriptedProvider,
   type RecordedRequest,
@@ -11,11 +12,7 @@ import { tempDir } from '../../../test/support/temp-dir';
 import { serve } from './serve';
 import { makeStaticFixture, TestClient } from './web-test-support';
 
-// A permissive umask, so a mode that is right only because the usual umask (022) trimmed it shows up.
-// Vitest runs each test file in a process of its own (pool: forks), so this stays in this file.
-let umask: number;
-beforeAll(() => void (umask = process.umask(0o000)));
-afterAll(() => void process.umask(umask));
+usePermissiveUmask();
 
 const TOKEN = 'serve-test-token-0123456789-abcdefghij';
 
