@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../../test/support/temp-dir';
@@ -525,6 +525,130 @@ describe('ConversationStore', () => {
       const binary = await store.saveArtifact(id, '', new Uint8Array([0, 1, 2]));
       expect(path.basename(binary)).toBe('artifact');
       expect([...(await readFile(binary))]).toEqual([0, 1, 2]);
+    });
+  });
+
+  describe('changing messages in place', () => {
+    it('changes and drops messages, keeping every line it cannot read where it was, byte for byte', async () => {
+      const { store, dir } = await makeStore();
+      const { id } = await store.create();
+      const [a, b, c] = [message('user', 'a'), message('assistant', 'b'), message('user', 'c')];
+      const log = path.join(dir(id), 'conversation.jsonl');
+      const future = '{"id":"f1","role":"critic","content":"from a newer version","timestamp":"t"}';
+      await writeFile(
+        log,
+        `${JSON.stringify(a)}\n{broken\n${JSON.stringify(b)}\n\n${future}\n${JSON.stringify(c)}\n`,
+      );
+      const failed = {
+        ...b,
+        metadata: { failure: { name: 'ProviderUnreachable', message: 'down' } },
+      } as Message;
+      const seen: Array<[string, number, number]> = [];
+      const messages = await store.updateMessages(id, (m, index, all) => {
+        seen.push([m.id, index, all.length]);
+        if (m.id === b.id) return failed;
+        return m.id === c.id ? null : m;
+      });
+      expect(seen).toEqual([
+        [a.id, 0, 3],
+        [b.id, 1, 3],
+        [c.id, 2, 3],
+      ]);
+      expect(messages).toEqual([a, failed]);
+      expect(await readFile(log, 'utf8')).toBe(
+        `${JSON.stringify(a)}\n{broken\n${JSON.stringify(failed)}\n${future}\n`,
+      );
+      expect(await store.readMeta(id)).toMatchObject({ messageCount: 2, shownCount: 2 });
+      const opened = await store.open(id);
+      expect(opened).toMatchObject({ messages: [a, failed], skippedLines: 1, truncatedTail: true });
+      // Through a temp file that does not stay behind.
+      expect((await readdir(dir(id))).sort()).toEqual(['chat.json', 'conversation.jsonl']);
+    });
+
+    it('leaves the log untouched when nothing changes', async () => {
+      const { store, dir } = await makeStore();
+      const { id } = await store.create();
+      await store.append(id, message('user', 'a'));
+      const log = path.join(dir(id), 'conversation.jsonl');
+      const before = await stat(log);
+      expect(await store.updateMessages(id, (m) => m)).toHaveLength(1);
+      expect((await stat(log)).ino).toBe(before.ino);
+    });
+
+    it('refuses a change that would write a message it could not read back, changing nothing', async () => {
+      const { store, dir } = await makeStore();
+      const { id } = await store.create();
+      const a = message('user', 'a');
+      await store.append(id, a);
+      const log = path.join(dir(id), 'conversation.jsonl');
+      const before = await readFile(log, 'utf8');
+      await expect(
+        store.updateMessages(id, (m) => ({ ...m, role: 'wizard' }) as unknown as Message),
+      ).rejects.toMatchObject({ name: 'InvalidRequest' });
+      expect(await readFile(log, 'utf8')).toBe(before);
+      expect(await store.readMeta(id)).toMatchObject({ messageCount: 1 });
+    });
+
+    it('finds no messages in a conversation whose log is gone, and does not fail on it', async () => {
+      const { store, dir } = await makeStore();
+      const { id } = await store.create();
+      await rm(path.join(dir(id), 'conversation.jsonl'));
+      expect(await store.updateMessages(id, (m) => m)).toEqual([]);
+      expect(await readdir(dir(id))).toEqual(['chat.json']);
+    });
+
+    it('fails, changing nothing, when the log cannot be read', async () => {
+      const { store, dir } = await makeStore();
+      const { id } = await store.create({ name: 'Kept' });
+      const log = path.join(dir(id), 'conversation.jsonl');
+      await rm(log);
+      await mkdir(log);
+      await expect(store.updateMessages(id, (m) => m)).rejects.toMatchObject({ code: 'EISDIR' });
+      expect(await store.readMeta(id)).toMatchObject({ name: 'Kept', messageCount: 0 });
+    });
+  });
+
+  describe('reading artifacts', () => {
+    it('reads back a saved artifact by its file name, cut to the size asked for', async () => {
+      const { store } = await makeStore();
+      const { id } = await store.create();
+      const file = await store.saveArtifact(id, 'out.txt', '0123456789');
+      const name = path.basename(file);
+      const whole = await store.readArtifact(id, name, 100);
+      expect({ ...whole, data: whole.data.toString() }).toEqual({
+        data: '0123456789',
+        bytes: 10,
+        truncated: false,
+      });
+      const cut = await store.readArtifact(id, name, 4);
+      expect({ ...cut, data: cut.data.toString() }).toEqual({ data: '0123', bytes: 10, truncated: true });
+      const exact = await store.readArtifact(id, name, 10);
+      expect(exact.truncated).toBe(false);
+    });
+
+    it('refuses any name but a plain one it could have written, and a symlink planted there', async () => {
+      const { dataDir, store, dir } = await makeStore();
+      const { id } = await store.create();
+      await store.saveArtifact(id, 'out.txt', 'x');
+      await writeFile(path.join(dataDir, 'secret.txt'), 'SECRET');
+      for (const bad of ['../chat.json', '../../../secret.txt', 'a/b.txt', 'with space.txt', '.hidden']) {
+        await expect(store.readArtifact(id, bad, 100), bad).rejects.toMatchObject({
+          name: 'InvalidRequest',
+          message: `${bad} is not the name of an artifact of this conversation`,
+        });
+      }
+      await symlink(path.join(dataDir, 'secret.txt'), path.join(dir(id), 'artifacts', 'link.txt'));
+      await expect(store.readArtifact(id, 'link.txt', 100)).rejects.toMatchObject({ name: 'SymbolicLink' });
+      await expect(store.readArtifact(id, 'missing.txt', 100)).rejects.toMatchObject({ name: 'NotFound' });
+    });
+
+    it('numbers names rather than overwrite, and says when none is free', async () => {
+      const { store, dir } = await makeStore();
+      const { id } = await store.create();
+      await store.saveArtifact(id, 'out.txt', 'first');
+      await mkdir(path.join(dir(id), 'artifacts', 'out-1.txt'));
+      expect(path.basename(await store.saveArtifact(id, 'out.txt', 'second'))).toBe('out-2.txt');
+      expect(await readFile(path.join(dir(id), 'artifacts', 'out.txt'), 'utf8')).toBe('first');
     });
   });
 });
