@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -202,5 +203,21 @@ describe('the data folder', () => {
       Object.defineProperty(process, 'platform', platform);
     }
     expect(modeOf(dir)).toBe(0o777);
+  });
+
+  // A umask that takes the owner's own bits (0277) would leave mkdir's folder 0500: unwritable by
+  // Deskmate itself. Set in a process of its own: a worker thread may not change the umask.
+  it("is created 0700 under a umask that would take its owner's bits", async () => {
+    const dir = path.join(await tempDir('deskmate-private-'), 'data');
+    const script = [
+      'process.umask(0o277);',
+      `const { preparePrivateDataDir } = await import(${JSON.stringify(path.join(import.meta.dirname, 'private-data-dir.ts'))});`,
+      `console.log(preparePrivateDataDir(${JSON.stringify(dir)}, () => {}));`,
+    ].join('\n');
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+    });
+    expect(out.trim()).toBe('created');
+    expect(modeOf(dir)).toBe(0o700);
   });
 });

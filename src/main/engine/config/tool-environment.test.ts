@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toolBaseEnvironment, withoutShellHooks } from './tool-environment';
+import { isSecretName, isShellHook, toolBaseEnvironment, withoutShellHooks } from './tool-environment';
 
 describe('the environment a tool process starts from', () => {
   it('drops provider keys and URLs, Deskmate’s own variables and anything named like a credential', () => {
@@ -55,5 +55,52 @@ describe('the environment a tool process starts from', () => {
     };
     expect(toolBaseEnvironment({ ...hooks, TERM: 'xterm' })).toEqual({ TERM: 'xterm' });
     expect(withoutShellHooks({ ...hooks, FOO: 'bar' })).toEqual({ FOO: 'bar' });
+  });
+
+  it('knows every variable bash runs code through, in any case, and nothing that only resembles one', () => {
+    for (const name of [
+      'PS0',
+      'PS4',
+      'IFS',
+      'CDPATH',
+      'GLOBIGNORE',
+      'bash_env',
+      'Prompt_Command',
+      'env',
+      'BASH_FUNC_x%%',
+    ])
+      expect(isShellHook(name), name).toBe(true);
+    for (const name of ['PS1', 'ENVIRONMENT', 'MY_BASH_ENV', 'BASH_FUNCS', 'XBASH_FUNC_a%%'])
+      expect(isShellHook(name), name).toBe(false);
+  });
+
+  it('knows a credential by its name, in any case, and leaves names that only contain the letters', () => {
+    for (const name of [
+      'openai_org',
+      'DESKMATE_X',
+      'apiKey',
+      'MY_API_KEY_FILE',
+      'SESSION_TOKEN',
+      'TOKEN',
+      'SECRET',
+      'X_PASSWD',
+      'CREDENTIAL',
+      'GOOGLE_CREDENTIALS',
+      'SSH_PRIVATE_KEY',
+      'AWS_ACCESS_KEY_ID',
+      'STRIPE_KEY',
+      'DB_PWD',
+    ])
+      expect(isSecretName(name), name).toBe(true);
+    for (const name of [
+      'KEYBOARD',
+      'MONKEY',
+      'PWD',
+      'SECRETARY_NAME',
+      'TOKENIZERS_PARALLELISM',
+      'MY_OPENAI_NOTE',
+      'KEYS',
+    ])
+      expect(isSecretName(name), name).toBe(false);
   });
 });
