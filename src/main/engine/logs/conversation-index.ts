@@ -76,7 +76,8 @@ export class ConversationIndex {
       throw error;
     }
     await this.#catchUp();
-    const onDisk = new Set(names.filter(isConversationId));
+    // The journal's own name is a valid id: without this, every list would try to read it as a folder.
+    const onDisk = new Set(names.filter((name) => name !== JOURNAL && isConversationId(name)));
     for (const id of this.#entries.keys()) if (!onDisk.has(id)) this.#entries.delete(id);
     const unknown = [...onDisk].filter((id) => !this.#entries.has(id));
     for (const id of unknown) {
