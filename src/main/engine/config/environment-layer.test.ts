@@ -30,9 +30,11 @@ describe('the environment layer', () => {
 
   it('sets nothing for variables that are unset or empty, so the user and defaults apply', () => {
     expect(environmentLayer({})).toEqual({ source: 'environment', values: {}, problems: [] });
-    expect(environmentLayer({ OPENAI_API_KEY: '', OPENAI_BASE_URL: '', DESKMATE_MODEL: '' }).values).toEqual(
-      {},
-    );
+    expect(environmentLayer({ OPENAI_API_KEY: '', OPENAI_BASE_URL: '', DESKMATE_MODEL: '' })).toEqual({
+      source: 'environment',
+      values: {},
+      problems: [],
+    });
   });
 
   it('reports a provider URL that is not one, and keeps the rest', () => {

@@ -84,6 +84,16 @@ describe('the API key file', () => {
       });
     }
 
+    it('is kept aside under the time it was found, by the real clock too', async () => {
+      const dir = await tempDir();
+      writeFileSync(path.join(dir, 'secrets.json'), '{');
+      new FileSecretStore(dir).set('apiKey', 'sk-new');
+      expect(readdirSync(dir).sort()).toEqual([
+        'secrets.json',
+        expect.stringMatching(/^secrets\.json\.broken-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z$/),
+      ]);
+    });
+
     it('(a folder in its place) says so instead of reading no key', async () => {
       const dir = await tempDir();
       mkdirSync(path.join(dir, 'secrets.json'));

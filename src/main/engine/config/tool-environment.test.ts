@@ -41,6 +41,7 @@ describe('the environment a tool process starts from', () => {
       OLDPWD: '/home/me',
     });
     expect(Object.isFrozen(env)).toBe(true);
+    expect('UNSET' in env).toBe(false);
   });
 
   it('drops the variables through which bash runs code on its own, from the host too', () => {
@@ -87,6 +88,7 @@ describe('the environment a tool process starts from', () => {
       'CREDENTIAL',
       'GOOGLE_CREDENTIALS',
       'SSH_PRIVATE_KEY',
+      'HF_AUTHTOKEN',
       'AWS_ACCESS_KEY_ID',
       'STRIPE_KEY',
       'DB_PWD',
@@ -100,6 +102,8 @@ describe('the environment a tool process starts from', () => {
       'TOKENIZERS_PARALLELISM',
       'MY_OPENAI_NOTE',
       'KEYS',
+      'MY_KEYBOARD',
+      'X_PWDX',
     ])
       expect(isSecretName(name), name).toBe(false);
   });
