@@ -852,6 +852,11 @@ describe('ConversationStore', () => {
       const { id } = await store.create();
       const file = await store.saveArtifact(id, 'out.txt', 'x');
       expect((await stat(path.join(dir(id), 'artifacts'))).mode & 0o777).toBe(0o700);
+      // And so is the conversation's own folder, its log and chat.json.
+      expect((await stat(dir(id))).mode & 0o777).toBe(0o700);
+      expect((await stat(path.dirname(dir(id)))).mode & 0o777).toBe(0o700);
+      expect((await stat(path.join(dir(id), 'conversation.jsonl'))).mode & 0o777).toBe(0o600);
+      expect((await stat(path.join(dir(id), 'chat.json'))).mode & 0o777).toBe(0o600);
       expect((await stat(file)).mode & 0o777).toBe(0o600);
     });
 
