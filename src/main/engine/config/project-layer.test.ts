@@ -231,3 +231,23 @@ describe('project files in odd shapes', () => {
     ]);
   });
 });
+
+describe('a project file that cannot be read, as the user sees it', () => {
+  it('is a warning naming the file, and the other project file still applies', async () => {
+    const { createTestEngine } = await import('../../../../test/support/engine');
+    const { mkdir } = await import('node:fs/promises');
+    const ws = await makeWorkspace({ '.deskmate.toml': 'model = "from-deskmate"\n' });
+    await mkdir(path.join(ws, 'gptme.toml'));
+    const engine = await createTestEngine();
+    const context = engine.connect('w');
+    await context.openWorkspace(ws);
+    expect(context.config.effective.model).toBe('from-deskmate');
+    expect(context.config.warnings).toEqual([
+      expect.objectContaining({
+        path: path.join(ws, 'gptme.toml'),
+        message: expect.stringMatching(/^cannot be read: .*directory/i),
+      }),
+    ]);
+    context.dispose();
+  });
+});
