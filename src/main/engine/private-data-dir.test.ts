@@ -29,10 +29,11 @@ async function folder(mode: number, files: string[] = []): Promise<string> {
 describe('the data folder', () => {
   it('is created 0700 (its missing parents with the usual mode), whatever the umask', async () => {
     const base = await tempDir('deskmate-private-');
-    const dir = path.join(base, 'share', 'deskmate');
+    const dir = path.join(base, 'local', 'share', 'deskmate');
     expect(prepare(dir)).toEqual({ state: 'created', warnings: [] });
     expect(modeOf(dir)).toBe(0o700);
     expect(modeOf(path.dirname(dir))).toBe(0o777);
+    expect(modeOf(path.dirname(path.dirname(dir)))).toBe(0o777);
   });
 
   it('is left alone, silently, when it is already private', async () => {

@@ -6,6 +6,7 @@ import { tempDir } from '../../../../test/support/temp-dir';
 import type { Message } from '../../../shared/domain';
 import {
   appendMessage,
+  isMessage,
   parseMessageLog,
   readMessageLog,
   rewriteMessageLog,
@@ -158,5 +159,27 @@ describe('a rewrite', () => {
       ['m1', 0, ['m1', 'm2']],
       ['m2', 1, ['m1', 'm2']],
     ]);
+  });
+
+  it('drops whitespace-only lines too, and shows a change only the messages it could read', () => {
+    const text = `${serializeMessages([message(1)])} \t \nnot json\n${serializeMessages([message(2)])}`;
+    const seen: number[] = [];
+    const { text: next } = rewriteMessageLog(text, (m, _index, all) => {
+      seen.push(all.length);
+      return m;
+    });
+    expect(next).toBe(`${serializeMessages([message(1)])}not json\n${serializeMessages([message(2)])}`);
+    expect(seen).toEqual([2, 2]);
+  });
+});
+
+describe('isMessage', () => {
+  it('refuses null, undefined, text and lists without throwing', () => {
+    for (const value of [null, undefined, 'text', 42, [message(1)]])
+      expect(isMessage(value), String(value)).toBe(false);
+  });
+
+  it('reads an empty log as no messages, with nothing lost', () => {
+    expect(parseMessageLog('')).toEqual({ messages: [], skippedLines: 0, truncatedTail: false });
   });
 });

@@ -50,6 +50,8 @@ describe('safeFileName, edge cases', () => {
     ['LPT9', '_LPT9'],
     ['aux.tar.gz', '_aux.tar.gz'],
     ['console.txt', 'console.txt'],
+    ['falcon.txt', 'falcon.txt'],
+    ['my-aux', 'my-aux'],
     ['prn-notes', 'prn-notes'],
   ])('turns %j into %j', (input, expected) => {
     expect(safeFileName(input)).toBe(expected);
