@@ -141,3 +141,11 @@ describe('naming a conversation after its first message', () => {
     expect(withAutoName(auto, [message('user', 'Other')])).toBe(auto);
   });
 });
+
+describe('who chose the name', () => {
+  it('is read back as written: a default name stays replaceable, a user name stays', () => {
+    expect(parseChatMeta({ ...META, nameSource: 'default' })?.nameSource).toBe('default');
+    expect(parseChatMeta({ ...META, nameSource: 'user' })?.nameSource).toBe('user');
+    expect(parseChatMeta({ ...META, nameSource: 'auto' })?.nameSource).toBe('auto');
+  });
+});

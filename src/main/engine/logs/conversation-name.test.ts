@@ -55,3 +55,15 @@ describe('nameFromText, edge cases', () => {
     expect(nameFromText('First line\r\nsecond')).toBe('First line');
   });
 });
+
+describe('names, where a word ends exactly at the limit', () => {
+  it('keeps the whole last word when the space after it is the 61st character', () => {
+    const text = `${'a'.repeat(25)} ${'b'.repeat(34)} cccc`;
+    expect(nameFromText(text)).toBe(`${'a'.repeat(25)} ${'b'.repeat(34)}…`);
+  });
+
+  it('calls a conversation with no name yet "New conversation"', async () => {
+    const { DEFAULT_CONVERSATION_NAME } = await import('./conversation-name');
+    expect(DEFAULT_CONVERSATION_NAME).toBe('New conversation');
+  });
+});
