@@ -119,7 +119,15 @@ describe('trusted folders', () => {
     settings.setTrust('/ok', 'f');
     const file = path.join(dir, 'settings.json');
     const raw = JSON.parse(await readFile(file, 'utf8'));
-    raw.trustedFolders.push({ path: '/evil' }, 'nonsense', null);
+    raw.trustedFolders.push(
+      { path: '/evil' },
+      { path: '/no-date', fingerprint: 'f' },
+      { path: '/no-fingerprint', grantedAt: '2026-01-01T00:00:00.000Z' },
+      { path: 7, fingerprint: 'f', grantedAt: '2026-01-01T00:00:00.000Z' },
+      { path: '/date-not-text', fingerprint: 'f', grantedAt: 1 },
+      'nonsense',
+      null,
+    );
     const { writeFile } = await import('node:fs/promises');
     await writeFile(file, JSON.stringify(raw));
     expect(
