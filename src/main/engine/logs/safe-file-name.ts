@@ -18,8 +18,8 @@ export function safeFileName(name: string, fallback = 'artifact'): string {
   if (cleaned.length <= MAX_LENGTH) return cleaned;
   // Keep the extension: it tells the user (and their editor) what the file is.
   const dot = cleaned.lastIndexOf('.');
-  // Stryker disable next-line ConditionalExpression,EqualityOperator: no leading dot survives the cleaning, and without a dot (-1) so long a name fails the length test
-  const ext = dot > 0 && cleaned.length - dot <= 16 ? cleaned.slice(dot) : '';
+  // No leading dot survives the cleaning, and without a dot (-1) so long a name fails the length test.
+  const ext = cleaned.length - dot <= 16 ? cleaned.slice(dot) : '';
   return cleaned.slice(0, MAX_LENGTH - ext.length) + ext;
 }
 
