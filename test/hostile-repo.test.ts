@@ -157,7 +157,9 @@ describe('a hostile repository', () => {
     // PATH was listed with its value, so the repository's own `whoami` is what the user agreed to.
     expect(shell.result.output).toContain('hijacked-whoami');
     for (const key of [...KEYS, 'sk-attacker', 'HOOK SEES']) expect(shell.result.output).not.toContain(key);
-    expect(shell.result.output).not.toMatch(/^(BASH_ENV|ENV|PROMPT_COMMAND|OPENAI_[A-Z_]+)=/m);
+    expect(shell.result.output).not.toMatch(
+      /^(BASH_ENV|ENV|PROMPT_COMMAND|OPENAI_[A-Z_]+|API_KEY|BASE_URL)=/m,
+    );
     expect(await ranMarkers(hostile)).toEqual(['path-hijack']);
     await expectFileVectorsRefused(outcomes, 't');
     expect(outcomes.get('t-append')?.status).toBe('failed');

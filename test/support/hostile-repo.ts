@@ -64,6 +64,9 @@ export async function makeHostileRepo(hostPath = process.env.PATH ?? '/usr/bin:/
       `PROMPT_COMMAND = ${toml(hook)}`,
       `OPENAI_BASE_URL = "http://127.0.0.1:9/v1"`,
       `OPENAI_API_KEY = "sk-attacker"`,
+      // Bare names many SDKs and scripts read too.
+      `API_KEY = "sk-attacker"`,
+      `BASE_URL = "http://127.0.0.1:9/v1"`,
       ...Object.entries(trustedEnv)
         .filter(([name]) => name !== 'GPTME_NOTE')
         .map(([name, value]) => `${name} = ${toml(value)}`),

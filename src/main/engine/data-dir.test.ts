@@ -18,4 +18,16 @@ describe('data dir', () => {
       positionals: ['/work/project'],
     });
   });
+
+  it('falls back when --data-dir or DESKMATE_DATA_DIR is given empty, or the option has no value', () => {
+    expect(parseHostArgs(['--data-dir='])).toEqual({ positionals: [] });
+    expect(parseHostArgs(['--data-dir'])).toEqual({ positionals: [] });
+    expect(resolveDataDir(parseHostArgs(['--data-dir=']), { DESKMATE_DATA_DIR: '/from/env' }, '/p')).toBe(
+      '/from/env',
+    );
+    expect(resolveDataDir(parseHostArgs([]), { DESKMATE_DATA_DIR: '' }, '/platform')).toBe('/platform');
+    expect(resolveDataDir(parseHostArgs([]), {}, 'relative/platform')).toBe(
+      path.resolve('relative/platform'),
+    );
+  });
 });

@@ -1,4 +1,5 @@
-import { chmodSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { anotherUsersEntry, anotherUsersFolder } from '../../../test/support/another-user';
@@ -28,10 +29,11 @@ async function folder(mode: number, files: string[] = []): Promise<string> {
 describe('the data folder', () => {
   it('is created 0700 (its missing parents with the usual mode), whatever the umask', async () => {
     const base = await tempDir('deskmate-private-');
-    const dir = path.join(base, 'share', 'deskmate');
+    const dir = path.join(base, 'local', 'share', 'deskmate');
     expect(prepare(dir)).toEqual({ state: 'created', warnings: [] });
     expect(modeOf(dir)).toBe(0o700);
     expect(modeOf(path.dirname(dir))).toBe(0o777);
+    expect(modeOf(path.dirname(path.dirname(dir)))).toBe(0o777);
   });
 
   it('is left alone, silently, when it is already private', async () => {
@@ -136,5 +138,87 @@ describe('the data folder', () => {
     writeFileSync(file, 'not a folder');
     expect(() => prepare(file)).toThrow(expect.objectContaining({ name: 'DataDirUnusable' }));
     expect(() => prepare(file)).toThrow(/is not a folder/);
+  });
+
+  it('refuses, with a clear reason, a path it cannot look at or a link to nowhere, creating nothing', async () => {
+    const base = await tempDir('deskmate-private-');
+    writeFileSync(path.join(base, 'file'), 'x');
+    const underAFile = path.join(base, 'file', 'data');
+    expect(() => prepare(underAFile)).toThrow(
+      expect.objectContaining({ name: 'DataDirUnusable', data: { dir: underAFile } }),
+    );
+    expect(() => prepare(underAFile)).toThrow(/^Cannot use .*file\/data as the data folder: .*ENOTDIR/);
+
+    const loop = path.join(base, 'loop');
+    symlinkSync(loop, loop);
+    expect(() => prepare(loop)).toThrow(/^Cannot use .*loop as the data folder: .*ELOOP/);
+
+    const dangling = path.join(base, 'dangling');
+    symlinkSync(path.join(base, 'nowhere'), dangling);
+    expect(() => prepare(dangling)).toThrow(
+      expect.objectContaining({ name: 'DataDirUnusable', data: { dir: dangling } }),
+    );
+    expect(() => prepare(dangling)).toThrow(
+      /dangling as the data folder: it is a link to a folder that does not exist\./,
+    );
+    expect(readdirSync(base).sort()).toEqual(['dangling', 'file', 'loop']);
+  });
+
+  it("is tightened when it is inside the user's home (~/.deskmate), a home that need not exist", async () => {
+    const home = await folder(0o755, ['.bashrc']);
+    const dir = path.join(home, '.deskmate');
+    mkdirSync(dir);
+    chmodSync(dir, 0o755);
+    expect(prepare(dir, { home }).state).toBe('tightened');
+    expect(modeOf(dir)).toBe(0o700);
+    expect(modeOf(home)).toBe(0o755);
+
+    const elsewhere = await folder(0o755, ['settings.json']);
+    expect(prepare(elsewhere, { home: path.join(home, 'no', 'such', 'home') }).state).toBe('tightened');
+  });
+
+  it("is left open, saying why, when it holds the user's home even if it looks like Deskmate's", async () => {
+    const parent = await folder(0o755, ['settings.json']);
+    const home = path.join(parent, 'me');
+    mkdirSync(home);
+    expect(prepare(parent, { home })).toEqual({
+      state: 'left-open',
+      warnings: [
+        expect.stringMatching(/mode 0755\) and is your home folder or holds it, so its permissions/),
+      ],
+    });
+    expect(modeOf(parent)).toBe(0o755);
+    // A home whose name merely starts with two dots is still inside.
+    const dotted = await folder(0o755, ['settings.json']);
+    mkdirSync(path.join(dotted, '..me'));
+    expect(prepare(dotted, { home: path.join(dotted, '..me') }).state).toBe('left-open');
+  });
+
+  it('is taken as private on Windows, which has no POSIX modes to tighten', async () => {
+    const dir = await folder(0o777, ['photo.jpg']);
+    const platform = Object.getOwnPropertyDescriptor(process, 'platform')!;
+    Object.defineProperty(process, 'platform', { ...platform, value: 'win32' });
+    try {
+      expect(prepare(dir)).toEqual({ state: 'private', warnings: [] });
+    } finally {
+      Object.defineProperty(process, 'platform', platform);
+    }
+    expect(modeOf(dir)).toBe(0o777);
+  });
+
+  // A umask that takes the owner's own bits (0277) would leave mkdir's folder 0500: unwritable by
+  // Deskmate itself. Set in a process of its own: a worker thread may not change the umask.
+  it("is created 0700 under a umask that would take its owner's bits", async () => {
+    const dir = path.join(await tempDir('deskmate-private-'), 'data');
+    const script = [
+      'process.umask(0o277);',
+      `const { preparePrivateDataDir } = await import(${JSON.stringify(path.join(import.meta.dirname, 'private-data-dir.ts'))});`,
+      `console.log(preparePrivateDataDir(${JSON.stringify(dir)}, () => {}));`,
+    ].join('\n');
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+    });
+    expect(out.trim()).toBe('created');
+    expect(modeOf(dir)).toBe(0o700);
   });
 });

@@ -37,10 +37,13 @@ export function preparePrivateDataDir(
   warn: (message: string) => void,
   options: DataDirOptions = {},
 ): DataDirState {
-  const existing = statOrUndefined(dir);
+  let existing = statOrUndefined(dir);
   if (!existing) {
-    create(dir);
-    return 'created';
+    if (create(dir)) return 'created';
+    // Something appeared there since the stat: another start of Deskmate made it, or it is a link
+    // to nowhere. Either way it is judged as found, never taken on trust.
+    existing = statOrUndefined(dir);
+    if (!existing) throw unusable(dir, 'it is a link to a folder that does not exist');
   }
   if (!existing.isDirectory()) throw unusable(dir, 'it is not a folder');
   // Windows has no POSIX modes to speak of: the user's profile folder is already private.
@@ -76,6 +79,7 @@ export function preparePrivateDataDir(
  * undefined when it is all the current user's.
  */
 function anotherUsers(dir: string, info: Stats): string | undefined {
+  // Stryker disable next-line ConditionalExpression: reached on POSIX only, where process.getuid always exists
   if (typeof process.getuid !== 'function') return undefined;
   const uid = process.getuid();
   if (info.uid !== uid) return `it belongs to another user (uid ${info.uid})`;
@@ -89,18 +93,20 @@ function anotherUsers(dir: string, info: Stats): string | undefined {
   return undefined;
 }
 
-function create(dir: string): void {
+/** Makes the folder 0700; false when something is already there under its name. */
+function create(dir: string): boolean {
   try {
     // The parents are ordinary folders (~/.local/share): they get the usual mode, only the data folder is private.
     mkdirSync(path.dirname(dir), { recursive: true });
+    // Stryker disable next-line ObjectLiteral: the chmod below sets 0700 either way; this mode only closes the moment between the two calls
     mkdirSync(dir, { mode: PRIVATE_DIR_MODE });
   } catch (error) {
-    if (!hasErrorCode(error, 'EEXIST')) {
-      throw unusable(dir, error instanceof Error ? error.message : String(error));
-    }
+    if (hasErrorCode(error, 'EEXIST')) return false;
+    throw unusable(dir, error instanceof Error ? error.message : String(error));
   }
   // mkdir's mode passes through the umask; chmod does not.
   chmodSync(dir, PRIVATE_DIR_MODE);
+  return true;
 }
 
 /** Why a loose folder is not one to chmod, or undefined when it is clearly Deskmate's own. */
@@ -110,7 +116,7 @@ function whyNotOurs(dir: string, info: Stats, home: string): string | undefined 
   const real = realpathSync(dir);
   const realHome = realpathOrSelf(home);
   if (real === path.parse(real).root) return 'is the root folder';
-  if (real === realHome || isInside(realHome, real)) return 'is your home folder or holds it';
+  if (isWithin(realHome, real)) return 'is your home folder or holds it';
   const entries = readdirSync(dir);
   if (entries.length > 0 && !entries.some((entry) => OWN_ENTRIES.includes(entry))) {
     return 'does not look like a Deskmate data folder';
@@ -118,10 +124,9 @@ function whyNotOurs(dir: string, info: Stats, home: string): string | undefined 
   return undefined;
 }
 
-/** True when `child` is strictly inside `parent`. */
-function isInside(child: string, parent: string): boolean {
-  const relative = path.relative(parent, child);
-  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+/** True when `child` is `parent` or inside it. Reached on POSIX only, where `relative` is never absolute. */
+function isWithin(child: string, parent: string): boolean {
+  return path.relative(parent, child).split(path.sep)[0] !== '..';
 }
 
 function realpathOrSelf(file: string): string {

@@ -7,6 +7,7 @@ export function openConfBackend(options: { cwd: string; name: string }): Setting
   const conf = new Conf<Record<string, unknown>>({
     cwd: options.cwd,
     configName: options.name,
+    // Stryker disable next-line StringLiteral: with cwd given, conf uses the project name for nothing
     projectName: 'deskmate',
     // Set on every write, whatever the umask: the settings are the user's alone.
     configFileMode: PRIVATE_FILE_MODE,

@@ -1,8 +1,10 @@
 /** Config layers are values: freezing them makes an accidental shared mutation throw in strict mode. */
 export function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+  // Object.isFrozen is true of every primitive and of null: only unfrozen objects (and functions,
+  // which layers never hold) go on.
+  if (!Object.isFrozen(value)) {
     Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
+    for (const child of Object.values(value as object)) deepFreeze(child);
   }
   return value;
 }

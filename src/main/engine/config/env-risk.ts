@@ -47,7 +47,7 @@ const RUNS_CODE = new RegExp(
 );
 // Variables that route or unsecure the network traffic of those programs, or pick where they fetch from.
 const NETWORK =
-  /^(([A-Z]+_)?PROXY|[A-Z]+_PROXY|NO_PROXY|SSL_CERT_(FILE|DIR)|NODE_EXTRA_CA_CERTS|NODE_TLS_REJECT_UNAUTHORIZED|REQUESTS_CA_BUNDLE|CURL_CA_BUNDLE|GIT_SSL_NO_VERIFY|DOCKER_HOST|PIP_(INDEX_URL|EXTRA_INDEX_URL|TRUSTED_HOST)|NPM_CONFIG_REGISTRY|UV_INDEX_URL)$/i;
+  /^(([A-Z]+_)?PROXY|SSL_CERT_(FILE|DIR)|NODE_EXTRA_CA_CERTS|NODE_TLS_REJECT_UNAUTHORIZED|REQUESTS_CA_BUNDLE|CURL_CA_BUNDLE|GIT_SSL_NO_VERIFY|DOCKER_HOST|PIP_(INDEX_URL|EXTRA_INDEX_URL|TRUSTED_HOST)|NPM_CONFIG_REGISTRY|UV_INDEX_URL)$/i;
 
 /** Why a project's env variable deserves a warning in the trust prompt, if it does. */
 export function envRisk(name: string): EnvRisk | undefined {

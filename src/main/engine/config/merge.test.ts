@@ -109,4 +109,17 @@ describe('config precedence: defaults < environment < user < project < chat', ()
     expect(env2.values).toEqual({ model: 'm' });
     expect(env2.problems.map((p) => p.message).join()).toMatch(/provider/);
   });
+
+  describe('problems of every layer', () => {
+    it('are collected in layer order', async () => {
+      const { collectProblems } = await import('./merge');
+      expect(
+        collectProblems([
+          { source: 'user', values: {}, problems: [{ message: 'u1' }, { message: 'u2' }] },
+          { source: 'project', values: {}, problems: [] },
+          { source: 'chat', values: {}, problems: [{ message: 'c1' }] },
+        ]).map((p) => p.message),
+      ).toEqual(['u1', 'u2', 'c1']);
+    });
+  });
 });

@@ -22,7 +22,7 @@ export function mergeLayers(layers: readonly ConfigLayer[]): EffectiveConfig {
         ? { ...provider, baseUrl: provider.baseUrl! }
         : { ...merged.provider, ...provider };
     }
-    if (env) merged.env = { ...merged.env, ...env };
+    merged.env = { ...merged.env, ...env };
     Object.assign(merged, structuredClone(rest));
   }
   return deepFreeze(merged);

@@ -119,7 +119,15 @@ describe('trusted folders', () => {
     settings.setTrust('/ok', 'f');
     const file = path.join(dir, 'settings.json');
     const raw = JSON.parse(await readFile(file, 'utf8'));
-    raw.trustedFolders.push({ path: '/evil' }, 'nonsense', null);
+    raw.trustedFolders.push(
+      { path: '/evil' },
+      { path: '/no-date', fingerprint: 'f' },
+      { path: '/no-fingerprint', grantedAt: '2026-01-01T00:00:00.000Z' },
+      { path: 7, fingerprint: 'f', grantedAt: '2026-01-01T00:00:00.000Z' },
+      { path: '/date-not-text', fingerprint: 'f', grantedAt: 1 },
+      'nonsense',
+      null,
+    );
     const { writeFile } = await import('node:fs/promises');
     await writeFile(file, JSON.stringify(raw));
     expect(
@@ -127,5 +135,81 @@ describe('trusted folders', () => {
         .trustedFolders()
         .map((r) => r.path),
     ).toEqual(['/ok']);
+  });
+});
+
+describe('recent folders', () => {
+  it('lists the last ten opened, newest first, each once, and survive a reopen', async () => {
+    const dir = await tempDir();
+    const settings = openUserSettings(dir, openConfBackend);
+    expect(settings.recentWorkspaces()).toEqual([]);
+    for (let i = 0; i < 12; i++) settings.addRecentWorkspace(`/work/${i}`);
+    settings.addRecentWorkspace('/work/5');
+    const expected = [
+      '/work/5',
+      '/work/11',
+      '/work/10',
+      '/work/9',
+      '/work/8',
+      '/work/7',
+      '/work/6',
+      '/work/4',
+      '/work/3',
+      '/work/2',
+    ];
+    expect(settings.recentWorkspaces()).toEqual(expected);
+    expect(openUserSettings(dir, openConfBackend).recentWorkspaces()).toEqual(expected);
+  });
+
+  it('ignores what in the file is not a folder path, or not a list', async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'settings.json');
+    await writeFile(file, JSON.stringify({ recentWorkspaces: ['/a', 3, null, '/b'] }));
+    expect(openUserSettings(dir, openConfBackend).recentWorkspaces()).toEqual(['/a', '/b']);
+    await writeFile(file, JSON.stringify({ recentWorkspaces: '/a', trustedFolders: { path: '/x' } }));
+    const settings = openUserSettings(dir, openConfBackend);
+    expect(settings.recentWorkspaces()).toEqual([]);
+    expect(settings.trustedFolders()).toEqual([]);
+  });
+});
+
+describe('what the settings say about themselves', () => {
+  it('name their file, how the key is kept, and how many listen', async () => {
+    const dir = await tempDir();
+    const { FileSecretStore } = await import('./secret-store');
+    const plain = openUserSettings(dir, openConfBackend);
+    expect(plain.path).toBe(path.join(dir, 'settings.json'));
+    expect(plain.keyStorage).toBe('file');
+    const keyring = { storage: 'keyring' as const, get: () => undefined, set: () => undefined };
+    expect(openUserSettings(dir, openConfBackend, keyring).keyStorage).toBe('keyring');
+    expect(openUserSettings(dir, openConfBackend, new FileSecretStore(dir)).keyStorage).toBe('file');
+    const a = plain.onDidChange(() => undefined);
+    plain.onDidChange(() => undefined);
+    expect(plain.listenerCount).toBe(2);
+    a.dispose();
+    expect(plain.listenerCount).toBe(1);
+  });
+
+  it('report a config that is not a table, even with a stored key beside it', async () => {
+    const dir = await tempDir();
+    const { FileSecretStore } = await import('./secret-store');
+    await writeFile(path.join(dir, 'settings.json'), JSON.stringify({ config: 'model=m' }));
+    new FileSecretStore(dir).set('apiKey', 'sk-kept');
+    const layer = openUserSettings(dir, openConfBackend, new FileSecretStore(dir)).layer();
+    expect(layer.values).toEqual({});
+    expect(layer.problems).toEqual([
+      { path: path.join(dir, 'settings.json'), message: 'expected a table of settings; ignored' },
+    ]);
+  });
+
+  it('keep the stored key with a provider set in the file without one', async () => {
+    const dir = await tempDir();
+    const { FileSecretStore } = await import('./secret-store');
+    await writeFile(path.join(dir, 'settings.json'), JSON.stringify({ config: { model: 'm' } }));
+    new FileSecretStore(dir).set('apiKey', 'sk-kept');
+    expect(openUserSettings(dir, openConfBackend, new FileSecretStore(dir)).layer().values).toEqual({
+      model: 'm',
+      provider: { apiKey: 'sk-kept' },
+    });
   });
 });

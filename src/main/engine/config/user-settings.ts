@@ -166,10 +166,11 @@ export class UserSettings {
       apiKey && typeof stored === 'object' && stored !== null && !Array.isArray(stored)
         ? { ...stored, provider: { ...((stored as { provider?: object }).provider ?? {}), apiKey } }
         : stored;
+    const secretProblem = this.#secrets?.problem;
     return sanitizeLayer(userConfigSchema, raw, {
       source: 'user',
       path: this.#backend.path,
-      problems: this.#openProblems,
+      problems: secretProblem ? [...this.#openProblems, { message: secretProblem }] : this.#openProblems,
     });
   }
 }

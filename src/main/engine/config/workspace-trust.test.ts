@@ -86,4 +86,33 @@ describe('project layers as trust allows', () => {
       );
     }
   });
+
+  it('keeps what was found reading the file beside what waits for trust', () => {
+    const read = {
+      ...deskmate,
+      problems: [{ path: '/w/.deskmate.toml', message: 'bogus: unknown setting, ignored' }],
+    };
+    const [applied] = applyTrust([read], { trusted: false, toolsBelow: ['read', 'shell', 'patch'] });
+    expect(applied?.problems.map((p) => p.message)).toEqual([
+      'bogus: unknown setting, ignored',
+      'env (NODE_ENV, HTTPS_PROXY): not applied, this workspace is not trusted',
+      'shellTimeoutMs: not applied, this workspace is not trusted',
+    ]);
+  });
+});
+
+describe('trust given for one request', () => {
+  it('does not cover a project that later raises its shell timeout', () => {
+    const asked = trustRequestOf([deskmate]);
+    const raised = trustRequestOf([
+      { ...deskmate, values: { ...deskmate.values, shellTimeoutMs: 3_600_000 } },
+    ]);
+    expect(raised.settings).toEqual([{ key: 'shellTimeoutMs', value: '3600000', file: '/w/.deskmate.toml' }]);
+    expect(fingerprintOf(raised)).not.toBe(fingerprintOf(asked));
+  });
+
+  it('names a layer without a file as the project', () => {
+    const { path: _p, ...unnamed } = deskmate;
+    expect(trustRequestOf([unnamed]).settings[0]?.file).toBe('project');
+  });
 });

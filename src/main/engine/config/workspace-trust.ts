@@ -26,6 +26,7 @@ export function trustRequestOf(projectLayers: readonly ConfigLayer[]): TrustRequ
   const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
   return {
     env: [...env.values()].sort(byName),
+    // Stryker disable next-line MethodExpression,ArrowFunction: shellTimeoutMs is the one trust-only setting so far; sorted for the next
     settings: [...settings.values()].sort((a, b) => a.key.localeCompare(b.key)),
   };
 }

@@ -51,6 +51,7 @@ export function parseChatMeta(raw: unknown): ChatMeta | undefined {
   const parsed = metaFileSchema.safeParse(raw);
   if (!parsed.success) return undefined;
   // Key by key, so one bad value (a model id too long) costs that key, not the whole chat config.
+  // Stryker disable next-line ObjectLiteral,StringLiteral: only the values are kept, not the layer's source
   const chat = sanitizeLayer(chatConfigSchema, parsed.data.chat ?? {}, { source: 'chat' }).values;
   const { grantScope, shownCount, ...rest } = parsed.data;
   return {

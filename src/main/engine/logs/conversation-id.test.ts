@@ -35,3 +35,34 @@ describe('conversation ids', () => {
     }
   });
 });
+
+describe('conversation ids, in detail', () => {
+  it('are the UTC day and three random bytes in hex', () => {
+    const asked: number[] = [];
+    const id = generateConversationId(new Date('2026-11-26T23:30:00-05:00'), (bytes) => {
+      asked.push(bytes);
+      return Buffer.from([0xab, 0x0c, 0xef]);
+    });
+    expect(id).toBe('2026-11-27-ab0cef');
+    expect(asked).toEqual([3]);
+  });
+
+  it('say what an id may be, quoting at most 200 characters of a bad one, or its type', () => {
+    const thrown = (value: unknown) => {
+      try {
+        assertConversationId(value);
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    };
+    expect(thrown('a/b')).toMatchObject({
+      message: 'A conversation id is letters, digits, . _ - (at most 128).',
+      data: { id: 'a/b' },
+    });
+    expect(thrown('/'.repeat(300))).toMatchObject({ data: { id: '/'.repeat(200) } });
+    expect(thrown(42)).toMatchObject({ data: { id: 'number' } });
+    expect(thrown('ok-id')).toBeUndefined();
+    expect(isConversationId(42)).toBe(false);
+  });
+});

@@ -1,6 +1,7 @@
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { usePermissiveUmask } from '../../../../test/support/permissive-umask';
 import { tempDir } from '../../../../test/support/temp-dir';
 import type { Message } from '../../../shared/domain';
 import { ConversationStore } from './conversation-store';
@@ -243,6 +244,7 @@ describe('ConversationStore', () => {
       const made = await store.create({ name: 'My name' });
       await store.append(made.id, message('user', 'something else'));
       expect((await store.open(made.id)).name).toBe('My name');
+      expect((await store.readMeta(made.id)).nameSource).toBe('user');
 
       const other = await store.create();
       await store.rename(other.id, '  Renamed  ');
@@ -525,6 +527,367 @@ describe('ConversationStore', () => {
       const binary = await store.saveArtifact(id, '', new Uint8Array([0, 1, 2]));
       expect(path.basename(binary)).toBe('artifact');
       expect([...(await readFile(binary))]).toEqual([0, 1, 2]);
+    });
+  });
+
+  describe('changing messages in place', () => {
+    it('changes and drops messages, keeping every line it cannot read where it was, byte for byte', async () => {
+      const { store, dir } = await makeStore();
+      const { id } = await store.create();
+      const [a, b, c] = [message('user', 'a'), message('assistant', 'b'), message('user', 'c')];
+      const log = path.join(dir(id), 'conversation.jsonl');
+      const future = '{"id":"f1","role":"critic","content":"from a newer version","timestamp":"t"}';
+      await writeFile(
+        log,
+        `${JSON.stringify(a)}\n{broken\n${JSON.stringify(b)}\n\n${future}\n${JSON.stringify(c)}\n`,
+      );
+      const failed = {
+        ...b,
+        metadata: { failure: { name: 'ProviderUnreachable', message: 'down' } },
+      } as Message;
+      const seen: Array<[string, number, number]> = [];
+      const messages = await store.updateMessages(id, (m, index, all) => {
+        seen.push([m.id, index, all.length]);
+        if (m.id === b.id) return failed;
+        return m.id === c.id ? null : m;
+      });
+      expect(seen).toEqual([
+        [a.id, 0, 3],
+        [b.id, 1, 3],
+        [c.id, 2, 3],
+      ]);
+      expect(messages).toEqual([a, failed]);
+      expect(await readFile(log, 'utf8')).toBe(
+        `${JSON.stringify(a)}\n{broken\n${JSON.stringify(failed)}\n${future}\n`,
+      );
+      expect(await store.readMeta(id)).toMatchObject({ messageCount: 2, shownCount: 2 });
+      const opened = await store.open(id);
+      expect(opened).toMatchObject({ messages: [a, failed], skippedLines: 1, truncatedTail: true });
+      // Through a temp file that does not stay behind.
+      expect((await readdir(dir(id))).sort()).toEqual(['chat.json', 'conversation.jsonl']);
+    });
+
+    it('leaves the log untouched when nothing changes', async () => {
+      const { store, dir } = await makeStore();
+      const { id } = await store.create();
+      await store.append(id, message('user', 'a'));
+      const log = path.join(dir(id), 'conversation.jsonl');
+      const before = await stat(log);
+      expect(await store.updateMessages(id, (m) => m)).toHaveLength(1);
+      expect((await stat(log)).ino).toBe(before.ino);
+    });
+
+    it('refuses a change that would write a message it could not read back, changing nothing', async () => {
+      const { store, dir } = await makeStore();
+      const { id } = await store.create();
+      const a = message('user', 'a');
+      await store.append(id, a);
+      const log = path.join(dir(id), 'conversation.jsonl');
+      const before = await readFile(log, 'utf8');
+      await expect(
+        store.updateMessages(id, (m) => ({ ...m, role: 'wizard' }) as unknown as Message),
+      ).rejects.toMatchObject({ name: 'InvalidRequest' });
+      expect(await readFile(log, 'utf8')).toBe(before);
+      expect(await store.readMeta(id)).toMatchObject({ messageCount: 1 });
+    });
+
+    it('finds no messages in a conversation whose log is gone, and does not fail on it', async () => {
+      const { store, dir } = await makeStore();
+      const { id } = await store.create();
+      await rm(path.join(dir(id), 'conversation.jsonl'));
+      expect(await store.updateMessages(id, (m) => m)).toEqual([]);
+      expect(await readdir(dir(id))).toEqual(['chat.json']);
+    });
+
+    it('fails, changing nothing, when the log cannot be read', async () => {
+      const { store, dir } = await makeStore();
+      const { id } = await store.create({ name: 'Kept' });
+      const log = path.join(dir(id), 'conversation.jsonl');
+      await rm(log);
+      await mkdir(log);
+      await expect(store.updateMessages(id, (m) => m)).rejects.toMatchObject({ code: 'EISDIR' });
+      expect(await store.readMeta(id)).toMatchObject({ name: 'Kept', messageCount: 0 });
+    });
+  });
+
+  describe('reading artifacts', () => {
+    it('reads back a saved artifact by its file name, cut to the size asked for', async () => {
+      const { store } = await makeStore();
+      const { id } = await store.create();
+      const file = await store.saveArtifact(id, 'out.txt', '0123456789');
+      const name = path.basename(file);
+      const whole = await store.readArtifact(id, name, 100);
+      expect({ ...whole, data: whole.data.toString() }).toEqual({
+        data: '0123456789',
+        bytes: 10,
+        truncated: false,
+      });
+      const cut = await store.readArtifact(id, name, 4);
+      expect({ ...cut, data: cut.data.toString() }).toEqual({ data: '0123', bytes: 10, truncated: true });
+      const exact = await store.readArtifact(id, name, 10);
+      expect(exact.truncated).toBe(false);
+    });
+
+    it('refuses any name but a plain one it could have written, and a symlink planted there', async () => {
+      const { dataDir, store, dir } = await makeStore();
+      const { id } = await store.create();
+      await store.saveArtifact(id, 'out.txt', 'x');
+      await writeFile(path.join(dataDir, 'secret.txt'), 'SECRET');
+      for (const bad of ['../chat.json', '../../../secret.txt', 'a/b.txt', 'with space.txt', '.hidden']) {
+        await expect(store.readArtifact(id, bad, 100), bad).rejects.toMatchObject({
+          name: 'InvalidRequest',
+          message: `${bad} is not the name of an artifact of this conversation`,
+        });
+      }
+      await symlink(path.join(dataDir, 'secret.txt'), path.join(dir(id), 'artifacts', 'link.txt'));
+      await expect(store.readArtifact(id, 'link.txt', 100)).rejects.toMatchObject({ name: 'SymbolicLink' });
+      await expect(store.readArtifact(id, 'missing.txt', 100)).rejects.toMatchObject({ name: 'NotFound' });
+    });
+
+    it('numbers names rather than overwrite, and says when none is free', async () => {
+      const { store, dir } = await makeStore();
+      const { id } = await store.create();
+      await store.saveArtifact(id, 'out.txt', 'first');
+      await mkdir(path.join(dir(id), 'artifacts', 'out-1.txt'));
+      expect(path.basename(await store.saveArtifact(id, 'out.txt', 'second'))).toBe('out-2.txt');
+      expect(await readFile(path.join(dir(id), 'artifacts', 'out.txt'), 'utf8')).toBe('first');
+    });
+  });
+
+  describe('what it refuses, and how it says so', () => {
+    it('names a missing conversation', async () => {
+      const { store } = await makeStore();
+      await expect(store.open('2026-01-01-abcdef')).rejects.toMatchObject({
+        name: 'NotFound',
+        message: 'No conversation 2026-01-01-abcdef.',
+        data: { id: '2026-01-01-abcdef' },
+      });
+    });
+
+    it('takes a name of up to 200 characters, trimmed, and refuses a longer one', async () => {
+      const { store } = await makeStore();
+      const { id } = await store.create({ name: `  ${'n'.repeat(200)}  ` });
+      expect((await store.readMeta(id)).name).toBe('n'.repeat(200));
+      await expect(store.rename(id, 'n'.repeat(201))).rejects.toMatchObject({
+        name: 'InvalidRequest',
+        message: 'A conversation name is 1 to 200 characters.',
+      });
+    });
+
+    it('says which part of a chat config is wrong', async () => {
+      const { store } = await makeStore();
+      await expect(store.create({ chat: { temperature: 9 } })).rejects.toMatchObject({
+        name: 'InvalidRequest',
+        message: 'Invalid chat config.',
+        data: { issues: [expect.objectContaining({ path: ['temperature'] })] },
+      });
+    });
+
+    it('refuses a workspace that is not an absolute path, whatever its type', async () => {
+      const { store } = await makeStore();
+      for (const workspace of ['relative/dir', 42 as unknown as string]) {
+        await expect(store.create({ workspace }), String(workspace)).rejects.toMatchObject({
+          name: 'InvalidRequest',
+          message: 'A workspace is an absolute path, or null.',
+        });
+      }
+      expect((await store.list()).total).toBe(0);
+    });
+
+    it('says which message could not be read back, on append and on replace', async () => {
+      const { store } = await makeStore();
+      const { id } = await store.create();
+      const good = message('user', 'ok');
+      const bad = { id: 'x', role: 'user', content: 3, timestamp: 't' } as unknown as Message;
+      await expect(store.replaceMessages(id, [good, bad])).rejects.toMatchObject({
+        name: 'InvalidRequest',
+        message: 'A message needs an id, a role, text content and a timestamp.',
+        data: { index: 1 },
+      });
+      expect((await store.open(id)).messages).toEqual([]);
+    });
+
+    it('says what a fork point is', async () => {
+      const { store } = await makeStore();
+      const { id } = await store.create();
+      await expect(store.fork(id, -1)).rejects.toMatchObject({
+        message: 'atMessage is a message index: an integer from 0.',
+      });
+    });
+
+    it('gives up after 20 ids that are taken, and refuses an id it could not use', async () => {
+      let calls = 0;
+      const { store, dir } = await makeStore({
+        newId: () => {
+          calls++;
+          return '2026-01-01-aaaaaa';
+        },
+      });
+      await store.create();
+      calls = 0;
+      await expect(store.create()).rejects.toMatchObject({
+        name: 'Internal',
+        message: 'No free conversation id after 20 tries.',
+      });
+      expect(calls).toBe(20);
+      expect(await readdir(path.dirname(dir('x')))).toEqual(['2026-01-01-aaaaaa', 'index.jsonl']);
+
+      const odd = await makeStore({ newId: () => '../escape' });
+      await expect(odd.store.create()).rejects.toMatchObject({
+        name: 'Internal',
+        message: 'Generated an invalid conversation id.',
+      });
+    });
+
+    it('leaves no half-made folder behind when creating one fails', async () => {
+      const { dataDir, store } = await makeStore({ newId: () => '2026-01-01-bbbbbb' });
+      // The journal cannot be written: a folder is in its place.
+      await mkdir(path.join(dataDir, 'conversations', 'index.jsonl'), { recursive: true });
+      await expect(store.create({ name: 'Doomed' })).rejects.toMatchObject({ code: 'EISDIR' });
+      expect(await readdir(path.join(dataDir, 'conversations'))).toEqual(['index.jsonl']);
+    });
+  });
+
+  describe('grants kept with a conversation', () => {
+    it('keep where an auto-approve was granted only together with the auto-approve', async () => {
+      const { store } = await makeStore();
+      const granted = await store.create({ chat: { autoApprove: 3 }, grantScope: 'scope-a' });
+      expect((await store.readMeta(granted.id)).grantScope).toBe('scope-a');
+      const plain = await store.create({ chat: { model: 'm' }, grantScope: 'scope-a' });
+      expect(await store.readMeta(plain.id)).not.toHaveProperty('grantScope');
+      const unscoped = await store.create({ chat: { autoApprove: 3 } });
+      expect(await store.readMeta(unscoped.id)).not.toHaveProperty('grantScope');
+
+      await store.setChat(plain.id, { autoApprove: 2 }, 'scope-b');
+      expect((await store.readMeta(plain.id)).grantScope).toBe('scope-b');
+      // New settings without a scope, or without an auto-approve, end the old grant's scope.
+      await store.setChat(plain.id, { autoApprove: 2 });
+      expect(await store.readMeta(plain.id)).not.toHaveProperty('grantScope');
+      await store.setChat(granted.id, { model: 'm' }, 'scope-c');
+      expect(await store.readMeta(granted.id)).not.toHaveProperty('grantScope');
+    });
+
+    it('are not carried into a fork, whose name stays within 200 characters', async () => {
+      const { store } = await makeStore();
+      const source = await store.create({
+        name: 'x'.repeat(200),
+        chat: { model: 'm', autoApprove: 5 },
+        grantScope: 'scope-a',
+      });
+      const fork = await store.fork(source.id);
+      expect(fork.name).toBe(`${'x'.repeat(193)} (fork)`);
+      const meta = await store.readMeta(fork.id);
+      expect(meta.chat).toEqual({ model: 'm' });
+      expect(meta).not.toHaveProperty('grantScope');
+    });
+  });
+
+  describe('a chat.json that is missing, old or unreadable', () => {
+    it('is made up from the log: named after its first message, dated by it and by the file', async () => {
+      const { store, dir } = await makeStore();
+      const { id } = await store.create();
+      const first = { ...message('user', 'Where did it go'), timestamp: '2020-05-05T05:05:05.000Z' };
+      await store.append(id, first);
+      await store.append(id, message('assistant', 'here'));
+      await rm(path.join(dir(id), 'chat.json'));
+      const modified = new Date('2021-01-01T00:00:00.000Z');
+      await utimes(path.join(dir(id), 'conversation.jsonl'), modified, modified);
+      expect(await store.readMeta(id)).toEqual({
+        name: 'Where did it go',
+        nameSource: 'auto',
+        createdAt: '2020-05-05T05:05:05.000Z',
+        updatedAt: '2021-01-01T00:00:00.000Z',
+        messageCount: 2,
+        shownCount: 2,
+        workspace: null,
+        chat: {},
+      });
+      // A change writes it again, with nothing to keep aside.
+      await store.rename(id, 'Found');
+      expect((await readdir(dir(id))).sort()).toEqual(['chat.json', 'conversation.jsonl']);
+    });
+
+    it('is dated by the log file when the log holds no message', async () => {
+      const { store, dir } = await makeStore();
+      const { id } = await store.create();
+      await rm(path.join(dir(id), 'chat.json'));
+      const modified = new Date('2021-01-01T00:00:00.000Z');
+      await utimes(path.join(dir(id), 'conversation.jsonl'), modified, modified);
+      expect(await store.readMeta(id)).toMatchObject({ name: id, createdAt: modified.toISOString() });
+    });
+
+    it('from before the shown count is counted from the log and saved as it was, not set aside', async () => {
+      const { store, dir } = await makeStore();
+      const { id } = await store.create({ name: 'Old' });
+      await store.append(id, message('user', 'a'));
+      await store.append(id, message('tool', 'out'));
+      const file = path.join(dir(id), 'chat.json');
+      const { shownCount: _gone, ...older } = JSON.parse(await readFile(file, 'utf8')) as Record<
+        string,
+        unknown
+      >;
+      await writeFile(file, JSON.stringify(older));
+      expect(await store.readMeta(id)).toMatchObject({ messageCount: 2, shownCount: 1 });
+      await store.rename(id, 'Still old');
+      expect((await readdir(dir(id))).sort()).toEqual(['chat.json', 'conversation.jsonl']);
+      expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ name: 'Still old', shownCount: 1 });
+    });
+
+    it('fails loudly, rather than saying there is no conversation, when the log cannot be looked at', async () => {
+      const { store, dir } = await makeStore();
+      const { id } = await store.create();
+      const log = path.join(dir(id), 'conversation.jsonl');
+      await rm(path.join(dir(id), 'chat.json'));
+      await rm(log);
+      await symlink(log, log);
+      await expect(store.readMeta(id)).rejects.toMatchObject({ code: 'ELOOP' });
+    });
+  });
+
+  describe('artifacts, the hard cases', () => {
+    usePermissiveUmask();
+
+    it('keeps them in a folder and files only the user can read', async () => {
+      const { store, dir } = await makeStore();
+      const { id } = await store.create();
+      const file = await store.saveArtifact(id, 'out.txt', 'x');
+      expect((await stat(path.join(dir(id), 'artifacts'))).mode & 0o777).toBe(0o700);
+      // And so is the conversation's own folder, its log and chat.json.
+      expect((await stat(dir(id))).mode & 0o777).toBe(0o700);
+      expect((await stat(path.dirname(dir(id)))).mode & 0o777).toBe(0o700);
+      expect((await stat(path.join(dir(id), 'conversation.jsonl'))).mode & 0o777).toBe(0o600);
+      expect((await stat(path.join(dir(id), 'chat.json'))).mode & 0o777).toBe(0o600);
+      expect((await stat(file)).mode & 0o777).toBe(0o600);
+    });
+
+    it('says so when no numbered name is free, after the 1000th', async () => {
+      const { store, dir } = await makeStore();
+      const { id } = await store.create();
+      const artifacts = path.join(dir(id), 'artifacts');
+      await mkdir(artifacts);
+      await writeFile(path.join(artifacts, 'out.txt'), 'taken');
+      for (let n = 1; n < 1000; n++) await writeFile(path.join(artifacts, `out-${n}.txt`), 'taken');
+      await expect(store.saveArtifact(id, 'out.txt', 'x')).rejects.toMatchObject({
+        name: 'Internal',
+        message: 'No free artifact name for out.txt.',
+      });
+      expect(await readdir(artifacts)).toHaveLength(1000);
+    });
+
+    it('fails at once, rather than trying other names, when the artifacts folder is a file', async () => {
+      const { store, dir } = await makeStore();
+      const { id } = await store.create();
+      await writeFile(path.join(dir(id), 'artifacts'), 'not a folder');
+      await expect(store.saveArtifact(id, 'out.txt', 'x')).rejects.toMatchObject({ code: 'ENOTDIR' });
+    });
+
+    it('names the artifact it refuses to read', async () => {
+      const { store } = await makeStore();
+      const { id } = await store.create();
+      await store.saveArtifact(id, 'out.txt', 'x');
+      await expect(store.readArtifact(id, 'missing.txt', 10)).rejects.toMatchObject({
+        message: expect.stringContaining('The artifact missing.txt'),
+      });
     });
   });
 });

@@ -41,3 +41,30 @@ describe('KeyedQueue', () => {
     expect(queue.size).toBe(0);
   });
 });
+
+describe('KeyedQueue, while busy', () => {
+  it('counts a key while its work runs, and keeps order for work queued after an earlier task ended', async () => {
+    const queue = new KeyedQueue();
+    const events: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const first = queue.run('a', async () => void events.push('first'));
+    const second = queue.run('a', async () => {
+      events.push('second starts');
+      await held;
+      events.push('second ends');
+    });
+    expect(queue.size).toBe(1);
+    await first;
+    await sleep(0);
+    // The first task's end must not forget the key while the second still runs.
+    const third = queue.run('a', async () => void events.push('third'));
+    await sleep(0);
+    expect(events).toEqual(['first', 'second starts']);
+    release();
+    await Promise.all([second, third]);
+    expect(events).toEqual(['first', 'second starts', 'second ends', 'third']);
+    await sleep(0);
+    expect(queue.size).toBe(0);
+  });
+});

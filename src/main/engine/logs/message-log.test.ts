@@ -1,10 +1,12 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { usePermissiveUmask } from '../../../../test/support/permissive-umask';
 import { tempDir } from '../../../../test/support/temp-dir';
 import type { Message } from '../../../shared/domain';
 import {
   appendMessage,
+  isMessage,
   parseMessageLog,
   readMessageLog,
   rewriteMessageLog,
@@ -82,5 +84,102 @@ describe('rewriting the log', () => {
     expect(JSON.parse(lines[2]!)).toMatchObject({ id: 'm3', content: 'changed' });
     expect(lines[3]).toBe('{"cut');
     expect(next.endsWith('\n')).toBe(true);
+  });
+});
+
+describe('what counts as a message line', () => {
+  it('is an object with an id, a known role, text content and a timestamp', () => {
+    const ok = message(1);
+    const lines = [
+      'null',
+      '[]',
+      '"text"',
+      '42',
+      JSON.stringify([ok]),
+      JSON.stringify({ ...ok, id: 1 }),
+      JSON.stringify({ ...ok, role: 'wizard' }),
+      JSON.stringify({ ...ok, content: null }),
+      JSON.stringify({ ...ok, timestamp: 0 }),
+      JSON.stringify(ok),
+    ];
+    expect(parseMessageLog(lines.join('\n'))).toEqual({
+      messages: [ok],
+      skippedLines: 9,
+      truncatedTail: false,
+    });
+    for (const role of ['system', 'user', 'assistant', 'tool'] as const) {
+      expect(parseMessageLog(JSON.stringify({ ...ok, role })).messages, role).toHaveLength(1);
+    }
+  });
+
+  it('ignores blank and whitespace-only lines, counting nothing lost', () => {
+    const text = `\n  \n${serializeMessages([message(1)])}\n\t\n${serializeMessages([message(2)])}\n \n`;
+    expect(parseMessageLog(text)).toEqual({
+      messages: [message(1), message(2)],
+      skippedLines: 0,
+      truncatedTail: false,
+    });
+  });
+
+  it('reports, rather than hides, a log it cannot read', async () => {
+    const dir = await tempDir();
+    await expect(readMessageLog(dir)).rejects.toMatchObject({ code: 'EISDIR' });
+  });
+});
+
+describe('appending', () => {
+  usePermissiveUmask();
+
+  it('creates the log readable by its owner only, and adds no blank lines', async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'conversation.jsonl');
+    await appendMessage(file, message(1));
+    await appendMessage(file, message(2));
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    expect(await readFile(file, 'utf8')).toBe(serializeMessages([message(1), message(2)]));
+    const empty = path.join(dir, 'empty.jsonl');
+    await writeFile(empty, '');
+    await appendMessage(empty, message(3));
+    expect(await readFile(empty, 'utf8')).toBe(serializeMessages([message(3)]));
+  });
+});
+
+describe('a rewrite', () => {
+  it('leaves the lines of unchanged messages as they were written, and drops blank lines', () => {
+    const spaced = `{ "id": "m1", "role": "user", "content": "a", "timestamp": "t" }`;
+    const text = `${spaced}\n\n${serializeMessages([message(2)])}`;
+    const seen: Array<[string, number, string[]]> = [];
+    const { text: next, messages } = rewriteMessageLog(text, (m, index, all) => {
+      seen.push([m.id, index, all.map((a) => a.id)]);
+      return m;
+    });
+    expect(next).toBe(`${spaced}\n${serializeMessages([message(2)])}`);
+    expect(messages.map((m) => m.id)).toEqual(['m1', 'm2']);
+    expect(seen).toEqual([
+      ['m1', 0, ['m1', 'm2']],
+      ['m2', 1, ['m1', 'm2']],
+    ]);
+  });
+
+  it('drops whitespace-only lines too, and shows a change only the messages it could read', () => {
+    const text = `${serializeMessages([message(1)])} \t \nnot json\n${serializeMessages([message(2)])}`;
+    const seen: number[] = [];
+    const { text: next } = rewriteMessageLog(text, (m, _index, all) => {
+      seen.push(all.length);
+      return m;
+    });
+    expect(next).toBe(`${serializeMessages([message(1)])}not json\n${serializeMessages([message(2)])}`);
+    expect(seen).toEqual([2, 2]);
+  });
+});
+
+describe('isMessage', () => {
+  it('refuses null, undefined, text and lists without throwing', () => {
+    for (const value of [null, undefined, 'text', 42, [message(1)]])
+      expect(isMessage(value), String(value)).toBe(false);
+  });
+
+  it('reads an empty log as no messages, with nothing lost', () => {
+    expect(parseMessageLog('')).toEqual({ messages: [], skippedLines: 0, truncatedTail: false });
   });
 });

