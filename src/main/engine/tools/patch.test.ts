@@ -139,11 +139,15 @@ describe('patch', () => {
   });
 
   it.each([
-    ['a missing =======', "<<<<<<< ORIGINAL\n  const greeting = 'Hello';\n>>>>>>> UPDATED\n", '======='],
+    [
+      'a missing =======',
+      "<<<<<<< ORIGINAL\n  const greeting = 'Hello';\n>>>>>>> UPDATED\n",
+      'expected ======= first',
+    ],
     [
       'a missing UPDATED marker',
       "<<<<<<< ORIGINAL\n  const greeting = 'Hello';\n=======\nx\n",
-      '>>>>>>> UPDATED',
+      'Hunk 1 ends without >>>>>>> UPDATED',
     ],
     [
       'markers in the wrong order',
@@ -156,6 +160,29 @@ describe('patch', () => {
     const error = await expectRefused({ 'a.ts': SOURCE }, 'a.ts', patchText);
     expect(error.name).toBe('PatchMalformed');
     expect(error.message).toContain(expected);
+  });
+
+  it('changes nothing when the patch is cut off before >>>>>>> UPDATED, and says so', async () => {
+    // A truncated model reply: the first hunk is whole and would apply, the second stops short.
+    const error = await expectRefused(
+      { 'a.ts': SOURCE },
+      'a.ts',
+      hunk("  const greeting = 'Hello';", "  const greeting = 'Hi';") +
+        "<<<<<<< ORIGINAL\n  return 'Bye, ' + name;\n=======\n  return 'So long, ' + name;\n",
+    );
+    expect(error.name).toBe('PatchMalformed');
+    expect(error.message).toMatch(/^Hunk 2 ends without >>>>>>> UPDATED\./);
+  });
+
+  it.each([
+    ['a second =======', hunk('}', '}\n=======\n// end')],
+    ['a <<<<<<< ORIGINAL inside UPDATED', hunk('}', '}\n<<<<<<< ORIGINAL')],
+    ['a marker with trailing spaces inside UPDATED', hunk('}', '}\n=======   \n// end')],
+    ['a marker ending in CR inside UPDATED', hunk('}', '}\n=======\r\n// end')],
+  ])('never writes a conflict marker into the file: %s', async (_label, patchText) => {
+    const error = await expectRefused({ 'a.ts': SOURCE }, 'a.ts', patchText);
+    expect(error.name).toBe('PatchMalformed');
+    expect(error.message).toContain('Hunk 1: found');
   });
 
   it('reports a missing file and points to save', async () => {

@@ -1,6 +1,7 @@
 import { lstat, readlink, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { NamedError } from '../../../shared/errors';
+import { fileError } from '../fs/regular-file';
 
 function inside(root: string, candidate: string): boolean {
   const relative = path.relative(root, candidate);
@@ -36,6 +37,21 @@ async function realpathOfDeepestExisting(target: string): Promise<string> {
 }
 
 /**
+ * Why a path could not be resolved, named after the path the model gave (the raw error names the
+ * real path, and a bare `Error` reaches the model as an unnamed failure).
+ */
+function unresolvable(error: unknown, requested: string): unknown {
+  if ((error as NodeJS.ErrnoException).code === 'ELOOP') {
+    return new NamedError(
+      'SymlinkLoop',
+      `${requested} goes through a loop of symbolic links (or too many of them); refused`,
+      { path: requested },
+    );
+  }
+  return fileError(error, requested);
+}
+
+/**
  * Resolves a path a model gave against the workspace and refuses anything that lands outside it:
  * `..`, an absolute path elsewhere, or a symlink (anywhere along the path) pointing out; and
  * anything in `offLimits` (Deskmate's data folder, when the workspace holds it: keys, other logs).
@@ -53,7 +69,9 @@ export async function resolveInWorkspace(
       path: requested,
     });
   }
-  const real = await realpathOfDeepestExisting(lexical);
+  const real = await realpathOfDeepestExisting(lexical).catch((error: unknown) => {
+    throw unresolvable(error, requested);
+  });
   if (!inside(root, real)) {
     throw new NamedError(
       'PathOutsideWorkspace',
