@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, realpath, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, realpath, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeWorkspace } from '../../../../test/support/engine';
@@ -185,12 +185,31 @@ describe('patch', () => {
     expect(error.message).toContain('Hunk 1: found');
   });
 
-  it('reports a missing file and points to save', async () => {
+  it('reports a missing file or folder and points to save', async () => {
     const { patch } = await setup();
-    await expect(patch({ path: 'nope.ts', patch: hunk('a', 'b') })).rejects.toMatchObject({
-      name: 'NotFound',
-      message: expect.stringContaining('save'),
+    for (const missing of ['nope.ts', 'no/such/folder.ts']) {
+      await expect(patch({ path: missing, patch: hunk('a', 'b') }), missing).rejects.toMatchObject({
+        name: 'NotFound',
+        message: `${missing} does not exist; use save to create a new file`,
+        data: { path: missing },
+      });
+    }
+  });
+
+  it('refuses a directory, saying to patch a file inside it', async () => {
+    const { patch } = await setup({ 'src/a.ts': SOURCE });
+    await expect(patch({ path: 'src', patch: hunk('x', 'y') })).rejects.toMatchObject({
+      name: 'IsADirectory',
+      message: 'src is a directory; patch a file inside it',
+      data: { path: 'src' },
     });
+  });
+
+  it('keeps an executable script executable', async () => {
+    const { workspace, patch } = await setup({ 'run.sh': 'echo old\n' });
+    await chmod(path.join(workspace, 'run.sh'), 0o750);
+    await patch({ path: 'run.sh', patch: hunk('echo old', 'echo new') });
+    expect((await stat(path.join(workspace, 'run.sh'))).mode & 0o7777).toBe(0o750);
   });
 
   it('patches a file through a symlink that stays inside the workspace', async () => {
