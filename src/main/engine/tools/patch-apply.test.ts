@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { underMutationTesting } from '../../../../test/support/mutation-run';
 import { applyHunks, reindent } from './patch-apply';
 import type { Hunk } from './patch-format';
 
@@ -119,8 +120,10 @@ describe('applyHunks', () => {
 
   it('searches a long line for a needle that almost matches everywhere without stalling', async () => {
     // a^k b a^k in a^n: V8's own indexOf takes about n x k / 250 steps here, close to a minute.
-    const file = 'a'.repeat(4_000_000);
-    const needle = `${'a'.repeat(20_000)}b${'a'.repeat(20_000)}`;
+    // A tenth of the size under mutation testing, where instrumented code is ten times slower.
+    const scale = underMutationTesting() ? 10 : 1;
+    const file = 'a'.repeat(4_000_000 / scale);
+    const needle = `${'a'.repeat(20_000 / scale)}b${'a'.repeat(20_000 / scale)}`;
     const started = performance.now();
     const error = await failure(file, [h(needle, 'c')]);
     expect(performance.now() - started).toBeLessThan(2_000);
