@@ -136,6 +136,26 @@ describe('holdFolder (via handles)', () => {
   });
 });
 
+describe('holdFolder, how it names files', () => {
+  it('names them through the held handle by default on Linux, and by plain path when asked', async () => {
+    const { root } = await setup();
+    await mkdir(path.join(root, 'sub'));
+    const byHandle = await holdFolder(root, path.join(root, 'sub'), { create: false, label: 'sub/f' });
+    const byPath = await holdFolder(root, path.join(root, 'sub'), {
+      create: false,
+      label: 'sub/f',
+      via: 'paths',
+    });
+    try {
+      expect(byHandle.entry('f')).toMatch(/^\/proc\/self\/fd\/\d+\/f$/);
+      expect(byPath.entry('f')).toBe(path.join(root, 'sub', 'f'));
+    } finally {
+      await byHandle.close();
+      await byPath.close();
+    }
+  });
+});
+
 describe('holdFolder (via handles), open handles', () => {
   const openHandles = async () => (await readdir('/proc/self/fd')).length;
 
