@@ -114,6 +114,17 @@ describe('readWorkspaceFile', () => {
     expect((await readWorkspaceFile(ws, 'a.txt', { maxBytes: 2, truncate: true })).toString()).toBe('he');
   });
 
+  it('creates nothing when the folder of the file is missing, and keeps no folder open', async () => {
+    const ws = await realpath(await makeWorkspace({ 'a.txt': 'x' }));
+    const before = await openHandles();
+    await expect(readWorkspaceFile(ws, 'nowhere/f.txt', { maxBytes: 100 })).rejects.toMatchObject({
+      name: 'NotFound',
+    });
+    await readWorkspaceFile(ws, 'a.txt', { maxBytes: 100 });
+    expect(await readdir(ws)).toEqual(['a.txt']);
+    expect(await openHandles()).toBe(before);
+  });
+
   it('names the file as it was asked for, and keeps away from what is off limits', async () => {
     const ws = await realpath(await makeWorkspace({ 'big.txt': 'x'.repeat(10), 'data/keys.json': '{}' }));
     await expect(readWorkspaceFile(ws, './big.txt', { maxBytes: 5 })).rejects.toMatchObject({
