@@ -35,4 +35,21 @@ describe('writeFileAtomic', () => {
     await writeFileAtomic(path.join(dir, 'run.sh'), 'echo new', 0o775);
     expect((await stat(path.join(dir, 'run.sh'))).mode & 0o777).toBe(0o775);
   });
+
+  it('reports why it could not write, not a failure of its own clean-up', async () => {
+    const dir = await tempDir();
+    await expect(writeFileAtomic(path.join(dir, 'gone', 'chat.json'), 'new')).rejects.toMatchObject({
+      code: 'ENOENT',
+      syscall: 'open',
+    });
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('writes text as UTF-8 beside the file, and a new file without a mode gets the usual one', async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'notes.md');
+    await writeFileAtomic(file, 'héllo ✓');
+    expect(await readFile(file)).toEqual(Buffer.from('héllo ✓', 'utf8'));
+    expect((await stat(file)).mode & 0o777).toBe(0o666 & ~process.umask());
+  });
 });

@@ -4,6 +4,7 @@ import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 
 // O_EXCL: the temp name is new, so nothing (a symlink planted there included) is followed or reused.
+// Stryker disable next-line LogicalOperator: O_CREAT | O_EXCL already refuses a symlink at the name (open(2)); O_NOFOLLOW says so twice
 const TEMP_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
 
 /**

@@ -50,6 +50,29 @@ describe.each(['handles', 'paths'] as const)('holdFolder (via %s)', (via) => {
     ).rejects.toMatchObject({ name: 'NotADirectory' });
   });
 
+  it('says a file stands where a folder should be, or that the file asked for is missing', async () => {
+    const { root } = await setup();
+    await writeFile(path.join(root, 'a.txt'), 'file');
+    await expect(
+      holdFolder(root, path.join(root, 'a.txt', 'sub'), { create: true, label: 'a.txt/sub/f', via }),
+    ).rejects.toMatchObject({
+      message: 'Cannot create a.txt/sub/f: a part of its folder path is a file',
+      data: { path: 'a.txt/sub/f' },
+    });
+    await expect(
+      holdFolder(root, path.join(root, 'a.txt', 'sub'), { create: false, label: 'a.txt/sub/f', via }),
+    ).rejects.toMatchObject({ name: 'NotFound', message: 'a.txt/sub/f does not exist' });
+    expect(await readFile(path.join(root, 'a.txt'), 'utf8')).toBe('file');
+  });
+
+  it('holds the root folder itself for a file at the top', async () => {
+    const { root } = await setup();
+    const folder = await holdFolder(root, root, { create: false, label: 'top.txt', via });
+    await writeFile(folder.entry('top.txt'), 'top');
+    await folder.close();
+    expect(await readFile(path.join(root, 'top.txt'), 'utf8')).toBe('top');
+  });
+
   it('refuses a symlink met on the way, even one that stays inside', async () => {
     const { root, outside } = await setup();
     await mkdir(path.join(root, 'real'));
@@ -58,7 +81,13 @@ describe.each(['handles', 'paths'] as const)('holdFolder (via %s)', (via) => {
     for (const name of ['out', 'in']) {
       await expect(
         holdFolder(root, path.join(root, name, 'sub'), { create: true, label: `${name}/sub/f`, via }),
-      ).rejects.toMatchObject({ name: 'PathChanged' });
+      ).rejects.toMatchObject({
+        name: 'PathChanged',
+        message:
+          `A folder on the path of ${name}/sub/f was moved, removed or replaced by a symlink while it was ` +
+          'being opened; refused, nothing was changed. Look at the folder and try again.',
+        data: { path: `${name}/sub/f` },
+      });
     }
     expect(await readdir(outside)).toEqual([]);
     expect(await readdir(path.join(root, 'real'))).toEqual([]);
@@ -77,9 +106,15 @@ describe.each(['handles', 'paths'] as const)('holdFolder (via %s)', (via) => {
 
   it('refuses a folder outside the root', async () => {
     const { root, outside } = await setup();
-    await expect(holdFolder(root, outside, { create: true, label: 'x', via })).rejects.toMatchObject({
-      name: 'PathOutsideWorkspace',
-    });
+    for (const folder of [outside, path.dirname(root), `${root}-old`]) {
+      await expect(holdFolder(root, folder, { create: true, label: 'x', via }), folder).rejects.toMatchObject(
+        {
+          name: 'PathOutsideWorkspace',
+          message: 'x is outside the workspace; refused',
+          data: { path: 'x' },
+        },
+      );
+    }
   });
 });
 
@@ -98,5 +133,44 @@ describe('holdFolder (via handles)', () => {
     }
     expect(await readdir(outside)).toEqual([]);
     expect(await readFile(path.join(root, 'moved', 'f.txt'), 'utf8')).toBe('stays inside');
+  });
+});
+
+describe('holdFolder, how it names files', () => {
+  it('names them through the held handle by default on Linux, and by plain path when asked', async () => {
+    const { root } = await setup();
+    await mkdir(path.join(root, 'sub'));
+    const byHandle = await holdFolder(root, path.join(root, 'sub'), { create: false, label: 'sub/f' });
+    const byPath = await holdFolder(root, path.join(root, 'sub'), {
+      create: false,
+      label: 'sub/f',
+      via: 'paths',
+    });
+    try {
+      expect(byHandle.entry('f')).toMatch(/^\/proc\/self\/fd\/\d+\/f$/);
+      expect(byPath.entry('f')).toBe(path.join(root, 'sub', 'f'));
+    } finally {
+      await byHandle.close();
+      await byPath.close();
+    }
+  });
+});
+
+describe('holdFolder (via handles), open handles', () => {
+  const openHandles = async () => (await readdir('/proc/self/fd')).length;
+
+  it('closes every folder it opened, when it fails on the way as when it is closed', async () => {
+    const { root } = await setup();
+    await mkdir(path.join(root, 'a', 'b'), { recursive: true });
+    await writeFile(path.join(root, 'a', 'b', 'file'), '');
+    const before = await openHandles();
+    await expect(
+      holdFolder(root, path.join(root, 'a', 'b', 'file', 'c'), { create: true, label: 'x', via: 'handles' }),
+    ).rejects.toMatchObject({ name: 'NotADirectory' });
+    expect(await openHandles()).toBe(before);
+    const folder = await holdFolder(root, path.join(root, 'a', 'b'), { create: false, label: 'x' });
+    expect(await openHandles()).toBe(before + 1);
+    await folder.close();
+    expect(await openHandles()).toBe(before);
   });
 });

@@ -1,12 +1,13 @@
 import { spawn } from 'node:child_process';
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { lstat, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bounded } from '../../../../test/support/bounded';
 import { makeFifo, releaseFifo } from '../../../../test/support/fifo';
 import { tempDir } from '../../../../test/support/temp-dir';
-import { readRegularFile } from './regular-file';
+import { describeKind, fileError, readRegularFile } from './regular-file';
 
 const LIMIT = { maxBytes: 1024 };
 
@@ -136,5 +137,114 @@ describe('readRegularFile', () => {
     } finally {
       flipper.kill('SIGKILL');
     }
+  });
+
+  it('reads a file larger than one chunk whole, and exactly maxBytes is not too large', async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'big.bin');
+    const data = Buffer.alloc(600 * 1024, 'abc');
+    await writeFile(file, data);
+    expect(await readRegularFile(file, { maxBytes: data.length })).toEqual(data);
+    await expect(readRegularFile(file, { maxBytes: data.length - 1 })).rejects.toMatchObject({
+      name: 'FileTooLarge',
+      data: { path: file, size: data.length, limit: data.length - 1 },
+    });
+  });
+
+  it('bounds a file that says it is empty but is not, as files under /proc do', async () => {
+    await expect(
+      readRegularFile('/proc/self/status', { maxBytes: 10, label: 'status' }),
+    ).rejects.toMatchObject({
+      name: 'FileTooLarge',
+      message: 'status is 11 bytes, over the 10-byte limit',
+    });
+    const cut = await readRegularFile('/proc/self/status', { maxBytes: 10, truncate: true });
+    expect(cut.toString()).toMatch(/^Name:\t/);
+    expect(cut.length).toBe(10);
+  });
+
+  it('shows the opened file to the check before reading it, which can refuse it', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'a.txt'), 'hello');
+    const sizes: number[] = [];
+    await readRegularFile(path.join(dir, 'a.txt'), { ...LIMIT, check: (stats) => sizes.push(stats.size) });
+    expect(sizes).toEqual([5]);
+    await expect(
+      readRegularFile(path.join(dir, 'a.txt'), {
+        ...LIMIT,
+        check: () => {
+          throw new Error('not this one');
+        },
+      }),
+    ).rejects.toThrow('not this one');
+  });
+});
+
+describe('fileError', () => {
+  it('names each failure of an open in words that say what happened', () => {
+    const named = (code: string) => {
+      const error = fileError(Object.assign(new Error(code), { code }), 'a.txt') as {
+        name: string;
+        message: string;
+        data: unknown;
+      };
+      return { name: error.name, message: error.message, data: error.data };
+    };
+    const at = { path: 'a.txt' };
+    expect(named('ENOENT')).toEqual({ name: 'NotFound', message: 'a.txt does not exist', data: at });
+    expect(named('ENOTDIR')).toEqual({ name: 'NotFound', message: 'a.txt does not exist', data: at });
+    expect(named('EISDIR')).toEqual({
+      name: 'IsADirectory',
+      message: 'a.txt is a directory, not a file',
+      data: at,
+    });
+    expect(named('ELOOP')).toEqual({
+      name: 'SymbolicLink',
+      message: 'a.txt is a symbolic link, which is not followed here; refused',
+      data: at,
+    });
+    const special = {
+      name: 'NotARegularFile',
+      message: 'a.txt is a FIFO, a socket or a device, not a regular file',
+      data: at,
+    };
+    expect(named('ENXIO')).toEqual(special);
+    expect(named('ENODEV')).toEqual(special);
+    const denied = { name: 'PermissionDenied', message: 'Permission denied for a.txt', data: at };
+    expect(named('EACCES')).toEqual(denied);
+    expect(named('EPERM')).toEqual(denied);
+    const full = { name: 'DiskFull', message: 'No space left on the disk for a.txt', data: at };
+    expect(named('ENOSPC')).toEqual(full);
+    expect(named('EDQUOT')).toEqual(full);
+    expect(named('EROFS')).toEqual({
+      name: 'ReadOnly',
+      message: 'a.txt is on a read-only file system',
+      data: at,
+    });
+    const other = Object.assign(new Error('odd'), { code: 'EIO' });
+    expect(fileError(other, 'a.txt')).toBe(other);
+  });
+});
+
+describe('describeKind', () => {
+  it('says what a file that is not regular is', async () => {
+    const dir = await tempDir();
+    await symlink('nowhere', path.join(dir, 'link'));
+    expect(describeKind(await lstat(dir))).toBe('a directory');
+    expect(describeKind(await lstat(path.join(dir, 'link')))).toBe('a symbolic link');
+    expect(describeKind(await lstat('/dev/null'))).toBe('a character device');
+    expect(describeKind(await lstat(makeFifo(path.join(dir, 'pipe'))))).toBe('a FIFO (named pipe)');
+    await writeFile(path.join(dir, 'plain'), '');
+    expect(describeKind(await lstat(path.join(dir, 'plain')))).toBe('not a regular file');
+    // No block device can be made in a test folder; what lstat says of one, as far as kinds go.
+    const no = () => false;
+    const blockDevice = {
+      isDirectory: no,
+      isFIFO: no,
+      isSocket: no,
+      isCharacterDevice: no,
+      isBlockDevice: () => true,
+    };
+    expect(describeKind(blockDevice as unknown as Stats)).toBe('a block device');
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { underMutationTesting } from '../../../../test/support/mutation-run';
 import { applyHunks, reindent } from './patch-apply';
 import type { Hunk } from './patch-format';
 
@@ -119,8 +120,11 @@ describe('applyHunks', () => {
 
   it('searches a long line for a needle that almost matches everywhere without stalling', async () => {
     // a^k b a^k in a^n: V8's own indexOf takes about n x k / 250 steps here, close to a minute.
-    const file = 'a'.repeat(4_000_000);
-    const needle = `${'a'.repeat(20_000)}b${'a'.repeat(20_000)}`;
+    // Far smaller under mutation testing, where instrumented code on a loaded machine is ten to
+    // twenty times slower: there it checks the answer, and the plain run checks the time.
+    const scale = underMutationTesting() ? 40 : 1;
+    const file = 'a'.repeat(4_000_000 / scale);
+    const needle = `${'a'.repeat(20_000 / scale)}b${'a'.repeat(20_000 / scale)}`;
     const started = performance.now();
     const error = await failure(file, [h(needle, 'c')]);
     expect(performance.now() - started).toBeLessThan(2_000);
@@ -150,6 +154,16 @@ describe('applyHunks', () => {
     await expect(applying).rejects.toThrow('stopped by the user');
   });
 
+  it('lets Stop in after every hunk, not only the first', async () => {
+    const controller = new AbortController();
+    const applying = applyHunks('a\nb\nc\n', [h('a', 'A'), h('b', 'B'), h('c', 'C')], {
+      signal: controller.signal,
+    });
+    // Runs once the first hunk has given way: the second has not started yet.
+    setImmediate(() => controller.abort(new Error('stopped by the user')));
+    await expect(applying).rejects.toThrow('stopped by the user');
+  });
+
   it('refuses an ambiguous whitespace-tolerant match too', async () => {
     const error = await failure('  a\n  b\n\n    a\n    b\n', [h('a\nb', 'c')]);
     expect(error.name).toBe('PatchNotUnique');
@@ -162,6 +176,84 @@ describe('applyHunks', () => {
   });
 });
 
+describe('applyHunks, at the edges', () => {
+  it('deletes a whole first or last line with its break, and only part of a line without it', async () => {
+    expect(await applyHunks('a\nb\n', [h('a', null)])).toBe('b\n');
+    expect(await applyHunks('a\nb', [h('b', null)])).toBe('a\n');
+    expect(await applyHunks('xb\nc\n', [h('b', null)])).toBe('x\nc\n');
+    expect(await applyHunks('a\nbc\n', [h('b', null)])).toBe('a\nc\n');
+  });
+
+  it('keeps a file without any line break free of CR when UPDATED adds lines', async () => {
+    expect(await applyHunks('a', [h('a', 'x\ny')])).toBe('x\ny');
+  });
+
+  it('counts lines from the blank line an ORIGINAL starts with', async () => {
+    const error = await failure('a\n\nx\nb\n\nx\n', [h('\nx', 'y')]);
+    expect(error.message).toBe(
+      'Hunk 1: ORIGINAL matches 2 times (at lines 2, 5); add lines of surrounding context to ORIGINAL (and UPDATED) so it matches exactly one place',
+    );
+  });
+
+  it('gives the count as data: exact up to five places, "more than five" past them', async () => {
+    await expect(applyHunks('x\n'.repeat(5), [h('x', 'y')])).rejects.toMatchObject({
+      name: 'PatchNotUnique',
+      message: expect.stringContaining('matches 5 times (at lines 1, 2, 3, 4, 5)'),
+      data: { hunk: 1, matches: 5 },
+    });
+    await expect(applyHunks('x\n'.repeat(6), [h('x', 'y')])).rejects.toMatchObject({
+      message: expect.stringContaining('matches more than 5 times (first at lines 1, 2, 3, 4, 5)'),
+      data: { hunk: 1, matchesMoreThan: 5 },
+    });
+    await expect(applyHunks('  x\n'.repeat(6), [h('x ', 'y')])).rejects.toMatchObject({
+      data: { hunk: 1, matchesMoreThan: 5 },
+    });
+  });
+
+  it('says whether the first line of a missing ORIGINAL is anywhere in the file', async () => {
+    await expect(applyHunks('a\n', [h('\n  nowhere\nelse', 'x')])).rejects.toMatchObject({
+      name: 'PatchNotFound',
+      message:
+        'Hunk 1: ORIGINAL not found in the file. Its first line: "  nowhere". ' +
+        'That line is not in the file either; read the file and copy the lines exactly.',
+      data: { hunk: 1 },
+    });
+    await expect(applyHunks('x\n  foo()\nbar()\n', [h('foo()\nbaz()', 'y')])).rejects.toMatchObject({
+      message:
+        'Hunk 1: ORIGINAL not found in the file. Its first line: "foo()". ' +
+        'That line is at line 2, but the lines after it differ; read the file there and copy ORIGINAL exactly.',
+    });
+  });
+
+  it('names the hunks that change nothing or match everywhere, with data', async () => {
+    await expect(applyHunks('a\n', [h('a', 'a')])).rejects.toMatchObject({
+      message: 'Hunk 1: ORIGINAL and UPDATED are identical, so it changes nothing',
+      data: { hunk: 1 },
+    });
+    await expect(applyHunks('a\n\nb\n', [h('', 'x')])).rejects.toMatchObject({
+      message:
+        'Hunk 1: ORIGINAL is a single blank line, which matches everywhere; copy the lines around the place to change into ORIGINAL',
+      data: { hunk: 1 },
+    });
+  });
+
+  it('re-indents by the first line that is not blank, leaving blank lines alone', async () => {
+    const file = 'def f():\n\n    if x:\n\n        go()\n';
+    expect(await applyHunks(file, [h('\nif x:\n\n    go()', '\nif x:\n\n    stop()')])).toBe(
+      'def f():\n\n    if x:\n\n        stop()\n',
+    );
+  });
+
+  it('takes a whitespace-tolerant match as it is when only trailing spaces differ, keeping UPDATED as written', async () => {
+    expect(await applyHunks('  a  \n  b\n', [h('  a\n  b', '    a\n  b')])).toBe('    a\n  b\n');
+  });
+
+  it('finds an exact match longer than its anchor after a false start', async () => {
+    expect(await applyHunks('abcdefX abcdefgh\n', [h('abcdefgh', 'z')])).toBe('abcdefX z\n');
+    expect(await applyHunks('abcabcabd\n', [h('abcabd', 'z')])).toBe('abcz\n');
+  });
+});
+
 describe('reindent', () => {
   it('adds or removes the difference, keeping relative depth and blank lines', () => {
     expect(reindent(['a', '  b', ''], '', '    ')).toEqual(['    a', '      b', '']);
@@ -170,5 +262,16 @@ describe('reindent', () => {
 
   it('swaps the prefix when the indent character changes', () => {
     expect(reindent(['    a', '        b'], '    ', '\t')).toEqual(['\ta', '\t    b']);
+  });
+
+  it('leaves lines alone when the indentation is the same, and shifts tabs by tabs', () => {
+    expect(reindent(['  a', '    b'], '  ', '  ')).toEqual(['  a', '    b']);
+    expect(reindent(['\ta', '\t\tb', ''], '\t', '\t\t\t')).toEqual(['\t\t\ta', '\t\t\t\tb', '']);
+    expect(reindent(['\t\t\ta', '\t\tb', 'c'], '\t\t\t', '\t')).toEqual(['\ta', 'b', 'c']);
+  });
+
+  it('only removes indentation that is there, and swaps a mixed prefix only where it is present', () => {
+    expect(reindent(['    a', ' b', '\tc'], '    ', '')).toEqual(['a', 'b', '\tc']);
+    expect(reindent(['\t a', 'b', '', '\t c'], '\t ', '  ')).toEqual(['  a', 'b', '', '  c']);
   });
 });

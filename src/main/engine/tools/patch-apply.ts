@@ -246,11 +246,11 @@ export async function applyHunks(
   const crlf = isCrlf(content);
   let text = crlf ? content.replaceAll('\r\n', '\n') : content;
   for (const [index, hunk] of hunks.entries()) {
-    // Each hunk reads the whole file, so a patch of thousands of hunks on a large file would hold
-    // the main thread for as long: between hunks, Stop and the other windows get their turn.
-    if (index > 0) await new Promise((resolve) => setImmediate(resolve));
     options.signal?.throwIfAborted();
     text = applyHunk(text, hunk, index + 1);
+    // Each hunk reads the whole file, so a patch of thousands of hunks on a large file would hold
+    // the main thread for as long: after each hunk, Stop and the other windows get their turn.
+    await new Promise((resolve) => setImmediate(resolve));
   }
   return crlf ? text.replaceAll('\n', '\r\n') : text;
 }

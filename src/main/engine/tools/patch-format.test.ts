@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePatch } from './patch-format';
+import { PATCH_SHAPE, parsePatch } from './patch-format';
 
 const hunk = (original: string, updated: string) =>
   `<<<<<<< ORIGINAL\n${original}\n=======\n${updated}\n>>>>>>> UPDATED`;
@@ -41,38 +41,73 @@ describe('parsePatch', () => {
   });
 
   it('refuses a hunk without =======, saying what was expected', () => {
+    // The shape shown in every message names all three markers: check the sentence, not a marker.
     const message = malformedMessage('<<<<<<< ORIGINAL\na\n>>>>>>> UPDATED');
-    expect(message).toContain('=======');
-    expect(message).toContain('Hunk 1');
+    expect(message).toContain('Hunk 1: found >>>>>>> UPDATED at line 3 of the patch; expected ======= first');
   });
 
   it('refuses a hunk without >>>>>>> UPDATED', () => {
-    expect(malformedMessage('<<<<<<< ORIGINAL\na\n=======\nb\n')).toContain('>>>>>>> UPDATED');
+    expect(malformedMessage('<<<<<<< ORIGINAL\na\n=======\nb\n')).toMatch(
+      /^Hunk 1 ends without >>>>>>> UPDATED\./,
+    );
     expect(malformedMessage(`<<<<<<< ORIGINAL\na\n=======\nb\n${hunk('c', 'd')}`)).toContain(
-      'expected >>>>>>> UPDATED',
+      'Hunk 1: found <<<<<<< ORIGINAL at line 5 of the patch; expected >>>>>>> UPDATED',
+    );
+  });
+
+  it('refuses a patch cut off after any marker, even when earlier hunks are whole', () => {
+    // A model reply that stops mid-patch: applying the whole hunks before it would leave the file
+    // half changed while the model believes the edit failed, or the reverse.
+    const whole = hunk('a', 'b');
+    expect(malformedMessage(`${whole}\n<<<<<<< ORIGINAL\nc\n=======\nd`)).toMatch(
+      /^Hunk 2 ends without >>>>>>> UPDATED\./,
+    );
+    expect(malformedMessage(`${whole}\n<<<<<<< ORIGINAL\nc`)).toMatch(
+      /^Hunk 2 ends without ======= and >>>>>>> UPDATED\./,
+    );
+    expect(malformedMessage(`${whole}\n<<<<<<< ORIGINAL`)).toMatch(/^Hunk 2 ends without =======/);
+  });
+
+  it('refuses a second ======= inside UPDATED rather than writing it into the file', () => {
+    expect(malformedMessage('<<<<<<< ORIGINAL\na\n=======\nb\n=======\nc\n>>>>>>> UPDATED')).toContain(
+      'Hunk 1: found a second ======= at line 5 of the patch; expected >>>>>>> UPDATED',
+    );
+    expect(malformedMessage('<<<<<<< ORIGINAL\na\n<<<<<<< ORIGINAL\n=======\nb\n>>>>>>> UPDATED')).toContain(
+      'Hunk 1: found a second <<<<<<< ORIGINAL at line 3 of the patch; expected =======',
     );
   });
 
   it('refuses markers in the wrong order', () => {
-    expect(malformedMessage('=======\na\n<<<<<<< ORIGINAL\nb\n>>>>>>> UPDATED')).toContain('before any');
-    expect(malformedMessage('>>>>>>> UPDATED\na\n=======\nb')).toContain('before any');
-    expect(malformedMessage(`${hunk('a', 'b')}\n=======`)).toContain('before any');
+    expect(malformedMessage('=======\na\n<<<<<<< ORIGINAL\nb\n>>>>>>> UPDATED')).toContain(
+      'Found ======= at line 1 of the patch before any <<<<<<< ORIGINAL',
+    );
+    expect(malformedMessage('>>>>>>> UPDATED\na\n=======\nb')).toContain(
+      'Found >>>>>>> UPDATED at line 1 of the patch before any <<<<<<< ORIGINAL',
+    );
+    expect(malformedMessage(`${hunk('a', 'b')}\n=======`)).toContain(
+      'Found ======= at line 6 of the patch before any',
+    );
   });
 
   it('refuses an empty ORIGINAL and points to save', () => {
     const message = malformedMessage('<<<<<<< ORIGINAL\n=======\nnew\n>>>>>>> UPDATED');
-    expect(message).toContain('empty ORIGINAL');
-    expect(message).toContain('save');
+    expect(message).toContain('Hunk 1 has an empty ORIGINAL');
+    expect(message).toContain('use save to create or replace a whole file');
   });
 
   it('refuses a patch with no hunks, showing the expected shape', () => {
     const message = malformedMessage('just replace foo with bar please');
-    expect(message).toContain('No hunk');
-    expect(message).toContain('<<<<<<< ORIGINAL');
-    expect(malformedMessage('')).toContain('No hunk');
+    expect(message).toBe(
+      'No hunk found in the patch. Each hunk must look like:\n' +
+        '<<<<<<< ORIGINAL\n(lines to find)\n=======\n(lines to put instead)\n>>>>>>> UPDATED',
+    );
+    expect(PATCH_SHAPE).toBe(message.slice(message.indexOf('<<<<<<<')));
+    expect(malformedMessage('')).toMatch(/^No hunk found in the patch\./);
   });
 
   it('names the hunk that is broken', () => {
-    expect(malformedMessage(`${hunk('a', 'b')}\n<<<<<<< ORIGINAL\nc\n>>>>>>> UPDATED`)).toContain('Hunk 2');
+    expect(malformedMessage(`${hunk('a', 'b')}\n<<<<<<< ORIGINAL\nc\n>>>>>>> UPDATED`)).toContain(
+      'Hunk 2: found >>>>>>> UPDATED at line 8',
+    );
   });
 });

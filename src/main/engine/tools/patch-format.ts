@@ -44,7 +44,6 @@ export function parsePatch(patch: string): Hunk[] {
     if (state === 'outside') {
       if (marker === 'original') {
         state = 'original';
-        original = [];
       } else if (marker === 'divider') {
         throw malformed(`Found ${DIVIDER_MARKER} at ${where} before any ${ORIGINAL_MARKER}`);
       } else if (marker === 'updated') {
@@ -59,7 +58,6 @@ export function parsePatch(patch: string): Hunk[] {
           );
         }
         state = 'updated';
-        updated = [];
       } else if (marker === 'original') {
         throw malformed(
           `Hunk ${hunkNumber}: found a second ${ORIGINAL_MARKER} at ${where}; expected ${DIVIDER_MARKER}`,
@@ -74,6 +72,9 @@ export function parsePatch(patch: string): Hunk[] {
     } else {
       if (marker === 'updated') {
         hunks.push({ original, updated });
+        // Fresh lists for the next hunk: the pushed ones belong to the hunk now.
+        original = [];
+        updated = [];
         state = 'outside';
       } else if (marker === 'original') {
         throw malformed(

@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, realpath, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, realpath, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeWorkspace } from '../../../../test/support/engine';
@@ -139,11 +139,15 @@ describe('patch', () => {
   });
 
   it.each([
-    ['a missing =======', "<<<<<<< ORIGINAL\n  const greeting = 'Hello';\n>>>>>>> UPDATED\n", '======='],
+    [
+      'a missing =======',
+      "<<<<<<< ORIGINAL\n  const greeting = 'Hello';\n>>>>>>> UPDATED\n",
+      'expected ======= first',
+    ],
     [
       'a missing UPDATED marker',
       "<<<<<<< ORIGINAL\n  const greeting = 'Hello';\n=======\nx\n",
-      '>>>>>>> UPDATED',
+      'Hunk 1 ends without >>>>>>> UPDATED',
     ],
     [
       'markers in the wrong order',
@@ -158,12 +162,54 @@ describe('patch', () => {
     expect(error.message).toContain(expected);
   });
 
-  it('reports a missing file and points to save', async () => {
+  it('changes nothing when the patch is cut off before >>>>>>> UPDATED, and says so', async () => {
+    // A truncated model reply: the first hunk is whole and would apply, the second stops short.
+    const error = await expectRefused(
+      { 'a.ts': SOURCE },
+      'a.ts',
+      hunk("  const greeting = 'Hello';", "  const greeting = 'Hi';") +
+        "<<<<<<< ORIGINAL\n  return 'Bye, ' + name;\n=======\n  return 'So long, ' + name;\n",
+    );
+    expect(error.name).toBe('PatchMalformed');
+    expect(error.message).toMatch(/^Hunk 2 ends without >>>>>>> UPDATED\./);
+  });
+
+  it.each([
+    ['a second =======', hunk('}', '}\n=======\n// end')],
+    ['a <<<<<<< ORIGINAL inside UPDATED', hunk('}', '}\n<<<<<<< ORIGINAL')],
+    ['a marker with trailing spaces inside UPDATED', hunk('}', '}\n=======   \n// end')],
+    ['a marker ending in CR inside UPDATED', hunk('}', '}\n=======\r\n// end')],
+  ])('never writes a conflict marker into the file: %s', async (_label, patchText) => {
+    const error = await expectRefused({ 'a.ts': SOURCE }, 'a.ts', patchText);
+    expect(error.name).toBe('PatchMalformed');
+    expect(error.message).toContain('Hunk 1: found');
+  });
+
+  it('reports a missing file or folder and points to save', async () => {
     const { patch } = await setup();
-    await expect(patch({ path: 'nope.ts', patch: hunk('a', 'b') })).rejects.toMatchObject({
-      name: 'NotFound',
-      message: expect.stringContaining('save'),
+    for (const missing of ['nope.ts', 'no/such/folder.ts']) {
+      await expect(patch({ path: missing, patch: hunk('a', 'b') }), missing).rejects.toMatchObject({
+        name: 'NotFound',
+        message: `${missing} does not exist; use save to create a new file`,
+        data: { path: missing },
+      });
+    }
+  });
+
+  it('refuses a directory, saying to patch a file inside it', async () => {
+    const { patch } = await setup({ 'src/a.ts': SOURCE });
+    await expect(patch({ path: 'src', patch: hunk('x', 'y') })).rejects.toMatchObject({
+      name: 'IsADirectory',
+      message: 'src is a directory; patch a file inside it',
+      data: { path: 'src' },
     });
+  });
+
+  it('keeps an executable script executable', async () => {
+    const { workspace, patch } = await setup({ 'run.sh': 'echo old\n' });
+    await chmod(path.join(workspace, 'run.sh'), 0o750);
+    await patch({ path: 'run.sh', patch: hunk('echo old', 'echo new') });
+    expect((await stat(path.join(workspace, 'run.sh'))).mode & 0o7777).toBe(0o750);
   });
 
   it('patches a file through a symlink that stays inside the workspace', async () => {

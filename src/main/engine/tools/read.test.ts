@@ -86,7 +86,10 @@ describe('read', () => {
     await writeFile(path.join(workspace, 'huge.log'), 'x'.repeat(2 * 1024 * 1024 + 1));
     await expect(read({ path: 'huge.log' })).rejects.toMatchObject({
       name: 'FileTooLarge',
-      message: expect.stringMatching(/head|grep/),
+      message:
+        'huge.log is 2097153 bytes, over the 2097152-byte limit for read; ' +
+        'use shell with head, tail, sed -n or grep -n to look at parts of it',
+      data: { path: 'huge.log', size: 2097153, limit: 2097152 },
     });
   });
 
@@ -94,6 +97,83 @@ describe('read', () => {
     const { workspace, read } = await setup({ 'real/a.txt': 'hello\n' });
     await symlink(path.join(workspace, 'real'), path.join(workspace, 'alias'));
     expect(await read({ path: 'alias/a.txt' })).toBe('1\thello');
+  });
+
+  it('cuts a very long line, such as minified code, and says how long it was', async () => {
+    const { read } = await setup({ 'min.js': `${'a'.repeat(2000)}\n${'b'.repeat(2001)}\n` });
+    const [first, second] = (await read({ path: 'min.js' })).split('\n');
+    expect(first).toBe(`1\t${'a'.repeat(2000)}`);
+    expect(second).toBe(`2\t${'b'.repeat(2000)}... [line cut, 2001 characters]`);
+  });
+
+  it('shows exactly 2000 lines whole, and says which lines it showed of a longer file', async () => {
+    const { read } = await setup({ 'exact.txt': lines(2000), 'big.txt': lines(2003) });
+    const exact = await read({ path: 'exact.txt' });
+    expect(exact.split('\n')).toHaveLength(2000);
+    expect(exact.endsWith('2000\tline 2000')).toBe(true);
+    expect(await read({ path: 'big.txt', start_line: 2, end_line: 2003 })).toMatch(
+      /\n2001\tline 2001\n\[Shown lines 2-2001 of 2003\. Call read again with start_line=2002 \(and an end_line\) to see more\.\]$/,
+    );
+  });
+
+  it('says why a range is refused, in words that fit the file', async () => {
+    const { read } = await setup({ 'one.txt': 'only\n', 'a.txt': lines(12), 'empty.txt': '' });
+    await expect(read({ path: 'a.txt', start_line: 5, end_line: 4 })).rejects.toMatchObject({
+      message: 'start_line 5 is after end_line 4',
+      data: { path: 'a.txt' },
+    });
+    await expect(read({ path: 'one.txt', start_line: 2 })).rejects.toMatchObject({
+      name: 'InvalidRange',
+      message: 'start_line 2 is past the end of one.txt, which has 1 line',
+      data: { path: 'one.txt', lines: 1 },
+    });
+    await expect(read({ path: 'empty.txt', start_line: 1 })).rejects.toMatchObject({
+      name: 'InvalidRange',
+      message: 'start_line 1 is past the end of empty.txt, which has 0 lines',
+    });
+    expect(await read({ path: 'empty.txt' })).toBe('(empty.txt is empty)');
+    expect(await read({ path: 'one.txt', start_line: 1, end_line: 1 })).toBe('1\tonly');
+  });
+
+  it('reads a last line without a line break, and keeps blank lines', async () => {
+    const { read } = await setup({ 'a.txt': 'one\n\nthree' });
+    expect(await read({ path: 'a.txt' })).toBe('1\tone\n2\t\n3\tthree');
+  });
+
+  it('says what to do instead of reading a folder or a binary file', async () => {
+    const { workspace, read } = await setup({ 'dir/keep.txt': 'x' });
+    await writeFile(
+      path.join(workspace, 'late.bin'),
+      Buffer.concat([Buffer.alloc(8 * 1024 - 1, 'x'), Buffer.from([0])]),
+    );
+    await expect(read({ path: 'dir' })).rejects.toMatchObject({
+      name: 'IsADirectory',
+      message: 'dir is a directory; use shell (ls) to list it',
+      data: { path: 'dir' },
+    });
+    await expect(read({ path: 'late.bin' })).rejects.toMatchObject({
+      name: 'BinaryFile',
+      message: 'late.bin looks like a binary file (it contains NUL bytes)',
+      data: { path: 'late.bin' },
+    });
+  });
+
+  it('takes a NUL byte far into a text file for part of the text, as git does', async () => {
+    const { workspace, read } = await setup();
+    await writeFile(path.join(workspace, 'log.txt'), `${'x'.repeat(8 * 1024)}\0tail\n`);
+    expect(await read({ path: 'log.txt' })).toBe(`1\t${'x'.repeat(2000)}... [line cut, 8197 characters]`);
+  });
+
+  it("never reads Deskmate's data folder, and stops when the turn is stopped", async () => {
+    const workspace = await realpath(await makeWorkspace({ 'data/keys.json': '{}', 'a.txt': 'x\n' }));
+    const offLimits = toolContext(workspace, { offLimits: [path.join(workspace, 'data')] });
+    await expect(readTool.execute({ path: 'data/keys.json' }, offLimits)).rejects.toMatchObject({
+      name: 'PathOffLimits',
+    });
+    const controller = new AbortController();
+    controller.abort(new Error('stopped by the user'));
+    const stopped = toolContext(workspace, { signal: controller.signal });
+    await expect(readTool.execute({ path: 'a.txt' }, stopped)).rejects.toThrow('stopped by the user');
   });
 
   describe('refuses paths outside the workspace', () => {

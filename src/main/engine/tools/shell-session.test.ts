@@ -1,8 +1,9 @@
-import { realpath, readdir } from 'node:fs/promises';
+import { chmod, mkdir, realpath, readdir, writeFile } from 'node:fs/promises';
+import { tempDir } from '../../../../test/support/temp-dir';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { groupAlive, makeWorkspace } from '../../../../test/support/engine';
-import { BashSession, startOfAt, type RunOptions } from './shell-session';
+import { BashSession, bashOf, startOfAt, type RunOptions } from './shell-session';
 
 const sessions: BashSession[] = [];
 afterEach(() => sessions.splice(0).forEach((s) => s.dispose()));
@@ -197,5 +198,77 @@ describe('the persistent shell', () => {
     expect(groupAlive(pid)).toBe(false);
     expect(await readdir(cwd)).toEqual([]);
     await expect(shell.run('true', opts())).rejects.toThrow(/closed/);
+  });
+
+  it('keeps a working folder whose name has spaces, across a restart too', async () => {
+    const { shell, cwd } = await session({ 'my  folder/x.txt': '' });
+    expect((await shell.run("cd 'my  folder'", opts())).cwd).toBe(path.join(cwd, 'my  folder'));
+    const ended = await shell.run('exit 0', opts());
+    expect(ended).toMatchObject({ endedShell: true, cwd: path.join(cwd, 'my  folder') });
+    expect((await shell.run('ls', opts())).output.trim()).toBe('x.txt');
+  });
+
+  it('runs commands one at a time, in the order they were given', async () => {
+    const { shell, cwd } = await session({ 'sub/.keep': '' });
+    const [first, second] = await Promise.all([
+      shell.run('sleep 0.1; cd sub', opts()),
+      shell.run('pwd', opts()),
+    ]);
+    expect(first.exitCode).toBe(0);
+    expect(second.output.trim()).toBe(path.join(cwd, 'sub'));
+  });
+
+  it('tells pagers and colours to stay out of the way, and keeps prompts empty', async () => {
+    const { shell } = await session();
+    const result = await shell.run('echo "$TERM|$PAGER|$GIT_PAGER|$NO_COLOR|$PS1|$PS2|"', opts());
+    expect(result.output).toBe('dumb|cat|cat|1|||\n');
+  });
+
+  it('runs nothing once the turn is already stopped', async () => {
+    const { shell, cwd } = await session();
+    const controller = new AbortController();
+    controller.abort();
+    const result = await shell.run('touch ran', opts({ signal: controller.signal }));
+    expect(result).toMatchObject({ interrupted: true, exitCode: null, output: '' });
+    expect(await readdir(cwd)).toEqual([]);
+  });
+
+  it('says a shell that died between commands was restarted, once', async () => {
+    const { shell } = await session();
+    await shell.run('export KEPT=1', opts());
+    const pid = shell.pid;
+    process.kill(-pid!, 'SIGKILL');
+    // The session hears the exit on its own; the next command must not go to the dead bash.
+    while (shell.pid !== undefined) await new Promise((resolve) => setTimeout(resolve, 5));
+    const next = await shell.run('echo "[$KEPT]"', opts());
+    expect(next).toMatchObject({
+      output: '[]\n',
+      restarted: true,
+      restartExplained: false,
+      endedShell: false,
+    });
+    expect(await shell.run('true', opts())).toMatchObject({ restarted: false });
+  });
+
+  it('says the restart was already explained when the command before ended the shell', async () => {
+    const { shell } = await session();
+    expect(await shell.run('exit 3', opts())).toMatchObject({ endedShell: true, exitCode: 3 });
+    expect(await shell.run('true', opts())).toMatchObject({ restarted: true, restartExplained: true });
+  });
+});
+
+describe('bashOf', () => {
+  it('takes the first executable bash file on an absolute PATH entry, else /bin/bash', async () => {
+    const dir = await tempDir();
+    await mkdir(path.join(dir, 'not-exec'));
+    await writeFile(path.join(dir, 'not-exec', 'bash'), '#!/bin/sh\n');
+    await mkdir(path.join(dir, 'a-folder', 'bash'), { recursive: true });
+    await mkdir(path.join(dir, 'good'));
+    await writeFile(path.join(dir, 'good', 'bash'), '#!/bin/sh\n');
+    await chmod(path.join(dir, 'good', 'bash'), 0o755);
+    const entries = ['not-exec', 'a-folder', 'good'].map((name) => path.join(dir, name));
+    expect(bashOf(entries.join(path.delimiter))).toBe(path.join(dir, 'good', 'bash'));
+    expect(bashOf(['relative', path.join(dir, 'not-exec')].join(path.delimiter))).toBe('/bin/bash');
+    expect(bashOf(undefined)).toBe('/bin/bash');
   });
 });

@@ -51,10 +51,12 @@ describe('shell tool', () => {
   });
 
   it('fails with ShellTimeout when the command runs too long', async () => {
-    const { ctx } = await context(300);
+    const { ctx, workspace } = await context(600);
     await expect(shellTool.execute({ command: 'echo started; sleep 10' }, ctx)).rejects.toMatchObject({
       name: 'ShellTimeout',
-      message: expect.stringMatching(/started[\s\S]*killed after/),
+      message:
+        'started\n\n[killed after 1 s, and the shell with it; the next command starts a new shell in ' +
+        `${workspace}, without the exported variables]`,
     });
   });
 
@@ -86,5 +88,39 @@ describe('shell tool', () => {
       output: 'next\n[exit code 0]',
       exitCode: 0,
     });
+  });
+
+  it('says so when the shell had died since the last command, which nothing had reported', async () => {
+    const { ctx } = await context();
+    await shellTool.execute({ command: 'export KEPT=1' }, ctx);
+    const shell = ctx.shell();
+    process.kill(-shell.pid!, 'SIGKILL');
+    while (shell.pid !== undefined) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(await shellTool.execute({ command: 'echo "[$KEPT]"' }, ctx)).toEqual({
+      output:
+        '[]\n[the shell had ended since the previous command; this command ran in a new shell, without the exported variables]\n[exit code 0]',
+      exitCode: 0,
+    });
+  });
+
+  it('answers a silent command with its exit code alone, and keeps a short output whole', async () => {
+    const { ctx, output } = await context();
+    expect(await shellTool.execute({ command: 'true' }, ctx)).toEqual({
+      output: '[exit code 0]',
+      exitCode: 0,
+    });
+    expect(await shellTool.execute({ command: 'printf "a\\n\\n"' }, ctx)).toEqual({
+      output: 'a\n[exit code 0]',
+      exitCode: 0,
+    });
+    expect(output.join('')).toBe('a\n\n');
+  });
+
+  it('takes one command of at most 100,000 characters, and nothing else', () => {
+    expect(shellTool.schema.safeParse({ command: 'x'.repeat(100_000) }).success).toBe(true);
+    expect(shellTool.schema.safeParse({ command: 'x'.repeat(100_001) }).success).toBe(false);
+    expect(shellTool.schema.safeParse({ command: '' }).success).toBe(false);
+    expect(shellTool.schema.safeParse({ command: 'ls', cwd: '/' }).success).toBe(false);
+    expect(shellTool.needsApproval).toBe(true);
   });
 });

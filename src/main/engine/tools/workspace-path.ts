@@ -1,6 +1,7 @@
 import { lstat, readlink, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { NamedError } from '../../../shared/errors';
+import { fileError } from '../fs/regular-file';
 
 function inside(root: string, candidate: string): boolean {
   const relative = path.relative(root, candidate);
@@ -21,18 +22,33 @@ async function realpathOfDeepestExisting(target: string): Promise<string> {
       if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
       // A dangling symlink: writing through it would create its target, so follow it by hand.
       const info = await lstat(current).catch(() => undefined);
+      // Stryker disable next-line LogicalOperator,ConditionalExpression,EqualityOperator,UpdateOperator: the hop limit only ends a link a race keeps rewriting (realpath fails a chain of over 40 with ELOOP first), and a missing non-link retried ends the same way
       if (info?.isSymbolicLink() && hops++ < 40) {
         const link = await readlink(current).catch(() => undefined);
         // Undefined: replaced since the lstat (a folder being swapped); look at it again.
         if (link !== undefined) current = path.resolve(path.dirname(current), link);
         continue;
       }
-      const parent = path.dirname(current);
-      if (parent === current) return target;
+      // The climb ends at the root folder at the latest, which always exists.
       missing.push(path.basename(current));
-      current = parent;
+      current = path.dirname(current);
     }
   }
+}
+
+/**
+ * Why a path could not be resolved, named after the path the model gave (the raw error names the
+ * real path, and a bare `Error` reaches the model as an unnamed failure).
+ */
+function unresolvable(error: unknown, requested: string): unknown {
+  if ((error as NodeJS.ErrnoException).code === 'ELOOP') {
+    return new NamedError(
+      'SymlinkLoop',
+      `${requested} goes through a loop of symbolic links (or too many of them); refused`,
+      { path: requested },
+    );
+  }
+  return fileError(error, requested);
 }
 
 /**
@@ -43,6 +59,7 @@ async function realpathOfDeepestExisting(target: string): Promise<string> {
 export async function resolveInWorkspace(
   workspace: string,
   requested: string,
+  // Stryker disable next-line ArrayDeclaration: a default naming a folder no caller has refuses nothing, as the empty one does
   offLimits: readonly string[] = [],
 ): Promise<string> {
   if (requested.includes('\0')) throw new NamedError('InvalidPath', 'The path contains a NUL character');
@@ -53,7 +70,9 @@ export async function resolveInWorkspace(
       path: requested,
     });
   }
-  const real = await realpathOfDeepestExisting(lexical);
+  const real = await realpathOfDeepestExisting(lexical).catch((error: unknown) => {
+    throw unresolvable(error, requested);
+  });
   if (!inside(root, real)) {
     throw new NamedError(
       'PathOutsideWorkspace',
