@@ -26,6 +26,8 @@ export type Step =
   | { kind: 'error'; status: number; message?: string; headers?: Record<string, string> }
   /** Streams `text`, then destroys the socket without a finish reason or [DONE]. */
   | { kind: 'drop'; text: string }
+  /** Streams `text`, then ends the response cleanly with no finish reason (a proxy cutting it short). */
+  | { kind: 'cut'; text: string }
   /** Accepts the request and never answers. */
   | { kind: 'hang' }
   /** Streams `text`, then sends nothing more while keeping the connection open. */
@@ -177,6 +179,12 @@ export async function startScriptedProvider(options: ScriptedProviderOptions = {
         for (const piece of pieces(step.text, 4)) res.write(chunk({ content: piece }));
         await sleep(20);
         res.socket?.destroy();
+        return;
+      case 'cut':
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write(chunk({ role: 'assistant', content: '' }));
+        for (const piece of pieces(step.text, 4)) res.write(chunk({ content: piece }));
+        res.end();
         return;
       case 'hang':
         return; // the response stays open until the client gives up or the server closes
