@@ -52,6 +52,8 @@ export interface ScriptedProviderOptions {
   models?: string[];
   /** Requests must carry this bearer key, else 401. */
   apiKey?: string;
+  /** The model list answers this error status instead (counted in `modelListings` all the same). */
+  modelsStatus?: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -78,6 +80,7 @@ export async function startScriptedProvider(options: ScriptedProviderOptions = {
   const requests: RecordedRequest[] = [];
   const open = new Set<ServerResponse>();
   let callCounter = 0;
+  let modelListings = 0;
 
   async function stream(res: ServerResponse, step: Extract<Step, { kind: 'stream' }>, signal: AbortSignal) {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
@@ -137,6 +140,12 @@ export async function startScriptedProvider(options: ScriptedProviderOptions = {
       return;
     }
     if (req.method === 'GET' && path.endsWith('/models')) {
+      modelListings++;
+      if (options.modelsStatus) {
+        res.writeHead(options.modelsStatus, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { message: `scripted error ${options.modelsStatus}` } }));
+        return;
+      }
       res.writeHead(200, { 'content-type': 'application/json' });
       const data = (options.models ?? ['scripted-model']).map((id) => ({
         id,
@@ -215,6 +224,10 @@ export async function startScriptedProvider(options: ScriptedProviderOptions = {
     },
     get pending() {
       return queue.length;
+    },
+    /** How many times the model list was asked for. */
+    get modelListings() {
+      return modelListings;
     },
     async close() {
       for (const res of open) res.socket?.destroy();

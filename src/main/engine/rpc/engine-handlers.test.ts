@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { createTestEngine, makeWorkspace } from '../../../../test/support/engine';
+import { startScriptedProvider } from '../../../../test/support/scripted-provider';
 import type { ConversationSummary } from '../../../shared/domain';
 import { createEngineHandlers, type HostHooks } from './engine-handlers';
 import { Router } from './router';
@@ -294,5 +295,19 @@ describe('conversations and the window that holds them', () => {
     });
     // Renaming takes nothing: the tab that comes back still has it.
     expect(holder.chat.conversationId).toBe(id);
+  });
+});
+
+describe('models.list', () => {
+  it('asks a failing provider once more, then says it failed', async () => {
+    // One retry, with the SDK's first backoff (about half a second): the picker should not hang.
+    const failing = await startScriptedProvider({ modelsStatus: 503 });
+    try {
+      const { refusal } = await windowOf(undefined, { OPENAI_BASE_URL: failing.url });
+      expect(await refusal('models.list')).toMatchObject({ name: 'ProviderUnavailable' });
+      expect(failing.modelListings).toBe(2);
+    } finally {
+      await failing.close();
+    }
   });
 });
