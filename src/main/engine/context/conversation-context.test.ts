@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { realpath, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { createTestEngine, makeWorkspace, waitForEvent } from '../../../../test/support/engine';
+import { createTestEngine, makeWorkspace } from '../../../../test/support/engine';
 import type { NamedError } from '../../../shared/errors';
 
 const ENV_REQUEST = '[env]\nFOO = "bar"\n';
@@ -176,6 +177,25 @@ describe('trust', () => {
     expect(context.trust.trusted).toBe(false);
   });
 
+  it('declining in one folder leaves the prompt of the next folder open, even for the same request', async () => {
+    const { context, ws } = await oneWindow();
+    await context.openWorkspace(ws);
+    context.setTrust(false);
+    expect(context.trust.declined).toBe(true);
+    await context.openWorkspace(await makeWorkspace({ 'gptme.toml': ENV_REQUEST }));
+    expect(context.trust).toMatchObject({ trusted: false, declined: false });
+  });
+
+  it('the scope of a grant is stable across versions: folder and trust, hashed as saved', async () => {
+    const { context, ws } = await oneWindow();
+    const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+    expect(context.grantScope).toBe(sha('\0untrusted'));
+    await context.openWorkspace(ws);
+    expect(context.grantScope).toBe(sha(`${ws}\0untrusted`));
+    context.setTrust(true);
+    expect(context.grantScope).toBe(sha(`${ws}\0${context.trust.fingerprint}`));
+  });
+
   it('a grant is scoped to its folder and its trust', async () => {
     const { context, ws } = await oneWindow();
     const none = context.grantScope;
@@ -239,16 +259,34 @@ describe('the chat layer', () => {
 });
 
 describe('the conversation list follows changes made anywhere', () => {
-  it('every window hears of a change at once, a burst once more when the second is up', async () => {
+  it('every window hears of a change at once, and of a burst once more when the second is up', async () => {
+    const { engine, context } = await oneWindow();
+    engine.connect('other');
+    const otherLog = engine.events.get('other')!;
+    const heard = () => otherLog.filter((event) => event.name === 'conversations.changed').length;
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      await context.chat.create('First');
+      expect(heard()).toBe(1);
+      await context.chat.create('Second');
+      await context.chat.create('Third');
+      expect(heard()).toBe(1);
+      vi.advanceTimersByTime(999);
+      expect(heard()).toBe(1);
+      vi.advanceTimersByTime(1);
+      expect(heard()).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a closed window hears nothing more', async () => {
     const { engine, context } = await oneWindow();
     const other = engine.connect('other');
     const otherLog = engine.events.get('other')!;
-    await context.chat.create('First');
-    await waitForEvent(otherLog, 'conversations.changed');
-    expect(otherLog.filter((event) => event.name === 'conversations.changed')).toHaveLength(1);
     other.dispose();
-    await context.chat.create('Second');
-    expect(otherLog.filter((event) => event.name === 'conversations.changed')).toHaveLength(1);
+    await context.chat.create('After');
+    expect(otherLog).toEqual([]);
   });
 });
 

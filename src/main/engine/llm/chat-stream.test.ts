@@ -105,6 +105,18 @@ describe('a streamed reply', () => {
     });
   });
 
+  it('a call sent without an id gets one from its place, so its result can answer it', async () => {
+    scripted.enqueue({
+      kind: 'stream',
+      toolCalls: [
+        { id: 'call_a', name: 'shell', args: { command: 'ls' } },
+        { id: '', name: 'read', args: { path: 'a' } },
+      ],
+    });
+    const result = await streamChat(client(), request().req);
+    expect(result.toolCalls.map((call) => call.id)).toEqual(['call_a', 'call_1']);
+  });
+
   it('a reply cut off at its length limit says so', async () => {
     scripted.enqueue({ kind: 'stream', text: 'Once upon a', finish: 'length' });
     expect(await streamChat(client(), request().req)).toMatchObject({

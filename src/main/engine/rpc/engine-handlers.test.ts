@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { createTestEngine, makeWorkspace } from '../../../../test/support/engine';
+import { createTestEngine, makeWorkspace, waitForEvent } from '../../../../test/support/engine';
 import { startScriptedProvider } from '../../../../test/support/scripted-provider';
 import type { ConversationSummary } from '../../../shared/domain';
 import { createEngineHandlers, type HostHooks } from './engine-handlers';
@@ -309,5 +309,55 @@ describe('models.list', () => {
     } finally {
       await failing.close();
     }
+  });
+});
+
+describe('a turn through the handlers', () => {
+  it('send and retry answer the turn id; a conversation is not deleted under its running turn', async () => {
+    const scripted = await startScriptedProvider();
+    try {
+      scripted.enqueue(
+        { kind: 'stream', text: 'slow '.repeat(200), delayMs: 10 },
+        { kind: 'stream', text: 'Again.' },
+      );
+      const { engine, context, call, refusal } = await windowOf(undefined, {
+        OPENAI_BASE_URL: scripted.url,
+        OPENAI_API_KEY: 'sk-test',
+      });
+      const sent = await call<Record<string, unknown>>('chat.send', { text: 'hello' });
+      expect(Object.keys(sent)).toEqual(['turnId']);
+      expect(sent.turnId).toEqual(expect.any(String));
+      const id = context.chat.conversationId!;
+      await waitForEvent(engine.events.get('w'), 'message.delta');
+      expect(await refusal('conversation.delete', { id })).toMatchObject({
+        name: 'Busy',
+        message: 'Stop the running turn before deleting this conversation',
+      });
+      expect(await call('chat.interrupt')).toEqual({ interrupted: true });
+      await context.chat.waitForTurn();
+      expect((await engine.services.conversations.list()).total).toBe(1);
+
+      const retried = await call<Record<string, unknown>>('chat.retry');
+      expect(Object.keys(retried)).toEqual(['turnId']);
+      expect(retried.turnId).not.toBe(sent.turnId);
+      await context.chat.waitForTurn();
+      const reply = (await engine.services.conversations.open(id)).messages.at(-1);
+      expect(reply).toMatchObject({ role: 'assistant', content: 'Again.' });
+      expect(await call('chat.delete', { messageId: reply!.id })).toEqual({ removed: [reply!.id] });
+    } finally {
+      await scripted.close();
+    }
+  });
+
+  it('grants.revoke answers the grants left; a call nobody asked about is not found', async () => {
+    const { context, call, refusal } = await windowOf();
+    context.setChatConfig({ autoApprove: { shell: 'always', save: 'always' } });
+    expect(await call('grants.revoke', { tool: 'shell' })).toEqual({ grants: context.chat.grants });
+    expect(context.chatConfig.autoApprove).toEqual({ save: 'always' });
+    expect(
+      await refusal('tool.respond', { callId: 'nobody', response: { action: 'approve' } }),
+    ).toMatchObject({
+      name: 'NotFound',
+    });
   });
 });
