@@ -26,6 +26,8 @@ export type Step =
   | { kind: 'error'; status: number; message?: string; headers?: Record<string, string> }
   /** Streams `text`, then destroys the socket without a finish reason or [DONE]. */
   | { kind: 'drop'; text: string }
+  /** Sends each chunk as it is (odd shapes some providers send), then [DONE]. */
+  | { kind: 'raw'; chunks: object[] }
   /** Streams `text`, then ends the response cleanly with no finish reason (a proxy cutting it short). */
   | { kind: 'cut'; text: string }
   /** Accepts the request and never answers. */
@@ -188,6 +190,11 @@ export async function startScriptedProvider(options: ScriptedProviderOptions = {
         for (const piece of pieces(step.text, 4)) res.write(chunk({ content: piece }));
         await sleep(20);
         res.socket?.destroy();
+        return;
+      case 'raw':
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        for (const raw of step.chunks) res.write(`data: ${JSON.stringify(raw)}\n\n`);
+        res.end('data: [DONE]\n\n');
         return;
       case 'cut':
         res.writeHead(200, { 'content-type': 'text/event-stream' });

@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startScriptedProvider, type ScriptedProvider } from '../../../../test/support/scripted-provider';
 import { NamedError } from '../../../shared/errors';
 import { streamChat, type StreamRequest } from './chat-stream';
@@ -198,5 +198,72 @@ describe('a reply that does not arrive whole', () => {
     const failure = await failureOf(streamChat(client(), request().req));
     expect(failure).toBeInstanceOf(OpenAI.BadRequestError);
     expect(failure.partialText).toBe('');
+  });
+});
+
+describe('chunks of odd shapes, as some providers send them', () => {
+  const base = { id: 'x', object: 'chat.completion.chunk', created: 0, model: 'm' };
+  const choice = (fields: object) => ({ ...base, choices: [{ index: 0, finish_reason: null, ...fields }] });
+
+  it('a chunk without a delta, a call piece without its function, a call without arguments: all tolerated', async () => {
+    scripted.enqueue({
+      kind: 'raw',
+      chunks: [
+        { ...base, choices: [], prompt_filter_results: [] },
+        choice({}),
+        choice({ delta: { content: 'Hi' } }),
+        // The second call comes first, and the first never comes: there is no gap in the result.
+        choice({ delta: { tool_calls: [{ index: 1, id: 'call_x', type: 'function' }] } }),
+        choice({ delta: { tool_calls: [{ index: 1, function: { name: 'read' } }] } }),
+        choice({ delta: { tool_calls: [{ index: 1, function: { arguments: '{"path":' } }] } }),
+        choice({ delta: { tool_calls: [{ index: 1, function: { arguments: '"a"}' } }] } }),
+        choice({ delta: { tool_calls: [{ index: 2, id: 'call_y', function: { name: 'list' } }] } }),
+        choice({ delta: {}, finish_reason: 'tool_calls' }),
+      ],
+    });
+    const result = await streamChat(client(), request().req);
+    expect(result).toEqual({
+      text: 'Hi',
+      finishReason: 'tool_calls',
+      toolCalls: [
+        { id: 'call_x', name: 'read', arguments: '{"path":"a"}' },
+        { id: 'call_y', name: 'list', arguments: '' },
+      ],
+    });
+  });
+});
+
+describe('the idle clock', () => {
+  // The clock is faked so the wait can be measured exactly; the network stays real.
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('a quiet spell counts from the last chunk, and gives up exactly when it is up; nothing is left ticking', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    try {
+      scripted.enqueue({ kind: 'stall', text: 'Thinking' }, { kind: 'stream', text: 'done' });
+      const { req, deltas } = request({ idleTimeoutMs: 1_000 });
+      let failure: (Error & { partialText?: string }) | undefined;
+      void streamChat(client(), req).catch((error: Error) => (failure = error));
+      vi.advanceTimersByTime(500);
+      while (deltas.join('') !== 'Thinking') await settle();
+      // The first check, 1 s after the start, finds only half a second of quiet.
+      vi.advanceTimersByTime(500);
+      await settle();
+      expect(failure).toBeUndefined();
+      vi.advanceTimersByTime(499);
+      await settle();
+      expect(failure).toBeUndefined();
+      vi.advanceTimersByTime(1);
+      while (!failure) await settle();
+      expect(failure).toMatchObject({ name: 'ProviderTimeout', partialText: 'Thinking' });
+
+      // A reply that completes leaves no timer of its own behind.
+      const before = vi.getTimerCount();
+      const whole = streamChat(client(), request({ idleTimeoutMs: 1_000 }).req);
+      expect((await whole).text).toBe('done');
+      expect(vi.getTimerCount()).toBe(before);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -128,8 +128,21 @@ describe('what the user reads when a provider fails', () => {
     });
   });
 
-  it('a request we cancelled is not an unreachable provider', () => {
-    expect(providerError(new APIUserAbortError(), where).name).toBe('ProviderError');
+  it('a request we cancelled is not an unreachable provider, nor a refusal', () => {
+    expect(providerError(new APIUserAbortError(), where).toShape()).toEqual({
+      name: 'ProviderError',
+      message: "The provider's reply could not be read (Request was aborted.).",
+    });
+  });
+
+  it("only the SDK's API errors carry the provider's status", () => {
+    for (const status of [400, 503]) {
+      const odd = Object.assign(new Error('odd'), { status });
+      expect(providerError(odd, where).toShape()).toEqual({
+        name: 'ProviderError',
+        message: "The provider's reply could not be read (odd).",
+      });
+    }
   });
 
   it('a provider nothing listens for is unreachable', async () => {

@@ -161,6 +161,27 @@ describe('a reply through the provider', () => {
   });
 });
 
+describe('stopping', () => {
+  it('Stop with no reason given is still a stop, not a provider failure', async () => {
+    scripted.enqueue({ kind: 'stall', text: 'Partial' });
+    const stop = new AbortController();
+    const { result, deltas } = ask(new Provider(config({ baseUrl: scripted.url })), stop.signal);
+    while (deltas.join('') !== 'Partial') await new Promise((resolve) => setTimeout(resolve, 5));
+    stop.abort();
+    const failure = await failureOf(result);
+    expect(failure).toBe(stop.signal.reason);
+    expect(failure.name).toBe('AbortError');
+  });
+
+  it('a model list the window stopped asking for does not answer', async () => {
+    const stop = new AbortController();
+    stop.abort();
+    const failure = await failureOf(new Provider(config({ baseUrl: scripted.url })).listModels(stop.signal));
+    expect(failure).toBeInstanceOf(NamedError);
+    expect(failure.name).toBe('ProviderError');
+  });
+});
+
 describe('the models a provider offers', () => {
   it('are listed by id, sorted, with their owner', async () => {
     const provider = new Provider(config({ baseUrl: scripted.url }));
