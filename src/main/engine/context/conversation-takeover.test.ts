@@ -120,6 +120,14 @@ describe('taking over a conversation open in another window', () => {
     expect(engine.events.get(HOLDER)?.some((e) => e.name === 'conversation.taken')).toBe(false);
   });
 
+  it('taking over what this window already holds changes nothing here', async () => {
+    const { engine, holder, id } = await twoWindows();
+    const again = await engine.router.handle(HOLDER, 'conversation.open', { id, takeOver: true });
+    expect(again).toMatchObject({ ok: true, value: { id } });
+    expect(holder.chat.conversationId).toBe(id);
+    expect(engine.events.get(HOLDER)?.some((e) => e.name === 'conversation.taken')).toBe(false);
+  });
+
   it('a holder that has already moved on is left alone', async () => {
     const { holder, id } = await twoWindows();
     await holder.chat.create('Something else');

@@ -131,6 +131,9 @@ describe('watchProjectFiles', () => {
     try {
       await writeFile(path.join(folder, 'notes.md'), 'x');
       await writeFile(path.join(folder, 'gptme.toml.bak'), 'x');
+      // Absence can only be waited for: well past the debounce, nothing was reported.
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(seen.count).toBe(0);
       // A project file's change afterwards is the only one reported.
       const next = seen.next();
       await writeFile(path.join(folder, 'gptme.toml'), 'x');

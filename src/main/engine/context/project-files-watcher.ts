@@ -37,7 +37,6 @@ export function watchProjectFiles(
     watcher.on('error', close);
   } catch {
     // A folder that cannot be watched (gone, too many watchers): files are still read on each turn.
-    watcher = undefined;
   }
   return { dispose: close };
 }

@@ -349,6 +349,14 @@ describe('a turn through the handlers', () => {
     }
   });
 
+  it('artifact.read reads only what the open conversation kept', async () => {
+    const { refusal } = await windowOf();
+    expect(await refusal('artifact.read', { name: 'shell-0a1b2c3d.txt' })).toEqual({
+      name: 'NotFound',
+      message: 'No conversation is open in this window',
+    });
+  });
+
   it('grants.revoke answers the grants left; a call nobody asked about is not found', async () => {
     const { context, call, refusal } = await windowOf();
     context.setChatConfig({ autoApprove: { shell: 'always', save: 'always' } });
