@@ -31,7 +31,7 @@ describe('a window and its folder', () => {
     expect(context.workspace).toBeNull();
     expect(context.clientId).toBe('w');
     expect(context.services).toBe(engine.services);
-    expect(context.trust.trusted).toBe(false);
+    expect(context.trust).toMatchObject({ trusted: false, changed: false, declined: false });
     expect(context.config.layers.map((layer) => layer.source)).toEqual([
       'defaults',
       'environment',
@@ -77,6 +77,7 @@ describe('a window and its folder', () => {
     await expect(context.openWorkspace(path.join(ws, 'gptme.toml'))).rejects.toMatchObject({
       name: 'InvalidRequest',
       message: `Not a folder: ${path.join(ws, 'gptme.toml')}`,
+      data: { path: path.join(ws, 'gptme.toml') },
     });
   });
 
@@ -114,12 +115,16 @@ describe('trust', () => {
       name: 'NoWorkspace',
       message: 'No workspace folder is open',
     });
-    expect(failureOf(() => context.trustForThisRun())).toMatchObject({ name: 'NoWorkspace' });
+    expect(failureOf(() => context.trustForThisRun())).toMatchObject({
+      name: 'NoWorkspace',
+      message: 'No workspace folder is open',
+    });
   });
 
   it('answers exactly the list the user saw', async () => {
-    const { context, ws } = await oneWindow();
+    const { engine, context, ws } = await oneWindow();
     await context.openWorkspace(ws);
+    expect(context.trust).toMatchObject({ trusted: false, changed: false, declined: false });
     const seen = context.trust.fingerprint;
     const refused = failureOf(() => context.setTrust(true, 'a-list-from-before'));
     expect(refused).toMatchObject({
@@ -129,10 +134,14 @@ describe('trust', () => {
     });
     expect(context.trust.trusted).toBe(false);
     // Declining needs no list: whatever it asks now is declined.
+    const log = engine.events.get('w')!;
+    log.splice(0);
     expect(context.setTrust(false, 'a-list-from-before').trust).toMatchObject({
       trusted: false,
       declined: true,
     });
+    // The prompt closes in the window: the answer is announced though trust did not change.
+    expect(log.map((event) => event.name)).toEqual(['config.changed', 'workspace.changed']);
     expect(context.setTrust(true, seen).trust).toMatchObject({ trusted: true, declined: false });
   });
 
@@ -226,6 +235,20 @@ describe('the chat layer', () => {
     });
     context.setChatConfig({}, ['model']);
     expect(context.chatConfig).toEqual({ autoApprove: 'always' });
+    expect(context.config.layers.at(-1)?.source).toBe('chat');
+  });
+
+  it('with no conversation open, the chat layer stays in the window and nothing is saved', async () => {
+    const { context } = await oneWindow();
+    const warned = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      context.setChatConfig({ model: 'unsaved' });
+      // Absence can only be waited for: a failed save would have warned by now.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(warned).not.toHaveBeenCalled();
+    } finally {
+      warned.mockRestore();
+    }
   });
 
   it('a chat layer that cannot be saved is said in the log, and the window goes on', async () => {
@@ -242,10 +265,18 @@ describe('the chat layer', () => {
     }
   });
 
+  it("an untrusted folder's files may still turn tools off", async () => {
+    const { context, ws } = await oneWindow({ 'gptme.toml': 'tools = ["read"]\n' });
+    await context.openWorkspace(ws);
+    expect(context.trust.trusted).toBe(false);
+    expect(context.config.effective.tools).toEqual(['read']);
+  });
+
   it('a restored chat config keeps only what a chat may set', async () => {
     const { context } = await oneWindow();
     context.restoreChatConfig({ model: 'resumed', temperature: 'hot' } as never);
     expect(context.chatConfig).toEqual({ model: 'resumed' });
+    expect(context.config.layers.at(-1)?.source).toBe('chat');
     expect(context.config.effective.model).toBe('resumed');
   });
 
@@ -312,7 +343,10 @@ describe('a closed window', () => {
     const { context, ws } = await oneWindow();
     const opening = context.openWorkspace(ws);
     context.dispose();
-    await expect(opening).rejects.toMatchObject({ name: 'Cancelled' });
+    await expect(opening).rejects.toMatchObject({
+      name: 'Cancelled',
+      message: 'Another workspace was opened meanwhile',
+    });
     expect(context.workspace).toBeNull();
   });
 });

@@ -267,6 +267,14 @@ describe('conversations and the window that holds them', () => {
     expect(engine.services.owners.ownerOf(id)).toBe('w');
   });
 
+  it("deleting a conversation open nowhere leaves this window's own open", async () => {
+    const { holder, call, id } = await holderAndTaker();
+    const other = await call<ConversationSummary>('conversation.new', { name: 'Other' }, 'taker');
+    await call('conversation.new', {}, 'taker');
+    expect(await call('conversation.delete', { id: other.id })).toEqual({ deleted: true });
+    expect(holder.chat.conversationId).toBe(id);
+  });
+
   it('a conversation can be deleted from its own window, which is left with a new chat', async () => {
     const { engine, holder, call, id } = await holderAndTaker();
     expect(await call('conversation.delete', { id })).toEqual({ deleted: true });
@@ -329,6 +337,10 @@ describe('a turn through the handlers', () => {
       expect(sent.turnId).toEqual(expect.any(String));
       const id = context.chat.conversationId!;
       await waitForEvent(engine.events.get('w'), 'message.delta');
+      expect(await refusal('workspace.open', { path: await makeWorkspace() })).toEqual({
+        name: 'Busy',
+        message: 'A turn is running in this window; stop it before opening another folder',
+      });
       expect(await refusal('conversation.delete', { id })).toMatchObject({
         name: 'Busy',
         message: 'Stop the running turn before deleting this conversation',
