@@ -128,11 +128,17 @@ describe('taking over a conversation open in another window', () => {
     expect(engine.events.get(HOLDER)?.some((e) => e.name === 'conversation.taken')).toBe(false);
   });
 
-  it('a holder that has already moved on is left alone', async () => {
-    const { holder, id } = await twoWindows();
+  it('a holder that has already moved on is left alone, its new turn running', async () => {
+    provider.enqueue({ kind: 'stream', text: 'Elsewhere, '.repeat(200), delayMs: 10, chunkSize: 11 });
+    const { engine, holder, id } = await twoWindows();
     await holder.chat.create('Something else');
     const other = holder.chat.conversationId;
+    await holder.chat.send('busy elsewhere');
+    await waitForEvent(engine.events.get(HOLDER), 'message.delta');
     await takeConversation(holder, id);
     expect(holder.chat.conversationId).toBe(other);
+    expect(holder.chat.busy).toBe(true);
+    holder.chat.interrupt();
+    await holder.chat.waitForTurn();
   });
 });

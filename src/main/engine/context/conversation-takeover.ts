@@ -9,6 +9,7 @@ export function holderOf(
   clientId: string,
 ): ConversationContext | undefined {
   const owner = registry.services.owners.ownerOf(conversationId);
+  // Stryker disable next-line ConditionalExpression: no context is registered under an undefined client
   if (owner === undefined || owner === clientId) return undefined;
   const holder = registry.get(owner);
   // Stryker disable next-line ConditionalExpression,LogicalOperator: a context leaves the registry as it is disposed
