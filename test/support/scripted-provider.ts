@@ -26,6 +26,10 @@ export type Step =
   | { kind: 'error'; status: number; message?: string; headers?: Record<string, string> }
   /** Streams `text`, then destroys the socket without a finish reason or [DONE]. */
   | { kind: 'drop'; text: string }
+  /** Sends each chunk as it is (odd shapes some providers send), then [DONE]. */
+  | { kind: 'raw'; chunks: object[] }
+  /** Streams `text`, then ends the response cleanly with no finish reason (a proxy cutting it short). */
+  | { kind: 'cut'; text: string }
   /** Accepts the request and never answers. */
   | { kind: 'hang' }
   /** Streams `text`, then sends nothing more while keeping the connection open. */
@@ -50,6 +54,8 @@ export interface ScriptedProviderOptions {
   models?: string[];
   /** Requests must carry this bearer key, else 401. */
   apiKey?: string;
+  /** The model list answers this error status instead (counted in `modelListings` all the same). */
+  modelsStatus?: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -76,6 +82,7 @@ export async function startScriptedProvider(options: ScriptedProviderOptions = {
   const requests: RecordedRequest[] = [];
   const open = new Set<ServerResponse>();
   let callCounter = 0;
+  let modelListings = 0;
 
   async function stream(res: ServerResponse, step: Extract<Step, { kind: 'stream' }>, signal: AbortSignal) {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
@@ -135,6 +142,12 @@ export async function startScriptedProvider(options: ScriptedProviderOptions = {
       return;
     }
     if (req.method === 'GET' && path.endsWith('/models')) {
+      modelListings++;
+      if (options.modelsStatus) {
+        res.writeHead(options.modelsStatus, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { message: `scripted error ${options.modelsStatus}` } }));
+        return;
+      }
       res.writeHead(200, { 'content-type': 'application/json' });
       const data = (options.models ?? ['scripted-model']).map((id) => ({
         id,
@@ -178,6 +191,17 @@ export async function startScriptedProvider(options: ScriptedProviderOptions = {
         await sleep(20);
         res.socket?.destroy();
         return;
+      case 'raw':
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        for (const raw of step.chunks) res.write(`data: ${JSON.stringify(raw)}\n\n`);
+        res.end('data: [DONE]\n\n');
+        return;
+      case 'cut':
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write(chunk({ role: 'assistant', content: '' }));
+        for (const piece of pieces(step.text, 4)) res.write(chunk({ content: piece }));
+        res.end();
+        return;
       case 'hang':
         return; // the response stays open until the client gives up or the server closes
       case 'stall':
@@ -207,6 +231,10 @@ export async function startScriptedProvider(options: ScriptedProviderOptions = {
     },
     get pending() {
       return queue.length;
+    },
+    /** How many times the model list was asked for. */
+    get modelListings() {
+      return modelListings;
     },
     async close() {
       for (const res of open) res.socket?.destroy();

@@ -142,3 +142,46 @@ describe('disposing a context', () => {
     expect(() => engine.registry.create('dup', () => {})).toThrow(/already has a context/);
   });
 });
+
+describe('finding a window by its client', () => {
+  it('finds each client its own context, and none for a stranger', async () => {
+    const engine = await createTestEngine();
+    const a = engine.connect('a');
+    expect(engine.registry.services).toBe(engine.services);
+    expect(engine.registry.get('a')).toBe(a);
+    expect(engine.registry.require('a')).toBe(a);
+    expect(engine.registry.get('stranger')).toBeUndefined();
+    expect(() => engine.registry.require('stranger')).toThrow(
+      expect.objectContaining({ name: 'NoContext', message: 'No conversation is attached to this window' }),
+    );
+  });
+
+  it('releasing a client that has no context changes nothing and says so', async () => {
+    const engine = await createTestEngine();
+    const a = engine.connect('a');
+    expect(engine.registry.release('stranger')).toBe(false);
+    expect(a.disposed).toBe(false);
+    expect(engine.registry.release('a')).toBe(true);
+    expect(engine.registry.release('a')).toBe(false);
+  });
+
+  it('a refused second context leaves the first one serving its client', async () => {
+    const engine = await createTestEngine();
+    const first = engine.connect('dup');
+    expect(() => engine.registry.create('dup', () => {})).toThrow(
+      expect.objectContaining({ name: 'InvalidRequest', message: 'Client dup already has a context' }),
+    );
+    expect(engine.registry.get('dup')).toBe(first);
+    expect(first.disposed).toBe(false);
+  });
+
+  it('disposing the registry (the host quitting) closes every window', async () => {
+    const engine = await createTestEngine();
+    const a = engine.connect('a');
+    const b = engine.connect('b');
+    engine.registry.dispose();
+    expect(a.disposed && b.disposed).toBe(true);
+    expect(engine.registry.size).toBe(0);
+    expect(engine.settings.listenerCount).toBe(0);
+  });
+});

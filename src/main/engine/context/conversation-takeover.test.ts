@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createChatEngine, waitForEvent } from '../../../../test/support/engine';
+import { createChatEngine, makeWorkspace, waitForEvent } from '../../../../test/support/engine';
 import { startScriptedProvider, type ScriptedProvider } from '../../../../test/support/scripted-provider';
 import type { ConversationDetail, ConversationSummary } from '../../../shared/domain';
+import { takeConversation } from './conversation-takeover';
 
 // Client ids are the host's handles on windows: distinctive, so a leak shows in any serialized answer.
 const HOLDER = 'window-holder-5d81c2';
@@ -99,5 +100,45 @@ describe('taking over a conversation open in another window', () => {
     holder.setAway(true);
     expect(await call(TAKER, 'conversation.delete', { id: second })).toEqual({ deleted: true });
     expect(holder.chat.conversationId).toBeNull();
+  });
+
+  it('is refused while the other window is opening a folder, which keeps the conversation', async () => {
+    const { engine, holder, id } = await twoWindows();
+    const opening = holder.openWorkspace(await makeWorkspace());
+    const refused = await engine.router.handle(TAKER, 'conversation.open', { id, takeOver: true });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: {
+        name: 'Busy',
+        message: 'The other window is opening a folder or conversation; try again',
+        data: { conversationId: id },
+      },
+    });
+    await opening;
+    expect(holder.chat.conversationId).toBe(id);
+    expect(engine.services.owners.ownerOf(id)).toBe(HOLDER);
+    expect(engine.events.get(HOLDER)?.some((e) => e.name === 'conversation.taken')).toBe(false);
+  });
+
+  it('taking over what this window already holds changes nothing here', async () => {
+    const { engine, holder, id } = await twoWindows();
+    const again = await engine.router.handle(HOLDER, 'conversation.open', { id, takeOver: true });
+    expect(again).toMatchObject({ ok: true, value: { id } });
+    expect(holder.chat.conversationId).toBe(id);
+    expect(engine.events.get(HOLDER)?.some((e) => e.name === 'conversation.taken')).toBe(false);
+  });
+
+  it('a holder that has already moved on is left alone, its new turn running', async () => {
+    provider.enqueue({ kind: 'stream', text: 'Elsewhere, '.repeat(200), delayMs: 10, chunkSize: 11 });
+    const { engine, holder, id } = await twoWindows();
+    await holder.chat.create('Something else');
+    const other = holder.chat.conversationId;
+    await holder.chat.send('busy elsewhere');
+    await waitForEvent(engine.events.get(HOLDER), 'message.delta');
+    await takeConversation(holder, id);
+    expect(holder.chat.conversationId).toBe(other);
+    expect(holder.chat.busy).toBe(true);
+    holder.chat.interrupt();
+    await holder.chat.waitForTurn();
   });
 });

@@ -9,8 +9,10 @@ export function holderOf(
   clientId: string,
 ): ConversationContext | undefined {
   const owner = registry.services.owners.ownerOf(conversationId);
+  // Stryker disable next-line ConditionalExpression: no context is registered under an undefined client
   if (owner === undefined || owner === clientId) return undefined;
   const holder = registry.get(owner);
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: a context leaves the registry as it is disposed
   return holder && !holder.disposed ? holder : undefined;
 }
 
@@ -35,6 +37,7 @@ export async function takeConversation(holder: ConversationContext, conversation
   try {
     holder.chat.detach();
   } catch (error) {
+    // Stryker disable next-line ConditionalExpression: detach fails only as Busy once the holder is known to be alive
     if ((error as NamedError).name !== 'Busy') throw error;
     throw new NamedError('Busy', 'The other window is opening a folder or conversation; try again', {
       conversationId,

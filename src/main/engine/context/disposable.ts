@@ -46,6 +46,7 @@ export class DisposableStore implements Disposable {
   }
 
   dispose(): void {
+    // Stryker disable next-line ConditionalExpression: a second pass finds the set already empty
     if (this.#disposed) return;
     this.#disposed = true;
     const errors: unknown[] = [];
@@ -58,6 +59,7 @@ export class DisposableStore implements Disposable {
     }
     this.#items.clear();
     if (errors.length === 1) throw errors[0];
+    // Stryker disable next-line EqualityOperator: a single error was thrown as is on the line above
     if (errors.length > 1) throw new AggregateError(errors, 'Several disposables failed');
   }
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createChatEngine, makeWorkspace, waitForEvent } from '../../../../test/support/engine';
 import { startScriptedProvider, type ScriptedProvider } from '../../../../test/support/scripted-provider';
+import { watchProjectFiles } from './project-files-watcher';
 
 let provider: ScriptedProvider;
 beforeEach(async () => {
@@ -86,5 +87,80 @@ describe('project files of the open workspace, watched', () => {
     await writeFile(path.join(other, 'gptme.toml'), 'model = "after-close"\n');
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(log).toEqual([]);
+  });
+});
+
+describe('watchProjectFiles', () => {
+  const changes = () => {
+    let count = 0;
+    let wake: (() => void) | undefined;
+    return {
+      onChange: () => {
+        count++;
+        wake?.();
+      },
+      get count() {
+        return count;
+      },
+      next: () => new Promise<void>((resolve) => (wake = resolve)),
+    };
+  };
+
+  it('a burst of saves is one reload; another save later is another', async () => {
+    const folder = await makeWorkspace({});
+    const seen = changes();
+    const watch = watchProjectFiles(folder, ['gptme.toml'], seen.onChange, 100);
+    try {
+      const first = seen.next();
+      for (let i = 0; i < 5; i++) await writeFile(path.join(folder, 'gptme.toml'), `model = "m${i}"\n`);
+      await first;
+      expect(seen.count).toBe(1);
+      const second = seen.next();
+      await rm(path.join(folder, 'gptme.toml'));
+      await second;
+      expect(seen.count).toBe(2);
+    } finally {
+      watch.dispose();
+    }
+  });
+
+  it('other files in the folder are not its business', async () => {
+    const folder = await makeWorkspace({});
+    const seen = changes();
+    const watch = watchProjectFiles(folder, ['gptme.toml'], seen.onChange, 20);
+    try {
+      await writeFile(path.join(folder, 'notes.md'), 'x');
+      await writeFile(path.join(folder, 'gptme.toml.bak'), 'x');
+      // Absence can only be waited for: well past the debounce, nothing was reported.
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(seen.count).toBe(0);
+      // A project file's change afterwards is the only one reported.
+      const next = seen.next();
+      await writeFile(path.join(folder, 'gptme.toml'), 'x');
+      await next;
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      expect(seen.count).toBe(1);
+    } finally {
+      watch.dispose();
+    }
+  });
+
+  it('disposed, a pending reload is dropped', async () => {
+    const folder = await makeWorkspace({});
+    const seen = changes();
+    const watch = watchProjectFiles(folder, ['gptme.toml'], seen.onChange, 50);
+    await writeFile(path.join(folder, 'gptme.toml'), 'x');
+    // Let the file system event arrive and arm the debounce, then close before it runs.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    watch.dispose();
+    watch.dispose();
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(seen.count).toBe(0);
+  });
+
+  it('a folder that cannot be watched is no error: the files are still read on each turn', async () => {
+    const folder = await makeWorkspace({});
+    const watch = watchProjectFiles(path.join(folder, 'gone'), ['gptme.toml'], () => {});
+    expect(() => watch.dispose()).not.toThrow();
   });
 });

@@ -27,6 +27,7 @@ export function watchProjectFiles(
   try {
     // Not persistent: a watcher never keeps the process alive on its own.
     watcher = watch(folder, { persistent: false }, (_event, name) => {
+      // Stryker disable next-line ConditionalExpression: Linux always names the file; only other systems may not
       if (name !== null && !names.includes(name.toString())) return;
       clearTimeout(timer);
       timer = setTimeout(() => {
@@ -37,7 +38,6 @@ export function watchProjectFiles(
     watcher.on('error', close);
   } catch {
     // A folder that cannot be watched (gone, too many watchers): files are still read on each turn.
-    watcher = undefined;
   }
   return { dispose: close };
 }

@@ -20,6 +20,14 @@ describe('throttle', () => {
     expect(action).toHaveBeenCalledTimes(3);
   });
 
+  it('a single call runs once: nothing is left to run when the interval is up', () => {
+    const action = vi.fn();
+    const t = throttle(action, 1000);
+    t.schedule();
+    vi.advanceTimersByTime(5000);
+    expect(action).toHaveBeenCalledTimes(1);
+  });
+
   it('drops a waiting run and keeps no timer once disposed', () => {
     const action = vi.fn();
     const t = throttle(action, 1000);

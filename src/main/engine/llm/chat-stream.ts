@@ -41,6 +41,7 @@ export async function streamChat(client: OpenAI, request: StreamRequest): Promis
   let timer: NodeJS.Timeout | undefined;
   const checkIdle = () => {
     const quietMs = performance.now() - lastChunkAt;
+    // Stryker disable next-line EqualityOperator: at exactly the limit, the re-armed 0 ms check gives up at once
     if (quietMs < request.idleTimeoutMs) {
       timer = setTimeout(checkIdle, request.idleTimeoutMs - quietMs);
       return;
@@ -63,7 +64,8 @@ export async function streamChat(client: OpenAI, request: StreamRequest): Promis
         model: request.model,
         messages: request.messages,
         ...(request.tools.length ? { tools: request.tools } : {}),
-        ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+        // Left out of the JSON body when undefined: the provider's default applies.
+        temperature: request.temperature,
         stream: true,
         stream_options: { include_usage: true },
       },
@@ -81,6 +83,7 @@ export async function streamChat(client: OpenAI, request: StreamRequest): Promis
         text += delta.content;
         request.onText(delta.content);
       }
+      // Stryker disable next-line ArrayDeclaration: a string part has no index, so it lands beside the calls, never among them
       for (const part of delta?.tool_calls ?? []) {
         const call = (calls[part.index] ??= { id: '', name: '', arguments: '' });
         if (part.id) call.id = part.id;

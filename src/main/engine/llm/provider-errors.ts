@@ -13,18 +13,17 @@ import { NamedError } from '../../../shared/errors';
 /** Turns what the SDK throws into an error a person can act on, with a stable name. */
 export function providerError(error: unknown, where: { baseUrl: string; model?: string }): NamedError {
   if (error instanceof NamedError) return error;
-  const detail = error instanceof APIError && error.message ? ` (${error.message.slice(0, 300)})` : '';
   if (error instanceof AuthenticationError) {
     return new NamedError(
       'ProviderAuth',
-      `The provider at ${where.baseUrl} rejected the API key (401). Check the key in Settings.${detail}`,
+      `The provider at ${where.baseUrl} rejected the API key (401). Check the key in Settings.${detailOf(error)}`,
       { status: 401 },
     );
   }
   if (error instanceof PermissionDeniedError) {
     return new NamedError(
       'ProviderAuth',
-      `The API key has no access to this model or endpoint (403).${detail}`,
+      `The API key has no access to this model or endpoint (403).${detailOf(error)}`,
       { status: 403 },
     );
   }
@@ -32,14 +31,14 @@ export function providerError(error: unknown, where: { baseUrl: string; model?: 
     const what = where.model ? `The model "${where.model}" was not found` : 'The endpoint was not found';
     return new NamedError(
       'ModelNotFound',
-      `${what} at ${where.baseUrl} (404). Pick another model or check the base URL.${detail}`,
+      `${what} at ${where.baseUrl} (404). Pick another model or check the base URL.${detailOf(error)}`,
       { status: 404 },
     );
   }
   if (error instanceof RateLimitError) {
     return new NamedError(
       'RateLimited',
-      `The provider is rate limiting requests (429), still after retrying. Wait a moment and try again.${detail}`,
+      `The provider is rate limiting requests (429), still after retrying. Wait a moment and try again.${detailOf(error)}`,
       { status: 429 },
     );
   }
@@ -52,17 +51,22 @@ export function providerError(error: unknown, where: { baseUrl: string; model?: 
       `Cannot reach the provider at ${where.baseUrl}. Check the base URL and your connection.`,
     );
   }
-  if (error instanceof APIError && typeof error.status === 'number' && error.status >= 500) {
-    return new NamedError(
-      'ProviderUnavailable',
-      `The provider failed (${error.status}), still after retrying. Try again later.${detail}`,
-      { status: error.status },
-    );
-  }
+  // A cancelled request is the one API error without a status: its reply was never read.
   if (error instanceof APIError && typeof error.status === 'number') {
-    return new NamedError('ProviderError', `The provider refused the request (${error.status}).${detail}`, {
-      status: error.status,
-    });
+    if (error.status >= 500) {
+      return new NamedError(
+        'ProviderUnavailable',
+        `The provider failed (${error.status}), still after retrying. Try again later.${detailOf(error)}`,
+        { status: error.status },
+      );
+    }
+    return new NamedError(
+      'ProviderError',
+      `The provider refused the request (${error.status}).${detailOf(error)}`,
+      {
+        status: error.status,
+      },
+    );
   }
   const cause = error instanceof Error ? error.message : String(error);
   if (isDroppedConnection(error)) {
@@ -74,6 +78,11 @@ export function providerError(error: unknown, where: { baseUrl: string; model?: 
     );
   }
   return new NamedError('ProviderError', `The provider's reply could not be read (${cause.slice(0, 300)}).`);
+}
+
+/** The provider's own words (the SDK's message always has some), cut to a readable length. */
+function detailOf(error: APIError): string {
+  return ` (${error.message.slice(0, 300)})`;
 }
 
 const DROPPED_CODES: readonly string[] = Object.freeze([
@@ -88,8 +97,7 @@ const DROPPED_CODES: readonly string[] = Object.freeze([
 function isDroppedConnection(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
     if (e instanceof TypeError && e.message === 'terminated') return true;
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && DROPPED_CODES.includes(code)) return true;
+    if (DROPPED_CODES.includes(String((e as { code?: unknown }).code))) return true;
   }
   return false;
 }

@@ -1,8 +1,11 @@
-import { readFile } from 'node:fs/promises';
-import { describe, expect, it } from 'vitest';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
 import type { z } from 'zod';
 import { createTestEngine, makeWorkspace } from '../../../../test/support/engine';
 import { requestNames, requests, type RequestInput, type RequestName } from '../../../shared/contract';
+import { createEngineHandlers } from './engine-handlers';
+import { Router } from './router';
 
 // A valid payload for every request: the mapped type makes a new request a compile error here
 // until it has a sample, so the fuzz below always covers the whole contract.
@@ -236,5 +239,140 @@ describe('config and settings through the router', () => {
     });
     expect(result).toMatchObject({ ok: true, value: { effective: { model: 'mine' } } });
     expect(b.config.effective.model).not.toBe('mine');
+  });
+});
+
+describe('what a window hears when something breaks', () => {
+  it('a plain error under a handler answers Internal with its message, and the window keeps working', async () => {
+    const engine = await createTestEngine();
+    engine.connect('c');
+    // The conversations folder is a file: creating one fails with the file system's own error, a
+    // bug-class failure no handler names. The window hears Internal rather than a dropped request.
+    await writeFile(path.join(engine.dataDir, 'conversations'), 'not a folder');
+    const quiet = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const result = await engine.router.handle('c', 'conversation.new', {});
+      expect(result).toMatchObject({
+        ok: false,
+        error: { name: 'Internal', message: expect.stringMatching(/EEXIST|ENOTDIR/) },
+      });
+      if (!result.ok) expect(result.error).not.toHaveProperty('data');
+      expect(quiet).toHaveBeenCalledTimes(1);
+    } finally {
+      quiet.mockRestore();
+    }
+    expect(await engine.router.handle('c', 'config.get', {})).toMatchObject({ ok: true });
+  });
+
+  it('a handler that throws something other than an Error still answers Internal, in words', async () => {
+    const engine = await createTestEngine();
+    engine.connect('c');
+    const router = new Router(engine.registry, {
+      ...createEngineHandlers(engine.registry),
+      'config.get': () => {
+        throw 'the disk is on fire';
+      },
+    });
+    const quiet = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      expect(await router.handle('c', 'config.get', {})).toEqual({
+        ok: false,
+        error: { name: 'Internal', message: 'the disk is on fire' },
+      });
+    } finally {
+      quiet.mockRestore();
+    }
+  });
+
+  it('a named error keeps its data: the window can act on it', async () => {
+    const engine = await createTestEngine();
+    engine.connect('c');
+    const result = await engine.router.handle('c', 'workspace.open', { path: '/no/such/folder/here' });
+    expect(result).toEqual({
+      ok: false,
+      error: {
+        name: 'NotFound',
+        message: 'Folder not found: /no/such/folder/here',
+        data: { path: '/no/such/folder/here' },
+      },
+    });
+  });
+
+  it('lists at most five problems of a payload, counts the rest, and saves nothing', async () => {
+    const engine = await createTestEngine();
+    engine.connect('c');
+    const before = await readFile(engine.settings.path, 'utf8').catch(() => '');
+    const result = await engine.router.handle('c', 'settings.set', {
+      values: {
+        provider: 1,
+        model: 1,
+        temperature: 'hot',
+        prompt: 1,
+        tools: 1,
+        maxSteps: 'many',
+        requestTimeoutMs: 'long',
+        shellTimeoutMs: 'longer',
+      },
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.name).toBe('InvalidRequest');
+    const { issues } = result.error.data as { issues: Array<{ path: string; message: string }> };
+    expect(issues).toHaveLength(5);
+    expect(issues.map((issue) => issue.path)).toEqual([
+      'values.provider',
+      'values.model',
+      'values.temperature',
+      'values.prompt',
+      'values.tools',
+    ]);
+    expect(result.error.message).toMatch(
+      /^Invalid settings\.set request: values\.provider: [^;]+; values\.model: [^;]+; values\.temperature: [^;]+; values\.prompt: [^;]+; values\.tools: [^;]+ \(and 3 more\)$/,
+    );
+    expect(await readFile(engine.settings.path, 'utf8').catch(() => '')).toBe(before);
+  });
+
+  it('five problems are listed whole, with nothing "more"', async () => {
+    const engine = await createTestEngine();
+    engine.connect('c');
+    const result = await engine.router.handle('c', 'settings.set', {
+      values: { provider: 1, model: 1, temperature: 'hot', prompt: 1, tools: 1 },
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const { issues } = result.error.data as { issues: Array<{ path: string; message: string }> };
+    expect(result.error.message).not.toMatch(/more/);
+    expect(result.error.message.endsWith(`values.tools: ${issues[4]!.message}`)).toBe(true);
+  });
+
+  it('a payload that is not an object at all is named as the payload', async () => {
+    const engine = await createTestEngine();
+    engine.connect('c');
+    const result = await engine.router.handle('c', 'config.get', null);
+    expect(result).toMatchObject({
+      ok: false,
+      error: { name: 'InvalidRequest', data: { issues: [{ path: '' }] } },
+    });
+    if (!result.ok) expect(result.error.message).toMatch(/^Invalid config\.get request: \(payload\): /);
+  });
+
+  it('an unknown request is named back, cut to 100 characters', async () => {
+    const engine = await createTestEngine();
+    engine.connect('c');
+    expect(await engine.router.handle('c', 'x'.repeat(5000), {})).toEqual({
+      ok: false,
+      error: { name: 'InvalidRequest', message: `Unknown request: ${'x'.repeat(100)}` },
+    });
+  });
+
+  it('a closed window has no context: its requests answer NoContext and run nothing', async () => {
+    const engine = await createTestEngine();
+    const context = engine.connect('c');
+    context.dispose();
+    expect(await engine.router.handle('c', 'conversation.new', {})).toEqual({
+      ok: false,
+      error: { name: 'NoContext', message: 'No conversation is attached to this window' },
+    });
+    expect((await engine.services.conversations.list()).total).toBe(0);
   });
 });

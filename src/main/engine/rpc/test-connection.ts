@@ -26,7 +26,12 @@ export async function testConnection(
       { maxRetries: 0 },
     );
   } catch (error) {
-    if (withheld && error instanceof NamedError && error.name === 'ProviderNotConfigured')
+    if (
+      withheld &&
+      error instanceof NamedError &&
+      // Stryker disable next-line ConditionalExpression: the constructor throws no other named error
+      error.name === 'ProviderNotConfigured'
+    )
       throw new NamedError('ProviderNotConfigured', withheldNote);
     throw error;
   }
