@@ -247,16 +247,47 @@ describe('approvals, enforced in main', () => {
       { kind: 'stream', toolCalls: [saveCall('c2', '2.txt')] },
       { kind: 'stream', text: 'two' },
     );
-    const { context, log } = await setup();
+    const { context, log, workspace } = await setup();
     const first = await context.chat.send('save one');
     await waitForEvent(log, 'tool.pending', (p) => p.callId === 'c1');
     context.chat.respond('c1', { action: 'always' });
     await first.done;
     context.setChatConfig({}, ['autoApprove']);
     const second = await context.chat.send('save two');
-    await waitForEvent(log, 'tool.pending', (p) => p.callId === 'c2');
+    // Asked, or run without asking (the turn then ends on its own): whichever comes first.
+    const asked = await Promise.race([
+      waitForEvent(log, 'tool.pending', (p) => p.callId === 'c2').then(() => true),
+      second.done.then(() => false),
+    ]);
+    expect(asked).toBe(true);
+    expect(context.chat.grants).toEqual([]);
     context.chat.respond('c2', { action: 'skip' });
     await second.done;
+    expect(await waitForEvent(log, 'tool.completed', (p) => p.callId === 'c2')).toMatchObject({
+      status: 'skipped',
+    });
+    await expect(readFile(path.join(workspace, '2.txt'))).rejects.toThrow();
+  });
+
+  it('a numeric auto-approve in the chat config is refused, never accepted and ignored', async () => {
+    provider.enqueue(
+      { kind: 'stream', toolCalls: [saveCall('n1', '1.txt')] },
+      { kind: 'stream', text: 'done' },
+    );
+    const { engine, context, log, workspace } = await setup();
+    // "Auto next N" is given on a card, for that card's tool: a count set for the whole chat
+    // would pass and then never reach the approval gate.
+    const set = await engine.router.handle('w', 'config.set', { scope: 'chat', values: { autoApprove: 3 } });
+    expect(set).toMatchObject({
+      ok: false,
+      error: { name: 'InvalidRequest', message: expect.stringMatching(/autoApprove: .*auto next N.*card/) },
+    });
+    expect(context.chatConfig.autoApprove).toBeUndefined();
+    const { done } = await context.chat.send('save');
+    await waitForEvent(log, 'tool.pending', (p) => p.callId === 'n1');
+    context.chat.respond('n1', { action: 'skip' });
+    await done;
+    await expect(readFile(path.join(workspace, '1.txt'))).rejects.toThrow();
   });
 
   it('refuses an answer for a call that is not waiting in this context', async () => {
