@@ -6,7 +6,7 @@ import { bounded } from '../../../../test/support/bounded';
 import { createChatEngine, makeWorkspace, waitForEvent } from '../../../../test/support/engine';
 import { startScriptedProvider, type ScriptedProvider } from '../../../../test/support/scripted-provider';
 import { NamedError } from '../../../shared/errors';
-import { ApprovalGate, EVERY_TOOL, type Decision } from './approval-gate';
+import { ApprovalGate, type Decision } from './approval-gate';
 
 const live = () => new AbortController().signal;
 
@@ -180,7 +180,8 @@ describe('grants', () => {
   it('the chat config\'s "always" covers every tool, or the tools it names, and goes when unset', () => {
     const { g, changes } = gate();
     g.syncAlways('always');
-    expect(g.grants).toEqual([{ tool: EVERY_TOOL, grant: 'always' }]);
+    // The window shows it, and takes it back, as "*".
+    expect(g.grants).toEqual([{ tool: '*', grant: 'always' }]);
     expect(g.takeAutoApproval('save')).toBe(true);
     expect(g.takeAutoApproval('shell')).toBe(true);
     g.syncAlways({ shell: 'always' });

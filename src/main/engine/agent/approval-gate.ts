@@ -50,6 +50,7 @@ export class ApprovalGate implements Disposable {
    */
   syncAlways(config: EffectiveConfig['autoApprove']): void {
     const always = new Set(
+      // Stryker disable next-line ConditionalExpression: the other case is a count, and Object.keys of a number is [] too.
       config === 'always' ? [EVERY_TOOL] : typeof config === 'object' ? Object.keys(config) : [],
     );
     const before = JSON.stringify(this.grants);
@@ -103,6 +104,7 @@ export class ApprovalGate implements Disposable {
         reject(signal.reason);
       };
       if (signal.aborted) return onAbort();
+      // Stryker disable next-line ObjectLiteral,BooleanLiteral: a signal aborts once, and an answer removes the listener.
       signal.addEventListener('abort', onAbort, { once: true });
       this.#waiting.set(callId, {
         tool,

@@ -98,4 +98,34 @@ describe('LiveTurn', () => {
     expect(live.observe('tool.pending', pending)).toBe(pending);
     expect(live.snapshot([])).toEqual({ draft: null, running: [] });
   });
+
+  it('a tool that completes takes only its own output with it', () => {
+    const live = new LiveTurn();
+    live.observe('message.added', { conversationId: 'c', message: draft });
+    live.observe('tool.started', { conversationId: 'c', callId: 'k1' });
+    live.observe('tool.started', { conversationId: 'c', callId: 'k2' });
+    live.observe('tool.output', { conversationId: 'c', callId: 'k2', chunk: 'still going' });
+    const completed = {
+      conversationId: 'c',
+      callId: 'k1',
+      status: 'completed' as const,
+      result: { ok: true, output: '' },
+    };
+    expect(live.observe('tool.completed', completed)).toBe(completed);
+    expect(live.snapshot([])).toEqual({ draft, running: [{ callId: 'k2', output: 'still going' }] });
+  });
+
+  it('a completion with no reply streaming changes nothing', () => {
+    const live = new LiveTurn();
+    const completed = { conversationId: 'c', message: { ...draft, content: 'done' } };
+    expect(live.observe('message.completed', completed)).toBe(completed);
+    expect(live.snapshot([])).toEqual({ draft: null, running: [] });
+  });
+
+  it('the reply streaming is drawn beside the messages already recorded', () => {
+    const live = new LiveTurn();
+    live.observe('message.added', { conversationId: 'c', message: draft });
+    const user = { id: 'u', role: 'user' as const, content: 'hello', timestamp: 't' };
+    expect(live.snapshot([user]).draft).toEqual(draft);
+  });
 });

@@ -11,7 +11,7 @@ const config = (values: Partial<EffectiveConfig> = {}): EffectiveConfig => ({ ..
 
 describe('the system prompt', () => {
   it('without a folder, says the file and shell tools will fail, and reads no project files', async () => {
-    const prompt = await buildSystemPrompt(config({ files: ['README.md'] }), null);
+    const prompt = await buildSystemPrompt(config({ files: ['README.md'] }), null, []);
     expect(prompt).toBe(
       [
         "You are Deskmate, an AI assistant working in a local workspace on the user's computer.",
@@ -24,18 +24,18 @@ describe('the system prompt', () => {
 
   it('names the folder relative paths start from, and adds the project instructions only when there are some', async () => {
     const workspace = await makeWorkspace();
-    const plain = await buildSystemPrompt(config(), workspace);
+    const plain = await buildSystemPrompt(config(), workspace, []);
     expect(plain.split('\n\n').at(-1)).toBe(
       `The workspace is ${workspace}. Relative paths are relative to it; paths outside it are refused.`,
     );
     expect(plain).not.toContain('Project instructions');
-    const instructed = await buildSystemPrompt(config({ prompt: 'Answer in French.' }), workspace);
+    const instructed = await buildSystemPrompt(config({ prompt: 'Answer in French.' }), workspace, []);
     expect(instructed.split('\n\n').at(-1)).toBe('Project instructions:\nAnswer in French.');
   });
 
   it('includes the project files in order, each in its own fenced block', async () => {
     const workspace = await makeWorkspace({ 'README.md': '# Hello', 'docs/notes.txt': 'one\ntwo' });
-    const prompt = await buildSystemPrompt(config({ files: ['README.md', 'docs/notes.txt'] }), workspace);
+    const prompt = await buildSystemPrompt(config({ files: ['README.md', 'docs/notes.txt'] }), workspace, []);
     expect(prompt.split('\n\n').slice(-2)).toEqual([
       'Contents of README.md:\n```\n# Hello\n```',
       'Contents of docs/notes.txt:\n```\none\ntwo\n```',
@@ -45,7 +45,7 @@ describe('the system prompt', () => {
   it('cuts a long file at 20,000 characters and says so; a file of exactly that length is whole', async () => {
     const exact = 'a'.repeat(20_000);
     const workspace = await makeWorkspace({ 'exact.txt': exact, 'long.txt': 'b'.repeat(20_001) });
-    const prompt = await buildSystemPrompt(config({ files: ['exact.txt', 'long.txt'] }), workspace);
+    const prompt = await buildSystemPrompt(config({ files: ['exact.txt', 'long.txt'] }), workspace, []);
     expect(prompt).toContain(`Contents of exact.txt:\n\`\`\`\n${exact}\n\`\`\``);
     expect(prompt).toContain(`Contents of long.txt:\n\`\`\`\n${'b'.repeat(20_000)}\n[… cut]\n\`\`\``);
   });
@@ -53,9 +53,15 @@ describe('the system prompt', () => {
   it('counts characters, not bytes: 20,000 three-byte characters are whole, more are cut', async () => {
     const euros = '€'.repeat(20_000);
     const workspace = await makeWorkspace({ 'euros.txt': euros, 'more.txt': `${euros}€€€` });
-    const prompt = await buildSystemPrompt(config({ files: ['euros.txt', 'more.txt'] }), workspace);
+    const prompt = await buildSystemPrompt(config({ files: ['euros.txt', 'more.txt'] }), workspace, []);
     expect(prompt).toContain(`Contents of euros.txt:\n\`\`\`\n${euros}\n\`\`\``);
     expect(prompt).toContain(`Contents of more.txt:\n\`\`\`\n${euros}\n[… cut]\n\`\`\``);
+  });
+
+  it('a file far too big is cut, not refused', async () => {
+    const workspace = await makeWorkspace({ 'huge.log': 'c'.repeat(1_000_000) });
+    const prompt = await buildSystemPrompt(config({ files: ['huge.log'] }), workspace, []);
+    expect(prompt).toContain(`Contents of huge.log:\n\`\`\`\n${'c'.repeat(20_000)}\n[… cut]\n\`\`\``);
   });
 
   it('a file that cannot be read is named with the reason, and the others are still included', async () => {
@@ -66,6 +72,7 @@ describe('the system prompt', () => {
     const prompt = await buildSystemPrompt(
       config({ files: ['missing.txt', 'link.txt', '../escape.txt', 'ok.txt'] }),
       workspace,
+      [],
     );
     const parts = prompt.split('\n\n').slice(-4);
     // The reason a model and a user can read, not the error's name.
