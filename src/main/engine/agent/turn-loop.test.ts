@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { bounded } from '../../../../test/support/bounded';
 import {
   createChatEngine,
   makeWorkspace,
@@ -351,5 +352,94 @@ describe('how a turn ends', () => {
     expect(await waitForEvent(log, 'message.completed')).toMatchObject({
       message: { id: reply.id, content: 'Hi.', metadata: { model: 'scripted-model' } },
     });
+  });
+});
+
+describe('the loop', () => {
+  it('goes round while the model calls tools, and stops at the step limit', async () => {
+    const read = { kind: 'stream' as const, toolCalls: [{ name: 'read', args: { path: 'notes.txt' } }] };
+    provider.enqueue(read, read, read, { kind: 'stream', text: 'never asked for' });
+    const { turn, log, saved } = await setup({ maxSteps: 3 });
+    await turn('loop');
+    expect((await waitForEvent(log, 'turn.completed')).reason).toBe('max-steps');
+    expect(provider.requests).toHaveLength(3);
+    expect((await saved()).map((m) => m.role)).toEqual([
+      'user',
+      ...['assistant', 'tool', 'assistant', 'tool', 'assistant', 'tool'],
+    ]);
+  });
+
+  it('streams the reply as it comes, and keeps the usage the provider reports', async () => {
+    provider.enqueue({ kind: 'stream', text: 'Hello there, friend.', usage: { prompt: 9, completion: 4 } });
+    const { turn, log, saved } = await setup();
+    await turn('hi');
+    const reply = (await saved()).at(-1)!;
+    const deltas = log
+      .filter((e) => e.name === 'message.delta')
+      .map((e) => e.payload as EventPayload<'message.delta'>);
+    expect(deltas.every((d) => d.messageId === reply.id)).toBe(true);
+    expect(deltas.map((d) => d.text).join('')).toBe('Hello there, friend.');
+    expect(reply.metadata).toEqual({
+      model: 'scripted-model',
+      usage: { promptTokens: 9, completionTokens: 4 },
+    });
+    expect(reply).not.toHaveProperty('tool_calls');
+  });
+
+  it('a tool the model made up is refused with the names of the real ones', async () => {
+    provider.enqueue(
+      { kind: 'stream', toolCalls: [{ id: 'u1', name: 'browse', args: { url: 'x' } }] },
+      { kind: 'stream', text: 'Sorry.' },
+    );
+    const { turn, log } = await setup();
+    await turn('browse');
+    expect(toolResultsSent()).toEqual([
+      'Error (UnknownTool): There is no tool named browse. Available: shell, read, save, append, patch.',
+    ]);
+    expect(log.some((e) => e.name === 'tool.pending' || e.name === 'tool.started')).toBe(false);
+  });
+
+  it('arguments edited into something that does not fit fail, and say what the user ran', async () => {
+    provider.enqueue(
+      { kind: 'stream', toolCalls: [{ id: 'x1', name: 'save', args: { path: 'a.txt', content: 'x' } }] },
+      { kind: 'stream', text: 'Hm.' },
+    );
+    const { context, log, workspace } = await setup();
+    const { done } = await context.chat.send('save');
+    await waitForEvent(log, 'tool.pending');
+    context.chat.respond('x1', { action: 'edit', args: { path: 'a.txt' } });
+    await done;
+    expect(await waitForEvent(log, 'tool.completed')).toMatchObject({
+      status: 'failed',
+      result: { ok: false, args: { path: 'a.txt' }, edited: true, error: { name: 'InvalidToolArguments' } },
+    });
+    expect(toolResultsSent()[0]).toMatch(
+      /^\[edited by the user before it ran; it ran as: \{"path":"a.txt"\}\]\nError \(InvalidToolArguments\): Invalid arguments for save \(content: /,
+    );
+    expect(log.some((e) => e.name === 'tool.started')).toBe(false);
+    await expect(readFile(path.join(workspace, 'a.txt'))).rejects.toThrow();
+  });
+
+  it('Stop gives up on a tool that does not stop, and says whether it finished is unknown', async () => {
+    provider.enqueue({ kind: 'stream', toolCalls: [{ id: 'k1', name: 'append', args: {} }] });
+    const { context, log, saved } = await setup(
+      {},
+      { tools: replacingAppend(() => new Promise<string>(() => undefined)) },
+    );
+    const { done } = await context.chat.send('get stuck');
+    await waitForEvent(log, 'tool.started');
+    context.chat.interrupt();
+    await bounded(done, 5_000, 'the stopped turn');
+    expect(await waitForEvent(log, 'tool.completed')).toMatchObject({
+      status: 'failed',
+      result: {
+        error: {
+          name: 'Interrupted',
+          message:
+            'Interrupted by the user while append was running; it did not stop, so whether it finished is unknown',
+        },
+      },
+    });
+    expect((await saved()).at(-1)).toMatchObject({ role: 'tool', call_id: 'k1' });
   });
 });
