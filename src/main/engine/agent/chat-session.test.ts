@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bounded } from '../../../../test/support/bounded';
@@ -987,5 +987,297 @@ describe('delete', () => {
       name: 'NotFound',
       message: 'That message is not in this conversation (already deleted?)',
     });
+  });
+});
+
+describe('one thing at a time in a window', () => {
+  it('a fresh window holds nothing, and closes or detaches cleanly', async () => {
+    const { context } = await setup();
+    expect(context.chat.messages).toEqual([]);
+    context.chat.detach();
+    expect(context.chat.conversationId).toBeNull();
+    context.dispose();
+  });
+
+  it('a second message sent at once is refused; after New, messages go to the new conversation', async () => {
+    provider.enqueue({ kind: 'stream', text: 'One.' }, { kind: 'stream', text: 'Two.' });
+    const { context } = await setup();
+    const first = context.chat.send('one');
+    await expect(context.chat.send('two')).rejects.toMatchObject({ name: 'Busy' });
+    await (
+      await first
+    ).done;
+    const created = await context.chat.create();
+    await (
+      await context.chat.send('three')
+    ).done;
+    expect(context.chat.conversationId).toBe(created.id);
+    expect(context.chat.messages.map((m) => m.content)).toEqual(['three', 'Two.']);
+  });
+
+  it('opening, retrying or deleting while a turn runs is refused', async () => {
+    provider.enqueue({ kind: 'stream', text: 'One.' }, { kind: 'hang' });
+    const { context, log } = await setup();
+    await (
+      await context.chat.send('one')
+    ).done;
+    const id = context.chat.conversationId!;
+    const { done } = await context.chat.send('two');
+    await expect(context.chat.open(id)).rejects.toMatchObject({ name: 'Busy' });
+    await expect(context.chat.retry()).rejects.toMatchObject({ name: 'Busy' });
+    await expect(context.chat.deleteMessage(context.chat.messages[0]!.id)).rejects.toMatchObject({
+      name: 'Busy',
+    });
+    await waitForEvent(
+      log,
+      'message.added',
+      (p) => p.message.role === 'assistant' && p.message.content === '',
+    );
+    context.chat.interrupt();
+    await done;
+  });
+
+  it('while a conversation opens, a retry starts or a message is deleted, nothing else starts', async () => {
+    provider.enqueue({ kind: 'stream', text: 'One.' }, { kind: 'stream', text: 'Uno.' });
+    const { context } = await setup();
+    await (
+      await context.chat.send('one')
+    ).done;
+    const id = context.chat.conversationId!;
+    const opening = context.chat.open(id);
+    await expect(context.chat.send('two')).rejects.toMatchObject({
+      name: 'Busy',
+      message: 'A folder or conversation is being opened in this window; try again',
+    });
+    await opening;
+    const retrying = context.chat.retry();
+    await expect(context.chat.retry()).rejects.toMatchObject({ name: 'Busy' });
+    await (
+      await retrying
+    ).done;
+    const deleting = context.chat.deleteMessage(context.chat.messages[1]!.id);
+    await expect(context.chat.send('two')).rejects.toMatchObject({ name: 'Busy' });
+    await deleting;
+    // And once each is over, the window takes a message again.
+    provider.enqueue({ kind: 'stream', text: 'Two.' });
+    await (
+      await context.chat.send('two')
+    ).done;
+    expect(context.chat.messages.map((m) => m.content)).toEqual(['one', 'two', 'Two.']);
+  });
+
+  it('after a retry, the window takes a message again', async () => {
+    provider.enqueue(
+      { kind: 'stream', text: 'One.' },
+      { kind: 'stream', text: 'Uno.' },
+      { kind: 'stream', text: 'Two.' },
+    );
+    const { context } = await setup();
+    await (
+      await context.chat.send('one')
+    ).done;
+    await (
+      await context.chat.retry()
+    ).done;
+    await (
+      await context.chat.send('two')
+    ).done;
+    expect(context.chat.messages.map((m) => m.content)).toEqual(['one', 'Uno.', 'two', 'Two.']);
+  });
+
+  it('a new conversation with no reply has nothing to retry', async () => {
+    const { context } = await setup();
+    await context.chat.create('empty');
+    await expect(context.chat.retry()).rejects.toMatchObject({ name: 'NothingToRetry' });
+  });
+
+  it('waitForTurn waits for the turn to end', async () => {
+    provider.enqueue({ kind: 'hang' });
+    const { context, log } = await setup();
+    await context.chat.send('one');
+    let ended = false;
+    const waiting = context.chat.waitForTurn().then(() => (ended = true));
+    await waitForEvent(log, 'message.added', (p) => p.message.role === 'assistant');
+    expect(ended).toBe(false);
+    context.chat.interrupt();
+    await waiting;
+    expect(context.chat.busy).toBe(false);
+  });
+
+  it('a chat closed on its own refuses a message, and sends nothing', async () => {
+    const { context } = await setup();
+    context.chat.dispose();
+    await expect(context.chat.send('hello')).rejects.toMatchObject({ name: 'NoContext' });
+    expect(context.chat.conversationId).toBeNull();
+    expect(provider.requests).toEqual([]);
+  });
+});
+
+describe('the window hears', () => {
+  it('its message, then the turn starting', async () => {
+    provider.enqueue({ kind: 'stream', text: 'Hi.' });
+    const { context, log } = await setup();
+    const { turnId, done } = await context.chat.send('hello');
+    await done;
+    const id = context.chat.conversationId!;
+    const names = log.map((e) => e.name);
+    expect(names.indexOf('message.added')).toBeLessThan(names.indexOf('turn.started'));
+    expect(await waitForEvent(log, 'message.added')).toEqual({
+      conversationId: id,
+      message: context.chat.messages[0],
+    });
+    expect(await waitForEvent(log, 'turn.started')).toEqual({ conversationId: id, turnId });
+  });
+});
+
+describe('who holds a conversation', () => {
+  it('the window whose first message made it, until it moves on to another', async () => {
+    provider.enqueue({ kind: 'stream', text: 'Hi.' });
+    const { engine, context, workspace } = await setup();
+    await (
+      await context.chat.send('hello')
+    ).done;
+    const first = context.chat.conversationId!;
+    const other = engine.connect('other');
+    await other.openWorkspace(workspace);
+    await expect(other.chat.open(first)).rejects.toMatchObject({ name: 'AlreadyOpen' });
+    const second = await context.chat.create('next');
+    await expect(other.chat.open(second.id)).rejects.toMatchObject({ name: 'AlreadyOpen' });
+    await other.chat.open(first);
+    expect(other.chat.conversationId).toBe(first);
+    // And back: opening another conversation lets go of the one held.
+    await context.chat.open(first).catch(() => undefined);
+    other.chat.detach();
+    await context.chat.open(first);
+    const third = engine.connect('third');
+    await third.openWorkspace(workspace);
+    await third.chat.open(second.id);
+    expect(third.chat.conversationId).toBe(second.id);
+  });
+
+  it('a window closed mid-turn lets the next window read the whole log', async () => {
+    provider.enqueue({ kind: 'stream', text: 'word '.repeat(400), delayMs: 10 });
+    const { engine, context, log, workspace } = await setup();
+    await context.chat.send('talk');
+    await waitForEvent(log, 'message.delta');
+    const id = context.chat.conversationId!;
+    engine.registry.release('w');
+    const other = engine.connect('other');
+    await other.openWorkspace(workspace);
+    const detail = await other.chat.open(id);
+    expect(detail.messages.map((m) => m.role)).toEqual(['user', 'assistant']);
+    expect(detail.messages[1]?.metadata?.interrupted).toBe(true);
+  });
+});
+
+describe('grants and another conversation', () => {
+  it('a counted grant ends with the conversation it was given in', async () => {
+    provider.enqueue(
+      { kind: 'stream', toolCalls: [{ id: 'c1', name: 'save', args: { path: 'a.txt', content: 'x' } }] },
+      { kind: 'stream', text: 'ok' },
+    );
+    const { context, log } = await setup();
+    const { done } = await context.chat.send('save');
+    await waitForEvent(log, 'tool.pending');
+    context.chat.respond('c1', { action: 'auto', count: 3 });
+    await done;
+    expect(context.chat.grants).toEqual([{ tool: 'save', grant: 3 }]);
+    await context.chat.create();
+    expect(context.chat.grants).toEqual([]);
+  });
+
+  it('a grant is not restored where its folder is gone', async () => {
+    provider.enqueue(
+      { kind: 'stream', toolCalls: [{ id: 'c1', name: 'shell', args: { command: 'true' } }] },
+      { kind: 'stream', text: 'ok' },
+    );
+    const { engine, context, log, workspace } = await setup();
+    const { done } = await context.chat.send('run');
+    await waitForEvent(log, 'tool.pending');
+    context.chat.respond('c1', { action: 'always' });
+    await done;
+    const id = context.chat.conversationId!;
+    context.dispose();
+    await rm(workspace, { recursive: true, force: true });
+    const back = engine.connect('back');
+    const elsewhere = await makeWorkspace();
+    await back.openWorkspace(elsewhere);
+    await back.chat.open(id);
+    expect(back.workspace).toBe(elsewhere);
+    expect(back.chat.grants).toEqual([]);
+    expect(back.chatConfig.autoApprove).toBeUndefined();
+  });
+
+  it('a conversation with no folder leaves the window in its own', async () => {
+    provider.enqueue({ kind: 'stream', text: 'Hi.' });
+    const engine = await createChatEngine(provider);
+    const loose = engine.connect('loose');
+    await (
+      await loose.chat.send('hello')
+    ).done;
+    const id = loose.chat.conversationId!;
+    loose.dispose();
+    const context = engine.connect('w');
+    const workspace = await makeWorkspace();
+    await context.openWorkspace(workspace);
+    await context.chat.open(id);
+    expect(context.workspace).toBe(workspace);
+  });
+
+  it('revoking: "*" takes back only the every-tool grant, and a tool without a grant has none to lose', async () => {
+    const { context } = await setup();
+    context.setChatConfig({ autoApprove: { shell: 'always', save: 'always' } });
+    expect(context.chat.revokeGrant('*')).toBe(false);
+    expect(context.chatConfig.autoApprove).toEqual({ shell: 'always', save: 'always' });
+    expect(context.chat.revokeGrant('save')).toBe(true);
+    expect(context.chatConfig.autoApprove).toEqual({ shell: 'always' });
+    context.setChatConfig({}, ['autoApprove']);
+    expect(context.chat.revokeGrant('shell')).toBe(false);
+  });
+});
+
+describe('Deskmate’s own data, inside the folder opened', () => {
+  it('is never read, written or sent, even when the workspace holds it', async () => {
+    provider.enqueue(
+      {
+        kind: 'stream',
+        toolCalls: [
+          { id: 'd1', name: 'read', args: { path: 'data/settings.json' } },
+          { id: 'd2', name: 'save', args: { path: 'data/evil.txt', content: 'x' } },
+        ],
+      },
+      { kind: 'stream', text: 'ok' },
+    );
+    const workspace = await makeWorkspace({ '.deskmate.toml': 'files = ["data/settings.json"]\n' });
+    // The workspace holds the data folder, as the home folder would.
+    await mkdir(path.join(workspace, 'data'));
+    const engine = await createChatEngine(provider, {}, { dataDir: path.join(workspace, 'data') });
+    const context = engine.connect('w');
+    await context.openWorkspace(workspace);
+    const log = engine.events.get('w')!;
+    await (
+      await context.chat.send('peek')
+    ).done;
+    const system = String(provider.requests[0]?.body.messages?.[0]?.content);
+    expect(system).toMatch(/\(data\/settings\.json could not be included: /);
+    expect((await waitForEvent(log, 'tool.completed', (p) => p.callId === 'd1')).status).toBe('failed');
+    const refused = await waitForEvent(log, 'tool.completed', (p) => p.callId === 'd2');
+    expect(refused.status).toBe('failed');
+    expect(log.some((e) => e.name === 'tool.pending')).toBe(false);
+  });
+});
+
+describe('a big attachment', () => {
+  it('is cut, not refused', async () => {
+    provider.enqueue({ kind: 'stream', text: 'Seen.' });
+    const { engine, context } = await setup();
+    const file = path.join(await makeWorkspace({ 'big.txt': 'q'.repeat(500_000) }), 'big.txt');
+    await (
+      await context.chat.send('Look', [file])
+    ).done;
+    const [user] = (await reopen(engine, context.chat.conversationId!)).messages;
+    expect(user?.content).toBe(
+      `Look\n\nAttached file ${file}:\n\`\`\`\n${'q'.repeat(100_000)}\n[… cut]\n\`\`\``,
+    );
   });
 });
