@@ -1281,3 +1281,32 @@ describe('a big attachment', () => {
     );
   });
 });
+
+describe('"Always" on a card', () => {
+  it('given while a program granted every tool, saves the grant for that tool', async () => {
+    provider.enqueue(
+      { kind: 'stream', toolCalls: [{ id: 'w1', name: 'shell', args: { command: 'true' } }] },
+      { kind: 'stream', text: 'ok' },
+    );
+    const { context, log } = await setup();
+    const { done } = await context.chat.send('run');
+    await waitForEvent(log, 'tool.pending');
+    context.setChatConfig({ autoApprove: 'always' });
+    context.chat.respond('w1', { action: 'always' });
+    await done;
+    expect(context.chatConfig.autoApprove).toEqual({ shell: 'always' });
+  });
+});
+
+describe('a snapshot taken as the conversation goes', () => {
+  it('shows no conversation rather than a mix of the old one and none', async () => {
+    provider.enqueue({ kind: 'stream', text: 'Hi.' });
+    const { context } = await setup();
+    await (
+      await context.chat.send('hello')
+    ).done;
+    const taking = context.chat.snapshot();
+    context.chat.detach();
+    expect((await taking).conversation).toBeNull();
+  });
+});
