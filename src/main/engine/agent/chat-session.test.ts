@@ -1310,3 +1310,53 @@ describe('a snapshot taken as the conversation goes', () => {
     expect((await taking).conversation).toBeNull();
   });
 });
+
+describe('retry after a failure past a command', () => {
+  it('keeps what the log says of the command that ran', async () => {
+    provider.enqueue(
+      { kind: 'stream', toolCalls: [{ id: 'x1', name: 'shell', args: { command: 'true' } }] },
+      { kind: 'error', status: 401 },
+    );
+    const { engine, context } = await setup();
+    context.setChatConfig({ autoApprove: { shell: 'always' } });
+    await (
+      await context.chat.send('run')
+    ).done;
+    const id = context.chat.conversationId!;
+    expect((await reopen(engine, id)).messages.at(-1)?.metadata).toMatchObject({
+      exitCode: 0,
+      failure: { name: 'ProviderAuth' },
+    });
+    provider.enqueue({ kind: 'stream', text: 'Done.' });
+    await (
+      await context.chat.retry()
+    ).done;
+    const tool = (await reopen(engine, id)).messages.find((m) => m.role === 'tool');
+    expect(tool?.metadata).toEqual({ exitCode: 0 });
+  });
+});
+
+describe('a conversation that cannot be read', () => {
+  it('is not held by the window that tried', async () => {
+    provider.enqueue({ kind: 'stream', text: 'Hi.' });
+    const { engine, context, workspace } = await setup();
+    await (
+      await context.chat.send('hello')
+    ).done;
+    const id = context.chat.conversationId!;
+    context.dispose();
+    const log = path.join(engine.dataDir, 'conversations', id, 'conversation.jsonl');
+    const kept = await readFile(log);
+    await rm(log);
+    await mkdir(log);
+    const first = engine.connect('first');
+    await first.openWorkspace(workspace);
+    await expect(first.chat.open(id)).rejects.toThrow();
+    expect(first.chat.conversationId).toBeNull();
+    await rm(log, { recursive: true });
+    await writeFile(log, kept);
+    const second = engine.connect('second');
+    await second.openWorkspace(workspace);
+    expect((await second.chat.open(id)).messages.map((m) => m.content)).toEqual(['hello', 'Hi.']);
+  });
+});
