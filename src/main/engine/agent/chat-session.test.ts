@@ -1360,3 +1360,20 @@ describe('a conversation that cannot be read', () => {
     expect((await second.chat.open(id)).messages.map((m) => m.content)).toEqual(['hello', 'Hi.']);
   });
 });
+
+describe('New or detach without a grant', () => {
+  it('tells the window of no config change: there was nothing to forget', async () => {
+    provider.enqueue({ kind: 'stream', text: 'Hi.' });
+    const { context, log } = await setup();
+    context.setChatConfig({ temperature: 0.5 });
+    await (
+      await context.chat.send('hello')
+    ).done;
+    const changes = () => log.filter((e) => e.name === 'config.changed').length;
+    const before = changes();
+    context.chat.detach();
+    await context.chat.create();
+    expect(changes()).toBe(before);
+    expect(context.chatConfig).toEqual({ temperature: 0.5 });
+  });
+});
