@@ -1377,3 +1377,24 @@ describe('New or detach without a grant', () => {
     expect(context.chatConfig).toEqual({ temperature: 0.5 });
   });
 });
+
+describe('opening a conversation of the folder the window is in', () => {
+  it('keeps the window’s shell, and does not tell it its folder changed', async () => {
+    provider.enqueue(
+      { kind: 'stream', toolCalls: [{ id: 'h1', name: 'shell', args: { command: 'cd /' } }] },
+      { kind: 'stream', text: 'ok' },
+    );
+    const { context, log } = await setup();
+    context.setChatConfig({ autoApprove: { shell: 'always' } });
+    await (
+      await context.chat.send('go')
+    ).done;
+    const shell = context.chat.shellPid;
+    expect(shell).toBeDefined();
+    const folderNews = () => log.filter((e) => e.name === 'workspace.changed').length;
+    const before = folderNews();
+    await context.chat.open(context.chat.conversationId!);
+    expect(context.chat.shellPid).toBe(shell);
+    expect(folderNews()).toBe(before);
+  });
+});
