@@ -1398,3 +1398,29 @@ describe('opening a conversation of the folder the window is in', () => {
     expect(folderNews()).toBe(before);
   });
 });
+
+describe('a log that cannot be written', () => {
+  it('fails the turn, and the window is told why', async () => {
+    provider.enqueue(
+      { kind: 'stream', toolCalls: [{ id: 'l1', name: 'save', args: { path: 'a.txt', content: 'x' } }] },
+      { kind: 'stream', text: 'never' },
+    );
+    const { engine, context, log } = await setup();
+    const { done } = await context.chat.send('save');
+    await waitForEvent(log, 'tool.pending');
+    const id = context.chat.conversationId!;
+    // Its folder removed behind Deskmate's back (a cleanup, a full disk would do the same).
+    await rm(path.join(engine.dataDir, 'conversations', id), {
+      recursive: true,
+      force: true,
+    });
+    context.chat.respond('l1', { action: 'approve' });
+    await done;
+    const failed = await waitForEvent(log, 'turn.failed');
+    expect(failed).toMatchObject({
+      conversationId: id,
+      error: { name: 'NotFound', message: `No conversation ${id}.` },
+    });
+    expect(context.chat.busy).toBe(false);
+  });
+});
