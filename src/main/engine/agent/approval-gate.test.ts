@@ -259,6 +259,11 @@ describe('through the engine', () => {
     expect((await waitForEvent(log, 'turn.completed')).reason).toBe('interrupted');
     expect(context.chat.pendingApprovals).toEqual([]);
     expect(log.filter((e) => e.name === 'tool.pending')).toHaveLength(1);
+    for (const callId of ['s1', 's2'])
+      expect(await waitForEvent(log, 'tool.completed', (p) => p.callId === callId)).toMatchObject({
+        status: 'skipped',
+        result: { ok: false, output: 'Not run: the user interrupted the turn.' },
+      });
     await expect(readFile(path.join(workspace, 'a.txt'))).rejects.toThrow();
     await expect(readFile(path.join(workspace, 'b.txt'))).rejects.toThrow();
     const saved = await engine.services.conversations.open(context.chat.conversationId!);

@@ -105,6 +105,7 @@ describe('tool call arguments the model got wrong', () => {
         toolCalls: [
           { id: 'a1', name: 'read', args: '[1]' },
           { id: 'a2', name: 'read', args: 'null' },
+          { id: 'a4', name: 'read', args: '42' },
           { id: 'a3', name: 'read', args: long },
         ],
       },
@@ -117,10 +118,11 @@ describe('tool call arguments the model got wrong', () => {
       'Error (InvalidToolArguments): The arguments for read were not a JSON object: [1]. Call the tool again with valid JSON.',
     );
     expect(results[1]).toContain('were not a JSON object: null. Call the tool again');
-    expect(results[2]).toContain(`were not a JSON object: ${long.slice(0, 200)}. Call the tool again`);
+    expect(results[2]).toContain('were not a JSON object: 42. Call the tool again');
+    expect(results[3]).toContain(`were not a JSON object: ${long.slice(0, 200)}. Call the tool again`);
     // The call is kept with no arguments, so the log still reads as JSON.
     const assistant = (await saved()).find((m) => m.tool_calls);
-    expect(assistant?.tool_calls?.map((c) => c.args)).toEqual([{}, {}, {}]);
+    expect(assistant?.tool_calls?.map((c) => c.args)).toEqual([{}, {}, {}, {}]);
   });
 
   it('every problem is named, a key the tool does not take as one of the arguments', async () => {
@@ -182,6 +184,10 @@ describe('tool results', () => {
     expect(await waitForEvent(log, 'tool.completed', (p) => p.callId === 'm1')).toMatchObject({
       status: 'failed',
       result: { ok: false, output: 'missing.txt does not exist', error: { name: 'NotFound' } },
+    });
+    expect(await waitForEvent(log, 'tool.completed', (p) => p.callId === 'm2')).toMatchObject({
+      status: 'completed',
+      result: { ok: true, output: '1\tone\n2\ttwo' },
     });
     const tools = (await saved()).filter((m) => m.role === 'tool');
     expect(tools.map((m) => [m.call_id, m.content])).toEqual([
@@ -333,6 +339,8 @@ describe('how a turn ends', () => {
     });
     const tools = (await saved()).filter((m) => m.role === 'tool');
     expect(tools.map((m) => m.call_id)).toEqual(['t1', 't2']);
+    expect(tools[0]?.metadata).toEqual({ stopped: true });
+    expect(tools[1]).not.toHaveProperty('metadata');
     expect(tools[1]?.content).toBe('Not run: the user interrupted the turn.');
     await expect(readFile(path.join(workspace, 'after.txt'))).rejects.toThrow();
   });
@@ -404,7 +412,7 @@ describe('the loop', () => {
       { kind: 'stream', toolCalls: [{ id: 'x1', name: 'save', args: { path: 'a.txt', content: 'x' } }] },
       { kind: 'stream', text: 'Hm.' },
     );
-    const { context, log, workspace } = await setup();
+    const { context, log, workspace, saved } = await setup();
     const { done } = await context.chat.send('save');
     await waitForEvent(log, 'tool.pending');
     context.chat.respond('x1', { action: 'edit', args: { path: 'a.txt' } });
@@ -418,6 +426,8 @@ describe('the loop', () => {
     );
     expect(log.some((e) => e.name === 'tool.started')).toBe(false);
     await expect(readFile(path.join(workspace, 'a.txt'))).rejects.toThrow();
+    const [result] = (await saved()).filter((m) => m.role === 'tool');
+    expect(result?.metadata).toEqual({ args: { path: 'a.txt' }, edited: true });
   });
 
   it('Stop gives up on a tool that does not stop, and says whether it finished is unknown', async () => {
@@ -440,6 +450,67 @@ describe('the loop', () => {
         },
       },
     });
-    expect((await saved()).at(-1)).toMatchObject({ role: 'tool', call_id: 'k1' });
+    expect((await saved()).at(-1)).toMatchObject({
+      role: 'tool',
+      call_id: 'k1',
+      content:
+        'Error (Interrupted): Interrupted by the user while append was running; it did not stop, so whether it finished is unknown',
+    });
+  });
+});
+
+describe('checks made before the user is asked', () => {
+  it('a write outside the folder, or with no folder open, is refused without asking', async () => {
+    provider.enqueue(
+      {
+        kind: 'stream',
+        toolCalls: [{ id: 'o1', name: 'save', args: { path: '../escape.txt', content: 'x' } }],
+      },
+      { kind: 'stream', text: 'Sorry.' },
+    );
+    const { log, turn } = await setup();
+    await turn('escape');
+    expect(await waitForEvent(log, 'tool.completed', (p) => p.callId === 'o1')).toMatchObject({
+      status: 'failed',
+      result: { error: { name: 'PathOutsideWorkspace' } },
+    });
+    expect(log.some((e) => e.name === 'tool.pending')).toBe(false);
+
+    provider.enqueue(
+      { kind: 'stream', toolCalls: [{ id: 'n1', name: 'save', args: { path: 'a.txt', content: 'x' } }] },
+      { kind: 'stream', text: 'Sorry.' },
+    );
+    const engine = await createChatEngine(provider);
+    const nowhere = engine.connect('nowhere');
+    const nowhereLog = engine.events.get('nowhere')!;
+    await (
+      await nowhere.chat.send('save')
+    ).done;
+    expect(await waitForEvent(nowhereLog, 'tool.completed')).toMatchObject({
+      status: 'failed',
+      result: {
+        error: { name: 'NoWorkspace', message: 'No workspace folder is open; ask the user to open one.' },
+      },
+    });
+    expect(nowhereLog.some((e) => e.name === 'tool.pending')).toBe(false);
+  });
+
+  it('a command keeps its exit code with its result', async () => {
+    provider.enqueue(
+      { kind: 'stream', toolCalls: [{ id: 'e1', name: 'shell', args: { command: 'false' } }] },
+      { kind: 'stream', text: 'It failed.' },
+    );
+    const { context, log, saved } = await setup();
+    context.setChatConfig({ autoApprove: { shell: 'always' } });
+    await (
+      await context.chat.send('fail')
+    ).done;
+    expect(await waitForEvent(log, 'tool.completed')).toMatchObject({
+      status: 'completed',
+      result: { ok: true, exitCode: 1 },
+    });
+    const [result] = (await saved()).filter((m) => m.role === 'tool');
+    expect(result?.metadata).toEqual({ exitCode: 1 });
+    expect(result?.content).toContain('[exit code 1]');
   });
 });
