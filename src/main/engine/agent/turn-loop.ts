@@ -65,7 +65,6 @@ function parseArguments(call: StreamedToolCall): Record<string, unknown> | Named
 /** Phrases a validation failure as something the model can fix on its next step. */
 function validationError(tool: Tool, error: z.ZodError): NamedError {
   const problems = error.issues
-    // Stryker disable next-line StringLiteral: every tool's arguments are flat, so a path has one part and no separator shows.
     .map((issue) => `${issue.path.join('.') || 'arguments'}: ${issue.message}`)
     .join('; ');
   const fields = Object.keys(tool.schema.shape).join(', ');
@@ -79,7 +78,7 @@ function toolMessageText(status: 'completed' | 'failed' | 'skipped', result: Too
   if (status === 'skipped')
     return 'The user skipped this tool call; it was not run. Ask or continue without it.';
   if (status === 'failed')
-    // Stryker disable next-line OptionalChaining,LogicalOperator,StringLiteral: a failed result always carries its error (fail() builds both), and its output is that error's message.
+    // Stryker disable next-line OptionalChaining,LogicalOperator: a failed result always carries its error (fail() builds both), and its output is that error's message.
     return `Error (${result.error?.name ?? 'Error'}): ${result.error?.message ?? result.output}`;
   return result.output;
 }
@@ -129,7 +128,6 @@ export async function runTurn(deps: TurnDeps): Promise<TurnOutcome> {
       result = await deps.provider.stream({
         model: deps.config.model,
         messages: toOpenAiMessages([
-          // Stryker disable next-line StringLiteral: the id of the system message is never sent.
           { id: 'system', role: 'system', content: deps.systemPrompt, timestamp: draft.timestamp },
           ...history,
         ]),
