@@ -55,12 +55,18 @@ export const configValuesSchema = z.strictObject({
 export type ConfigValues = z.infer<typeof configValuesSchema>;
 
 /** What a conversation may change for itself. */
-export const chatConfigSchema = configValuesSchema.pick({
-  model: true,
-  temperature: true,
-  tools: true,
-  autoApprove: true,
-});
+export const chatConfigSchema = configValuesSchema
+  .pick({ model: true, temperature: true, tools: true })
+  .extend({
+    // A count ("auto next N") is given on a card, for that card's tool, and lives in the approval
+    // gate: a count in the chat config would be accepted and never used.
+    autoApprove: autoApproveSchema
+      .refine((grant) => typeof grant !== 'number', {
+        error:
+          'must be "always" or per-tool grants such as { shell: "always" }; "auto next N" is given on a tool card',
+      })
+      .optional(),
+  });
 export type ChatConfig = z.infer<typeof chatConfigSchema>;
 
 /** What the user's settings may hold. */

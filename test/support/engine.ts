@@ -22,9 +22,10 @@ export interface RecordedEvent {
 /** A real engine (real settings file, real registry and router) in a temp data dir. */
 export async function createTestEngine(
   extraEnv: EnvironmentVariables = {},
-  options: { tools?: readonly Tool[] } = {},
+  options: { tools?: readonly Tool[]; dataDir?: string } = {},
 ) {
-  const dataDir = await tempDir('deskmate-data-');
+  // A test may put the data folder where a user might (inside the workspace, as a home folder holds it).
+  const dataDir = options.dataDir ?? (await tempDir('deskmate-data-'));
   const settings = openUserSettings(dataDir, openConfBackend, new FileSecretStore(dataDir));
   // Only what a shell needs to find bash and coreutils; nothing else leaks in from the test runner.
   const env = { PATH: process.env.PATH, ...extraEnv };
@@ -50,7 +51,7 @@ export type TestEngine = Awaited<ReturnType<typeof createTestEngine>>;
 export async function createChatEngine(
   provider: { url: string },
   settings: Record<string, unknown> = {},
-  options: { tools?: readonly Tool[] } = {},
+  options: { tools?: readonly Tool[]; dataDir?: string } = {},
 ) {
   const engine = await createTestEngine(
     { OPENAI_BASE_URL: provider.url, OPENAI_API_KEY: 'sk-test-key' },

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { bounded } from '../../../../test/support/bounded';
 import { abandonOnAbort } from './abandon-on-abort';
@@ -14,6 +15,13 @@ describe('abandonOnAbort', () => {
     await expect(
       abandonOnAbort(Promise.reject(new Error('failed')), signal, { graceMs: 10, abandoned }),
     ).rejects.toThrow('failed');
+  });
+
+  it('never gives up on slow work while the signal is live', async () => {
+    const slow = new Promise<string>((resolve) => setTimeout(() => resolve('slow but done'), 50));
+    await expect(abandonOnAbort(slow, new AbortController().signal, { graceMs: 1, abandoned })).resolves.toBe(
+      'slow but done',
+    );
   });
 
   it('lets work that stops on the signal answer for itself within the grace period', async () => {
@@ -38,5 +46,15 @@ describe('abandonOnAbort', () => {
     controller.abort();
     const raced = abandonOnAbort(never(), controller.signal, { graceMs: 10, abandoned });
     await expect(bounded(raced, 5_000, 'abandoning stuck work')).rejects.toThrow('abandoned');
+  });
+
+  it('lets go of the signal once the work settles: a turn runs many tools on one signal', async () => {
+    const signal = new AbortController().signal;
+    for (const work of [Promise.resolve('ok'), Promise.reject(new Error('failed'))]) {
+      const raced = abandonOnAbort(work, signal, { graceMs: 10, abandoned });
+      expect(getEventListeners(signal, 'abort')).toHaveLength(1);
+      await raced.catch(() => undefined);
+      expect(getEventListeners(signal, 'abort')).toHaveLength(0);
+    }
   });
 });

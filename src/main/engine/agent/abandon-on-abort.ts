@@ -16,9 +16,13 @@ export function abandonOnAbort<T>(
       timer = setTimeout(() => reject(options.abandoned()), options.graceMs);
     };
     if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
+    else {
+      // Stryker disable next-line ObjectLiteral,BooleanLiteral: a signal aborts once, and settling removes the listener.
+      signal.addEventListener('abort', onAbort, { once: true });
+    }
     // A rejection after the grace period lands here, handled, instead of as an unhandled rejection.
     work.then(resolve, reject).finally(() => {
+      // Stryker disable next-line CallExpression: a timer left to fire rejects a promise already settled, which does nothing.
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
     });

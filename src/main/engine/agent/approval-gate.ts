@@ -49,9 +49,8 @@ export class ApprovalGate implements Disposable {
    * keeping counted grants of tools it does not name: the config decides "always" each turn.
    */
   syncAlways(config: EffectiveConfig['autoApprove']): void {
-    const always = new Set(
-      config === 'always' ? [EVERY_TOOL] : typeof config === 'object' ? Object.keys(config) : [],
-    );
+    // A count names no tool: Object.keys of a number is [].
+    const always = new Set(config === 'always' ? [EVERY_TOOL] : Object.keys(config));
     const before = JSON.stringify(this.grants);
     for (const [tool, grant] of this.#grants)
       if (grant === 'always' && !always.has(tool)) this.#grants.delete(tool);
@@ -103,6 +102,7 @@ export class ApprovalGate implements Disposable {
         reject(signal.reason);
       };
       if (signal.aborted) return onAbort();
+      // Stryker disable next-line ObjectLiteral,BooleanLiteral: a signal aborts once, and an answer removes the listener.
       signal.addEventListener('abort', onAbort, { once: true });
       this.#waiting.set(callId, {
         tool,

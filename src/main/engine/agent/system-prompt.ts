@@ -13,7 +13,7 @@ const MAX_FILE_BYTES = 4 * MAX_FILE_CHARS;
 export async function buildSystemPrompt(
   config: EffectiveConfig,
   workspace: string | null,
-  offLimits: readonly string[] = [],
+  offLimits: readonly string[],
 ): Promise<string> {
   const parts = [
     "You are Deskmate, an AI assistant working in a local workspace on the user's computer.",

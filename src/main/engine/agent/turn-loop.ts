@@ -78,6 +78,7 @@ function toolMessageText(status: 'completed' | 'failed' | 'skipped', result: Too
   if (status === 'skipped')
     return 'The user skipped this tool call; it was not run. Ask or continue without it.';
   if (status === 'failed')
+    // Stryker disable next-line OptionalChaining,LogicalOperator: a failed result always carries its error (fail() builds both), and its output is that error's message.
     return `Error (${result.error?.name ?? 'Error'}): ${result.error?.message ?? result.output}`;
   return result.output;
 }
@@ -131,6 +132,7 @@ export async function runTurn(deps: TurnDeps): Promise<TurnOutcome> {
           ...history,
         ]),
         tools: openAiTools,
+        // Stryker disable next-line ConditionalExpression: an undefined temperature is dropped from the JSON body anyway.
         ...(deps.config.temperature === undefined ? {} : { temperature: deps.config.temperature }),
         signal,
         onText: (text) => emit('message.delta', { conversationId, messageId, text }),
@@ -244,6 +246,7 @@ async function runToolCall(
     try {
       decision = await answer;
     } catch (error) {
+      // Stryker disable next-line ConditionalExpression: the gate rejects only on the turn's abort, or on closing, which aborts the turn first.
       if (isInterrupt(signal))
         return {
           status: 'skipped',

@@ -406,10 +406,14 @@ describe('ConversationStore', () => {
       const { store } = await makeStore();
       const older = await store.create({ name: 'older' });
       await store.create({ name: 'newer' });
-      await store.setChat(older.id, { model: 'm2', tools: ['shell', 'read'], autoApprove: 3 });
+      await store.setChat(older.id, {
+        model: 'm2',
+        tools: ['shell', 'read'],
+        autoApprove: { shell: 'always' },
+      });
       await store.setWorkspace(older.id, '/home/me/project');
       expect(await store.readMeta(older.id)).toMatchObject({
-        chat: { model: 'm2', tools: ['shell', 'read'], autoApprove: 3 },
+        chat: { model: 'm2', tools: ['shell', 'read'], autoApprove: { shell: 'always' } },
         workspace: '/home/me/project',
       });
       expect((await store.list()).items.map((i) => i.name)).toEqual(['newer', 'older']);

@@ -1,0 +1,95 @@
+import { symlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { makeWorkspace } from '../../../../test/support/engine';
+import { tempDir } from '../../../../test/support/temp-dir';
+import type { EffectiveConfig } from '../../../shared/config';
+import { DEFAULT_CONFIG } from '../config/defaults';
+import { buildSystemPrompt } from './system-prompt';
+
+const config = (values: Partial<EffectiveConfig> = {}): EffectiveConfig => ({ ...DEFAULT_CONFIG, ...values });
+
+describe('the system prompt', () => {
+  it('without a folder, says the file and shell tools will fail, and reads no project files', async () => {
+    const prompt = await buildSystemPrompt(config({ files: ['README.md'] }), null, []);
+    expect(prompt).toBe(
+      [
+        "You are Deskmate, an AI assistant working in a local workspace on the user's computer.",
+        'Use the tools to inspect and change files and to run commands; the user approves each write or command.',
+        'Keep answers concise. Use Markdown. Show code in fenced blocks with a language.',
+        'No workspace folder is open: file and shell tools will fail until the user opens one.',
+      ].join('\n\n'),
+    );
+  });
+
+  it('names the folder relative paths start from, and adds the project instructions only when there are some', async () => {
+    const workspace = await makeWorkspace();
+    const plain = await buildSystemPrompt(config(), workspace, []);
+    expect(plain.split('\n\n').at(-1)).toBe(
+      `The workspace is ${workspace}. Relative paths are relative to it; paths outside it are refused.`,
+    );
+    expect(plain).not.toContain('Project instructions');
+    const instructed = await buildSystemPrompt(config({ prompt: 'Answer in French.' }), workspace, []);
+    expect(instructed.split('\n\n').at(-1)).toBe('Project instructions:\nAnswer in French.');
+  });
+
+  it('includes the project files in order, each in its own fenced block', async () => {
+    const workspace = await makeWorkspace({ 'README.md': '# Hello', 'docs/notes.txt': 'one\ntwo' });
+    const prompt = await buildSystemPrompt(config({ files: ['README.md', 'docs/notes.txt'] }), workspace, []);
+    expect(prompt.split('\n\n').slice(-2)).toEqual([
+      'Contents of README.md:\n```\n# Hello\n```',
+      'Contents of docs/notes.txt:\n```\none\ntwo\n```',
+    ]);
+  });
+
+  it('cuts a long file at 20,000 characters and says so; a file of exactly that length is whole', async () => {
+    const exact = 'a'.repeat(20_000);
+    const workspace = await makeWorkspace({ 'exact.txt': exact, 'long.txt': 'b'.repeat(20_001) });
+    const prompt = await buildSystemPrompt(config({ files: ['exact.txt', 'long.txt'] }), workspace, []);
+    expect(prompt).toContain(`Contents of exact.txt:\n\`\`\`\n${exact}\n\`\`\``);
+    expect(prompt).toContain(`Contents of long.txt:\n\`\`\`\n${'b'.repeat(20_000)}\n[… cut]\n\`\`\``);
+  });
+
+  it('counts characters, not bytes: 20,000 three-byte characters are whole, more are cut', async () => {
+    const euros = '€'.repeat(20_000);
+    const workspace = await makeWorkspace({ 'euros.txt': euros, 'more.txt': `${euros}€€€` });
+    const prompt = await buildSystemPrompt(config({ files: ['euros.txt', 'more.txt'] }), workspace, []);
+    expect(prompt).toContain(`Contents of euros.txt:\n\`\`\`\n${euros}\n\`\`\``);
+    expect(prompt).toContain(`Contents of more.txt:\n\`\`\`\n${euros}\n[… cut]\n\`\`\``);
+  });
+
+  it('a file far too big is cut, not refused', async () => {
+    const workspace = await makeWorkspace({ 'huge.log': 'c'.repeat(1_000_000) });
+    const prompt = await buildSystemPrompt(config({ files: ['huge.log'] }), workspace, []);
+    expect(prompt).toContain(`Contents of huge.log:\n\`\`\`\n${'c'.repeat(20_000)}\n[… cut]\n\`\`\``);
+  });
+
+  it('a file that cannot be read is named with the reason, and the others are still included', async () => {
+    const outside = await tempDir();
+    await writeFile(path.join(outside, 'secret.txt'), 'do not send');
+    const workspace = await makeWorkspace({ 'ok.txt': 'fine' });
+    await symlink(path.join(outside, 'secret.txt'), path.join(workspace, 'link.txt'));
+    const prompt = await buildSystemPrompt(
+      config({ files: ['missing.txt', 'link.txt', '../escape.txt', 'ok.txt'] }),
+      workspace,
+      [],
+    );
+    const parts = prompt.split('\n\n').slice(-4);
+    // The reason a model and a user can read, not the error's name.
+    expect(parts[0]).toBe('(missing.txt could not be included: missing.txt does not exist)');
+    expect(parts[1]).toMatch(/^\(link\.txt could not be included: .*outside the workspace/);
+    expect(parts[2]).toMatch(/^\(\.\.\/escape\.txt could not be included: .*outside the workspace/);
+    expect(parts[3]).toBe('Contents of ok.txt:\n```\nfine\n```');
+    expect(prompt).not.toContain('do not send');
+  });
+
+  it('never reads the data folder, even when the workspace holds it', async () => {
+    // Opening the home folder as the workspace puts Deskmate's own data inside it.
+    const workspace = await makeWorkspace({ 'data/secrets.json': '{"apiKey":"sk-secret"}' });
+    const prompt = await buildSystemPrompt(config({ files: ['data/secrets.json'] }), workspace, [
+      path.join(workspace, 'data'),
+    ]);
+    expect(prompt).not.toContain('sk-secret');
+    expect(prompt).toMatch(/\(data\/secrets\.json could not be included: /);
+  });
+});
