@@ -1,17 +1,15 @@
 // Errors cross IPC and WebSocket boundaries as plain data; structured clone drops prototypes, so
 // they are recognised by `name`, never by `instanceof`.
-export const ERROR_NAMES = [
-  'InvalidRequest',
-  'NotImplemented',
-  'NoContext',
-  'NotFound',
-  'Forbidden',
-  'Unsupported',
-  'Internal',
-  'Cancelled',
-  'Disposed',
-] as const;
-export type ErrorName = (typeof ERROR_NAMES)[number];
+export type ErrorName =
+  | 'InvalidRequest'
+  | 'NotImplemented'
+  | 'NoContext'
+  | 'NotFound'
+  | 'Forbidden'
+  | 'Unsupported'
+  | 'Internal'
+  | 'Cancelled'
+  | 'Disposed';
 
 /**
  * Errors a change in Settings fixes: a refused key, no provider at all, a model the provider does not

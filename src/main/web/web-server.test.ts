@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY } from '../../shared/content-security-policy';
 import { SECRET, startTestServer, TestClient, upgradeStatus, type TestServer } from './web-test-support';
@@ -247,4 +248,27 @@ describe('WebSocket handshake', () => {
     expect(client.session.resumed).toBe(false);
     expect(test.engine.registry.size).toBe(1);
   });
+});
+
+describe('bound to every interface (--allow-remote)', () => {
+  it.each(['0.0.0.0', '::'])(
+    'bound to %s, prints a loopback address and answers this machine by its name, nobody else’s',
+    async (bound) => {
+      const test = await startTestServer({ host: bound });
+      const port = test.server.port;
+      expect(test.server.host).toBe(bound);
+      expect(test.server.origin).toBe(`http://127.0.0.1:${port}`);
+      expect(test.server.url).toBe(`http://127.0.0.1:${port}/?token=${encodeURIComponent(test.token)}`);
+      expect((await get(test, '/')).status).toBe(200);
+      expect((await get(test, '/', { host: `${hostname()}:${port}` })).status).toBe(200);
+      expect((await get(test, '/', { host: `evil.example:${port}` })).status).toBe(421);
+      const named = { host: `${hostname()}:${port}`, origin: `http://${hostname()}:${port}` };
+      expect(await upgradeStatus(test, named)).toBe(101);
+      expect(await upgradeStatus(test, { ...named, token: null })).toBe(401);
+      expect(await upgradeStatus(test, { ...named, origin: `http://evil.example:${port}` })).toBe(403);
+      expect(
+        await upgradeStatus(test, { host: `evil.example:${port}`, origin: `http://evil.example:${port}` }),
+      ).toBe(421);
+    },
+  );
 });
