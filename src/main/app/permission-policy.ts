@@ -43,10 +43,8 @@ export function isExternalWebLink(url: string): boolean {
   } catch {
     return false;
   }
+  // An http(s) URL always has a host: WHATWG refuses one without.
   return (
-    (parsed.protocol === 'https:' || parsed.protocol === 'http:') &&
-    parsed.host !== '' &&
-    !parsed.username &&
-    !parsed.password
+    (parsed.protocol === 'https:' || parsed.protocol === 'http:') && !parsed.username && !parsed.password
   );
 }
