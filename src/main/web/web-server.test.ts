@@ -2,7 +2,14 @@ import { request } from 'node:http';
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY } from '../../shared/content-security-policy';
-import { SECRET, startTestServer, TestClient, upgradeStatus, type TestServer } from './web-test-support';
+import {
+  eventually,
+  SECRET,
+  startTestServer,
+  TestClient,
+  upgradeStatus,
+  type TestServer,
+} from './web-test-support';
 
 interface Reply {
   status: number;
@@ -271,4 +278,34 @@ describe('bound to every interface (--allow-remote)', () => {
       ).toBe(421);
     },
   );
+});
+
+describe('the server itself', () => {
+  it('prints a URL that gives back the token exactly, whatever characters a fixed one holds', async () => {
+    const token = 'a+fixed/token&with=odd%characters?#0123';
+    const test = await startTestServer({ token });
+    expect(new URL(test.server.url).searchParams.get('token')).toBe(token);
+    expect(await upgradeStatus(test)).toBe(101);
+  });
+
+  it('refuses a connection past its limit with 503, and takes one again once a tab leaves', async () => {
+    const test = await startTestServer({ maxConnections: 1 });
+    const first = await TestClient.connect(test);
+    expect(await upgradeStatus(test)).toBe(503);
+    expect(test.engine.registry.size).toBe(1);
+    await first.close();
+    await eventually(() => test.engine.registry.size === 1 && test.server.sessionCount === 1);
+    let status = await upgradeStatus(test);
+    for (let tries = 0; status !== 101 && tries < 50; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      status = await upgradeStatus(test);
+    }
+    expect(status).toBe(101);
+  });
+
+  it('compresses nothing: a client offering permessage-deflate gets a plain connection', async () => {
+    const test = await startTestServer();
+    const client = await TestClient.connect(test);
+    expect(client.socket.extensions).toBe('');
+  });
 });

@@ -27,11 +27,17 @@ export async function makeStaticFixture(): Promise<{ root: string; base: string 
 }
 
 export async function startTestServer(
-  options: { graceMs?: number; heartbeatMs?: number; host?: string; maxConnections?: number } = {},
+  options: {
+    graceMs?: number;
+    heartbeatMs?: number;
+    host?: string;
+    maxConnections?: number;
+    token?: string;
+  } = {},
 ) {
   const engine = await createTestEngine();
   const { root } = await makeStaticFixture();
-  const token = randomBytes(16).toString('base64url');
+  const token = options.token ?? randomBytes(16).toString('base64url');
   const server = await startWebServer({
     registry: engine.registry,
     router: engine.router,

@@ -123,3 +123,21 @@ describe('URL parameters', () => {
     warn.mockRestore();
   });
 });
+
+describe('the session a tab names', () => {
+  it('is a fresh one when the name is not a session id', async () => {
+    const test = await startTestServer();
+    for (const session of ['short', '../../etc/passwd', 'a'.repeat(200)]) {
+      const client = await TestClient.connect(test, { query: { session } });
+      expect(client.session.session, session).not.toBe(session);
+      expect(client.session.resumed).toBe(false);
+    }
+  });
+
+  it('keeps a well-formed name this server does not know (a tab from before a restart)', async () => {
+    const test = await startTestServer();
+    const session = 'from-before-a-restart';
+    const client = await TestClient.connect(test, { query: { session } });
+    expect(client.session).toEqual({ type: 'session', session, resumed: false });
+  });
+});
