@@ -21,7 +21,28 @@ describe('request and event names', () => {
     expect(isEventName('chat.send')).toBe(false);
     expect(Object.isFrozen(requestNames) && Object.isFrozen(eventNames)).toBe(true);
     expect(requestNames).toContain('host.capabilities');
-    expect(eventNames).toContain('conversations.changed');
+  });
+
+  it('list every event a window can listen to, each once', () => {
+    expect(eventNames).toEqual([
+      'message.added',
+      'message.delta',
+      'message.completed',
+      'message.removed',
+      'tool.pending',
+      'tool.started',
+      'tool.output',
+      'tool.completed',
+      'turn.started',
+      'turn.completed',
+      'turn.failed',
+      'config.changed',
+      'workspace.changed',
+      'grants.changed',
+      'conversation.taken',
+      'conversations.changed',
+    ]);
+    for (const name of eventNames) expect(isEventName(name), name).toBe(true);
   });
 });
 
