@@ -13,6 +13,7 @@ describe('which addresses only this machine can reach', () => {
     '[0:0:0:0:0:0:0:1]',
     '::ffff:127.0.0.1',
     '::FFFF:127.0.0.2',
+    '::ffff:127.10.200.1',
   ])('%s is loopback', (host) => {
     expect(isLoopbackHost(host)).toBe(true);
   });

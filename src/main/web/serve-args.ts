@@ -74,7 +74,7 @@ export function parseServeArgs(argv: readonly string[], context: ServeArgsContex
   }
   const dataDir = values['data-dir']
     ? path.resolve(context.cwd, values['data-dir'])
-    : // Stryker disable next-line ArrayDeclaration: resolveDataDir reads no positionals
+    : // Stryker disable next-line ArrayDeclaration,ObjectLiteral: resolveDataDir reads no positionals
       resolveDataDir({ positionals: [] }, context.env, context.platformDataDir);
   const staticDir = values.static ? path.resolve(context.cwd, values.static) : context.defaultStaticDir;
   return { kind: 'options', options: { host, port, dataDir, staticDir, remote, graceMs } };
