@@ -18,6 +18,7 @@ describe('sameEndpoint', () => {
 
   it('compares what is not a URL as written, trailing slashes aside', () => {
     expect(sameEndpoint('not a url/', 'not a url')).toBe(true);
+    expect(sameEndpoint('not a/url//', 'not a/url')).toBe(true);
     expect(sameEndpoint('not a url', 'NOT A URL')).toBe(false);
     expect(sameEndpoint('not a url', 'https://not a url')).toBe(false);
   });

@@ -120,6 +120,7 @@ describe('a server frame', () => {
       { type: 'response', id: 1, result: { ok: 'yes' } },
       { type: 'response', id: 1, result: { ok: false, error: { name: 'X' } } },
       { type: 'response', id: 1, result: { ok: false } },
+      { type: 'response', id: 1, result: { ok: 'no', error: { name: 'X', message: 'm' } } },
       { type: 'event', name: 'not.an.event', payload: {} },
       { type: 'event', name: 'toString', payload: {} },
       { type: 'session', session: 'short', resumed: true },

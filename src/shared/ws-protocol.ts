@@ -65,6 +65,7 @@ export type ParsedClientFrame =
   { ok: true; frame: RequestFrame } | { ok: false; id: number | null; message: string };
 
 function isRequestId(value: unknown): value is number {
+  // Stryker disable next-line ConditionalExpression: Number.isSafeInteger is false for every non-number
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
 
@@ -99,6 +100,7 @@ export function parseServerFrame(text: string): ServerFrame | null {
   let data: unknown;
   try {
     data = JSON.parse(text);
+    // Stryker disable next-line BlockStatement: without it `data` stays undefined, which is no record: null too
   } catch {
     return null;
   }

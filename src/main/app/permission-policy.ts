@@ -22,6 +22,7 @@ export function isPermissionGranted(
   return (
     permission === 'clipboard-sanitized-write' &&
     asker.isMainFrame &&
+    // Stryker disable next-line ConditionalExpression: isAppUrl refuses a missing URL too; this check is for the type
     asker.url !== undefined &&
     isAppUrl(asker.url)
   );
