@@ -16,7 +16,7 @@ export type ErrorName =
  * have, a URL nothing answers at. Only these offer "Open Settings"; a rate limit or a dropped
  * connection is not the settings' fault.
  */
-const SETTINGS_CAN_FIX: ReadonlySet<string> = new Set([
+const SETTINGS_CAN_FIX: ReadonlySet<string | null | undefined> = new Set([
   'ProviderAuth',
   'ProviderNotConfigured',
   'ModelNotFound',
@@ -24,8 +24,7 @@ const SETTINGS_CAN_FIX: ReadonlySet<string> = new Set([
 ]);
 
 export function settingsCanFix(name: string | null | undefined): boolean {
-  // Stryker disable next-line ConditionalExpression: the set holds no null, so has() answers the same
-  return name != null && SETTINGS_CAN_FIX.has(name);
+  return SETTINGS_CAN_FIX.has(name);
 }
 
 export interface RpcErrorShape {

@@ -20,8 +20,11 @@ const LINUX_KEYRINGS: ReadonlySet<string> = new Set(['gnome_libsecret', 'kwallet
 /** `keyring` only when safeStorage is backed by a real OS keyring; `file` otherwise. */
 export function chooseSecretBackend(report: KeyringReport): KeyStorage {
   if (!report.encryptionAvailable) return 'file';
-  // Stryker disable next-line StringLiteral: any stand-in for a missing backend is no keyring's name
-  if (report.platform === 'linux') return LINUX_KEYRINGS.has(report.linuxBackend ?? '') ? 'keyring' : 'file';
+  if (report.platform === 'linux') {
+    // Stryker disable next-line StringLiteral: any stand-in for a missing backend is no keyring's name
+    const backend = report.linuxBackend ?? '';
+    return LINUX_KEYRINGS.has(backend) ? 'keyring' : 'file';
+  }
   return 'keyring'; // macOS Keychain, Windows DPAPI
 }
 
