@@ -97,12 +97,11 @@ function isRpcResult(value: unknown): value is RpcResult<unknown> {
 
 /** Reads a server frame; null for anything this side does not understand. */
 export function parseServerFrame(text: string): ServerFrame | null {
-  let data: unknown;
+  let data: unknown = null;
   try {
     data = JSON.parse(text);
-    // Stryker disable next-line BlockStatement: without it `data` stays undefined, which is no record: null too
   } catch {
-    return null;
+    // Not JSON: no record, ignored below.
   }
   if (!isRecord(data)) return null;
   switch (data.type) {

@@ -1,7 +1,6 @@
 // Where Electron keeps the API key: the OS keyring when there is a real one, else the 0600 file
 // the headless host and the CLI use. Plain Node: safeStorage's answers are passed in.
 import { readFileSync, rmSync } from 'node:fs';
-import { NamedError } from '../../shared/errors';
 import type { KeyStorage, SecretStore } from '../engine/config/secret-store';
 
 export interface KeyringReport {
@@ -77,7 +76,7 @@ export function migrateFileSecrets(
       const value = file.get(name)!;
       keyring.set(name, value);
       if (keyring.get(name) !== value) {
-        throw new NamedError('KeyringUnavailable', `the keyring did not give back the ${name} just stored`);
+        return { ok: false, reason: `the keyring did not give back the ${name} just stored` };
       }
     }
   } catch (error) {
@@ -95,21 +94,14 @@ export function migrateFileSecrets(
 
 /** The file's top-level entries, or undefined when there is no file holding a JSON object. */
 function readEntries(filePath: string): Record<string, unknown> | undefined {
-  let text: string;
+  let parsed: unknown = null;
   try {
     // Stryker disable next-line StringLiteral: a Buffer parses as the same JSON text
-    text = readFileSync(filePath, 'utf8');
-    // Stryker disable next-line BlockStatement: an unread file leaves `text` undefined, which JSON.parse refuses below
+    parsed = JSON.parse(readFileSync(filePath, 'utf8'));
   } catch {
-    return undefined;
+    // No file, or not JSON: not ours to judge, left alone.
   }
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
-      ? (parsed as Record<string, unknown>)
-      : undefined;
-    // Stryker disable next-line BlockStatement: the function returns undefined after it anyway
-  } catch {
-    return undefined; // not ours to judge: left alone
-  }
+  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+    ? (parsed as Record<string, unknown>)
+    : undefined;
 }
