@@ -108,8 +108,8 @@ export interface EffectiveConfig {
   shellTimeoutMs: number;
 }
 
-export const LAYER_SOURCES = ['defaults', 'environment', 'user', 'project', 'chat'] as const;
-export type LayerSource = (typeof LAYER_SOURCES)[number];
+/** Lowest precedence first. */
+export type LayerSource = 'defaults' | 'environment' | 'user' | 'project' | 'chat';
 
 export interface ConfigProblem {
   /** File the problem was found in, when it came from a file. */

@@ -232,65 +232,76 @@ export const requests = {
   'host.capabilities': request<HostCapabilities>()(empty),
 } as const;
 
-const conversationId = z.string();
-const messageSchema = z.custom<Message>();
-
-export const events = {
-  'message.added': z.object({ conversationId, message: messageSchema }),
+/**
+ * Every event and its payload. Payloads are the engine's own values, typed here and never parsed,
+ * so only the names exist at run time (`eventNames`).
+ */
+export interface EventPayloads {
+  'message.added': { conversationId: string; message: Message };
   /**
    * Batched: text accumulated since the last delta for this message. `offset` is the length of the
    * message's text before it, so a window drawn from a snapshot can skip what it already has.
    */
-  'message.delta': z.object({
-    conversationId,
-    messageId: z.string(),
-    text: z.string(),
-    offset: z.number().optional(),
-  }),
-  'message.completed': z.object({ conversationId, message: messageSchema }),
+  'message.delta': { conversationId: string; messageId: string; text: string; offset?: number | undefined };
+  'message.completed': { conversationId: string; message: Message };
   /** Messages taken out of the conversation (a reply being retried, a deleted exchange). */
-  'message.removed': z.object({ conversationId, messageIds: z.array(z.string()) }),
-  'tool.pending': z.object({
-    conversationId,
-    callId: z.string(),
-    tool: z.string(),
-    args: z.record(z.string(), z.unknown()),
-  }),
+  'message.removed': { conversationId: string; messageIds: string[] };
+  'tool.pending': { conversationId: string; callId: string; tool: string; args: Record<string, unknown> };
   /** With `args` and `edited` when the user changed the call before approving it: what runs. */
-  'tool.started': z.object({
-    conversationId,
-    callId: z.string(),
-    args: z.record(z.string(), z.unknown()).optional(),
-    edited: z.literal(true).optional(),
-  }),
+  'tool.started': {
+    conversationId: string;
+    callId: string;
+    args?: Record<string, unknown> | undefined;
+    edited?: true | undefined;
+  };
   /** Batched like message.delta, `offset` likewise. */
-  'tool.output': z.object({
-    conversationId,
-    callId: z.string(),
-    chunk: z.string(),
-    offset: z.number().optional(),
-  }),
-  'tool.completed': z.object({
-    conversationId,
-    callId: z.string(),
-    status: z.enum(['completed', 'failed', 'skipped']),
-    result: z.custom<ToolResult>(),
-  }),
-  'turn.started': z.object({ conversationId, turnId: z.string() }),
-  'turn.completed': z.object({ conversationId, turnId: z.string(), reason: z.custom<TurnEndReason>() }),
-  'turn.failed': z.object({ conversationId, turnId: z.string(), error: z.custom<RpcErrorShape>() }),
-  'config.changed': z.custom<ConfigSnapshot>(),
-  'workspace.changed': z.custom<WorkspaceInfo>(),
-  'grants.changed': z.object({ grants: z.custom<ApprovalGrant[]>() }),
+  'tool.output': { conversationId: string; callId: string; chunk: string; offset?: number | undefined };
+  'tool.completed': {
+    conversationId: string;
+    callId: string;
+    status: 'completed' | 'failed' | 'skipped';
+    result: ToolResult;
+  };
+  'turn.started': { conversationId: string; turnId: string };
+  'turn.completed': { conversationId: string; turnId: string; reason: TurnEndReason };
+  'turn.failed': { conversationId: string; turnId: string; error: RpcErrorShape };
+  'config.changed': ConfigSnapshot;
+  'workspace.changed': WorkspaceInfo;
+  'grants.changed': { grants: ApprovalGrant[] };
   /** Another window took this window's conversation over: the window is left with a new, empty chat. */
-  'conversation.taken': z.object({ conversationId }),
+  'conversation.taken': { conversationId: string };
   /**
    * The conversation list changed somewhere (any window, this one too): list again. Says nothing
    * of what or whose, so a window learns only what `conversation.list` would tell it; at most one
    * a second while a turn streams.
    */
-  'conversations.changed': z.object({}),
-} as const;
+  'conversations.changed': Record<string, never>;
+}
+
+/** The names, each once; the compiler checks the list against EventPayloads both ways. */
+const EVENT_NAMES = [
+  'message.added',
+  'message.delta',
+  'message.completed',
+  'message.removed',
+  'tool.pending',
+  'tool.started',
+  'tool.output',
+  'tool.completed',
+  'turn.started',
+  'turn.completed',
+  'turn.failed',
+  'config.changed',
+  'workspace.changed',
+  'grants.changed',
+  'conversation.taken',
+  'conversations.changed',
+] as const satisfies readonly (keyof EventPayloads)[];
+type Assert<T extends true> = T;
+/** Fails to compile while an event of EventPayloads is missing from EVENT_NAMES. */
+export type EveryEventListed = Assert<
+  [Exclude<keyof EventPayloads, (typeof EVENT_NAMES)[number]>] extends [never] ? true : false
+>;
 
 export type Requests = typeof requests;
 export type RequestName = keyof Requests;
@@ -298,17 +309,17 @@ export type RequestInput<M extends RequestName> = z.input<Requests[M]['input']>;
 export type ParsedInput<M extends RequestName> = z.output<Requests[M]['input']>;
 export type RequestOutput<M extends RequestName> = NonNullable<Requests[M]['output']>;
 
-export type Events = typeof events;
-export type EventName = keyof Events;
-export type EventPayload<E extends EventName> = z.output<Events[E]>;
+export type EventName = keyof EventPayloads;
+export type EventPayload<E extends EventName> = EventPayloads[E];
 
 export const requestNames = Object.freeze(Object.keys(requests) as RequestName[]);
-export const eventNames = Object.freeze(Object.keys(events) as EventName[]);
+export const eventNames: readonly EventName[] = Object.freeze([...EVENT_NAMES]);
+const EVENT_NAME_SET: ReadonlySet<string> = new Set(eventNames);
 
 export function isRequestName(value: unknown): value is RequestName {
   return typeof value === 'string' && Object.hasOwn(requests, value);
 }
 
 export function isEventName(value: unknown): value is EventName {
-  return typeof value === 'string' && Object.hasOwn(events, value);
+  return typeof value === 'string' && EVENT_NAME_SET.has(value);
 }

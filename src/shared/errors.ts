@@ -1,24 +1,22 @@
 // Errors cross IPC and WebSocket boundaries as plain data; structured clone drops prototypes, so
 // they are recognised by `name`, never by `instanceof`.
-export const ERROR_NAMES = [
-  'InvalidRequest',
-  'NotImplemented',
-  'NoContext',
-  'NotFound',
-  'Forbidden',
-  'Unsupported',
-  'Internal',
-  'Cancelled',
-  'Disposed',
-] as const;
-export type ErrorName = (typeof ERROR_NAMES)[number];
+export type ErrorName =
+  | 'InvalidRequest'
+  | 'NotImplemented'
+  | 'NoContext'
+  | 'NotFound'
+  | 'Forbidden'
+  | 'Unsupported'
+  | 'Internal'
+  | 'Cancelled'
+  | 'Disposed';
 
 /**
  * Errors a change in Settings fixes: a refused key, no provider at all, a model the provider does not
  * have, a URL nothing answers at. Only these offer "Open Settings"; a rate limit or a dropped
  * connection is not the settings' fault.
  */
-const SETTINGS_CAN_FIX: ReadonlySet<string> = new Set([
+const SETTINGS_CAN_FIX: ReadonlySet<string | null | undefined> = new Set([
   'ProviderAuth',
   'ProviderNotConfigured',
   'ModelNotFound',
@@ -26,7 +24,7 @@ const SETTINGS_CAN_FIX: ReadonlySet<string> = new Set([
 ]);
 
 export function settingsCanFix(name: string | null | undefined): boolean {
-  return name != null && SETTINGS_CAN_FIX.has(name);
+  return SETTINGS_CAN_FIX.has(name);
 }
 
 export interface RpcErrorShape {

@@ -11,6 +11,7 @@ describe('the exit-code note', () => {
   it('stays when the data does not say the same thing (the text is then all there is)', () => {
     const text = `a\n${exitCodeNote(2)}`;
     expect(withoutExitCodeNote(text, undefined)).toBe(text);
+    expect(withoutExitCodeNote('a\n[exit code undefined]', undefined)).toBe('a\n[exit code undefined]');
     expect(withoutExitCodeNote(text, 1)).toBe(text);
     expect(withoutExitCodeNote('printed [exit code 2] mid-line\nmore', 2)).toBe(
       'printed [exit code 2] mid-line\nmore',

@@ -65,7 +65,8 @@ export type ParsedClientFrame =
   { ok: true; frame: RequestFrame } | { ok: false; id: number | null; message: string };
 
 function isRequestId(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+  // Number.isSafeInteger is false for every non-number: it is the type check too.
+  return Number.isSafeInteger(value) && (value as number) >= 0;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -96,11 +97,11 @@ function isRpcResult(value: unknown): value is RpcResult<unknown> {
 
 /** Reads a server frame; null for anything this side does not understand. */
 export function parseServerFrame(text: string): ServerFrame | null {
-  let data: unknown;
+  let data: unknown = null;
   try {
     data = JSON.parse(text);
   } catch {
-    return null;
+    // Not JSON: no record, ignored below.
   }
   if (!isRecord(data)) return null;
   switch (data.type) {

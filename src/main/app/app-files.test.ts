@@ -107,3 +107,45 @@ describe('no request reaches a file outside the built renderer', () => {
     expect(await get(url)).toBeOneOf([400, 404]);
   });
 });
+
+describe('a refused app:// request says why', () => {
+  it.each([
+    ['app://deskmate/index.html', 'POST', 405, 'POST is not served'],
+    ['app://deskmate/index.html', 'PUT', 405, 'PUT is not served'],
+    ['not a url', 'GET', 400, 'not a URL'],
+    ['app://evil/index.html', 'GET', 404, "not the app's origin: app://evil"],
+    ['https://deskmate/index.html', 'GET', 404, "not the app's origin: https://deskmate"],
+    ['app://user@deskmate/index.html', 'GET', 404, "not the app's origin: app://deskmate"],
+    ['app://deskmate/%E0%A4%A', 'GET', 400, 'malformed percent-encoding'],
+    ['app://deskmate/a%00b', 'GET', 400, 'refused path segment "a\\u0000b"'],
+    ['app://deskmate/a%2fb', 'GET', 400, 'refused path segment "a/b"'],
+    ['app://deskmate/missing.js', 'GET', 404, 'no such file inside the renderer'],
+  ])('%s (%s): %i, %s', async (url, method, status, reason) => {
+    expect(await resolveAppRequest(root, { url, method })).toEqual({ ok: false, status, reason });
+  });
+
+  it('serves HEAD like GET, and the host in any case', async () => {
+    expect(await resolveAppRequest(root, { url: 'app://DESKMATE/index.html', method: 'HEAD' })).toMatchObject(
+      {
+        ok: true,
+        file: path.join(root, 'index.html'),
+      },
+    );
+  });
+
+  it('resolves dot segments however they are encoded, never above the renderer', async () => {
+    expect(await get('app://deskmate/%2e%2e/%2E%2e/index.html')).toContain('<title>Deskmate</title>');
+    expect(await get('app://deskmate/assets/%2e/index-abc.js')).toBe('console.log(1)');
+    expect(await resolveAppRequest(root, { url: 'app://deskmate/%2e%2e/secret.txt', method: 'GET' })).toEqual(
+      {
+        ok: false,
+        status: 404,
+        reason: 'no such file inside the renderer',
+      },
+    );
+  });
+
+  it('skips empty segments: a doubled slash names the same file', async () => {
+    expect(await get('app://deskmate//assets//index-abc.js')).toBe('console.log(1)');
+  });
+});

@@ -13,9 +13,10 @@ export type AppFileResult =
 /**
  * Resolves an app:// request against `root` (out/renderer). Only GET and HEAD, only the app's
  * host, and only a regular file whose real path (symlinks resolved) is inside the real root.
- * Each path segment is decoded exactly once and refused if it could name another folder: `..`
- * however it was encoded, `/` or `\` inside a segment, NUL, or a drive-letter colon. A double
- * encoding (`%252e`) decodes to a literal `%2e` name, which never walks anywhere.
+ * Dot segments (`..` however it was encoded) are resolved by the URL parser, never above the root.
+ * Each remaining segment is decoded exactly once and refused if it could name another folder: `/`
+ * or `\` inside a segment, NUL, or a drive-letter colon. A double encoding (`%252e`) decodes to a
+ * literal `%2e` name, which never walks anywhere.
  */
 export async function resolveAppRequest(
   root: string,
@@ -42,7 +43,8 @@ export async function resolveAppRequest(
     } catch {
       return { ok: false, status: 400, reason: 'malformed percent-encoding' };
     }
-    if (segment === '.' || segment === '..' || /[/\\\0:]/.test(segment)) {
+    // No segment is `.` or `..` here: the URL parser resolved those, `%2e` spellings included.
+    if (/[/\\\0:]/.test(segment)) {
       return { ok: false, status: 400, reason: `refused path segment ${JSON.stringify(segment)}` };
     }
     segments.push(segment);

@@ -73,6 +73,9 @@ describe('originOf', () => {
     expect(originOf('HTTP://Example.COM:8080/a?b#c')).toBe('http://example.com:8080');
     expect(originOf('app://Deskmate/x')).toBe('app://deskmate');
     expect(originOf('https://user:pw@example.com/')).toBeUndefined();
+    expect(originOf('https://user@example.com/')).toBeUndefined();
+    expect(originOf('https://:pw@example.com/')).toBeUndefined();
+    expect(originOf('not a url')).toBeUndefined();
     expect(originOf('file:///etc/passwd')).toBeUndefined();
   });
 });

@@ -106,6 +106,9 @@ describe('isExternalWebLink', () => {
     'mailto:someone@example.com',
     'app://deskmate/index.html',
     'https://user:pw@example.com/',
+    'https://user@example.com/',
+    'https://:pw@example.com/',
+    'https://',
     'not a url',
     '',
   ])('%s does not', (url) => {

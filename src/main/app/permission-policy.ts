@@ -22,6 +22,7 @@ export function isPermissionGranted(
   return (
     permission === 'clipboard-sanitized-write' &&
     asker.isMainFrame &&
+    // Stryker disable next-line ConditionalExpression: isAppUrl refuses a missing URL too; this check is for the type
     asker.url !== undefined &&
     isAppUrl(asker.url)
   );
@@ -43,10 +44,8 @@ export function isExternalWebLink(url: string): boolean {
   } catch {
     return false;
   }
+  // An http(s) URL always has a host: WHATWG refuses one without.
   return (
-    (parsed.protocol === 'https:' || parsed.protocol === 'http:') &&
-    parsed.host !== '' &&
-    !parsed.username &&
-    !parsed.password
+    (parsed.protocol === 'https:' || parsed.protocol === 'http:') && !parsed.username && !parsed.password
   );
 }

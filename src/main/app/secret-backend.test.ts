@@ -90,7 +90,7 @@ describe('migrateFileSecrets: the key leaves the plain file once a keyring exist
     const forgetful: SecretStore = { storage: 'keyring', get: () => undefined, set: () => undefined };
     expect(migrateFileSecrets(file, forgetful)).toMatchObject({
       ok: false,
-      reason: expect.stringMatching(/apiKey/),
+      reason: 'the keyring did not give back the apiKey just stored',
     });
     expect(file.get('apiKey')).toBe('sk-keep');
   });
@@ -109,6 +109,17 @@ describe('migrateFileSecrets: the key leaves the plain file once a keyring exist
     expect(migrateFileSecrets(file, keyring)).toEqual({ ok: true, migrated: [], fileRemoved: false });
     expect(existsSync(file.path)).toBe(true);
   });
+
+  it.each(['["sk-in-a-list"]', 'null', '"sk-bare"', '42'])(
+    'a file holding JSON that is no table of keys (%s) is left alone',
+    async (text) => {
+      const { file, keyring } = await stores();
+      await writeFile(file.path, text, { mode: 0o600 });
+      expect(migrateFileSecrets(file, keyring)).toEqual({ ok: true, migrated: [], fileRemoved: false });
+      expect(existsSync(file.path)).toBe(true);
+      expect(keyring.get('0')).toBeUndefined();
+    },
+  );
 });
 
 describe('selectSecretStore: what the app stores keys in', () => {
@@ -132,6 +143,25 @@ describe('selectSecretStore: what the app stores keys in', () => {
     expect(store).toBe(file);
     expect(store.storage).toBe('file');
     expect(warnings.join('\n')).toMatch(/unencrypted.*basic_text/);
+  });
+
+  it('says why the key stays in the file, and where that file is', async () => {
+    const cases: [KeyringReport, string][] = [
+      [
+        { platform: 'linux', encryptionAvailable: true, linuxBackend: 'basic_text' },
+        'the basic_text backend is no keyring',
+      ],
+      [{ platform: 'linux', encryptionAvailable: true }, 'the unknown backend is no keyring'],
+      [{ platform: 'darwin', encryptionAvailable: false }, 'no OS encryption'],
+    ];
+    for (const [report, why] of cases) {
+      const { file } = await stores();
+      const warnings: string[] = [];
+      selectSecretStore({ report, file, openKeyring: () => file, warn: (message) => warnings.push(message) });
+      expect(warnings).toEqual([
+        `API keys are kept unencrypted in ${file.path}, readable only by you (${why})`,
+      ]);
+    }
   });
 
   it('a real keyring: the key typed earlier moves there and the file is gone', async () => {

@@ -21,8 +21,7 @@ export function isTrustedSender(
   isOurWindow: (webContentsId: number) => boolean,
   isAppUrl: (url: string) => boolean,
 ): boolean {
+  // A frame that is gone (null) is never the main frame.
   const frame = event.senderFrame;
-  return (
-    isOurWindow(event.sender.id) && frame !== null && frame === event.sender.mainFrame && isAppUrl(frame.url)
-  );
+  return isOurWindow(event.sender.id) && frame === event.sender.mainFrame && isAppUrl(frame.url);
 }

@@ -18,7 +18,9 @@ describe('access token', () => {
       expect(() => createToken({ DESKMATE_TOKEN: weak }), weak).toThrow(
         expect.objectContaining({
           name: 'WeakToken',
-          message: expect.stringMatching(/^DESKMATE_TOKEN is \d+ characters long; it must be at least 32/),
+          message: expect.stringMatching(
+            /^DESKMATE_TOKEN is \d+ characters long; it must be at least 32\. Leave it unset for a random token per start, or make one with `openssl rand -hex 32`\.$/,
+          ),
         }),
       );
     }
@@ -29,6 +31,8 @@ describe('access token', () => {
     for (const candidate of ['abd', 'ab', 'abcd', '', null, undefined]) {
       expect(tokensMatch('abc', candidate)).toBe(false);
     }
+    // An empty token opens nothing, even were the expected one empty too.
+    expect(tokensMatch('', '')).toBe(false);
   });
 
   it('is read from the token query parameter only', () => {

@@ -1,5 +1,7 @@
+import { hostname, networkInterfaces } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { allowedHosts, checkHost } from './allowed-hosts';
+import { hostPort } from './host-address';
 
 describe('the Host check', () => {
   // [bound address, port, Host header, answered?]
@@ -50,5 +52,59 @@ describe('the Host check', () => {
         /^Misdirected request: this server answers only requests addressed to /,
       );
     }
+  });
+});
+
+describe('bound to every interface', () => {
+  // The addresses other machines use to reach this one, and the name it goes by.
+  const addresses = Object.values(networkInterfaces())
+    .flat()
+    .map((address) => address!.address);
+
+  it.each(['0.0.0.0', '::', '[::]'])('bound to %s, answers this machine by any of its names', (bound) => {
+    const allowed = allowedHosts(bound, 4321);
+    for (const address of addresses) {
+      expect(checkHost(hostPort(address, 4321), allowed).ok, address).toBe(true);
+      expect(checkHost(hostPort(address.toUpperCase(), 4321), allowed).ok, address).toBe(true);
+    }
+    expect(checkHost(`${hostname()}:4321`, allowed).ok).toBe(true);
+    expect(checkHost(`${hostname().toUpperCase()}:4321`, allowed).ok).toBe(true);
+    for (const loopback of ['127.0.0.1:4321', 'localhost:4321', '[::1]:4321']) {
+      expect(checkHost(loopback, allowed).ok, loopback).toBe(true);
+    }
+  });
+
+  it.each(['0.0.0.0', '::'])('bound to %s, still refuses a name of somebody else’s', (bound) => {
+    const allowed = allowedHosts(bound, 4321);
+    for (const header of [
+      'evil.example:4321',
+      `${hostname()}.evil.example:4321`,
+      '0.0.0.0:4321',
+      '[::]:4321',
+    ]) {
+      expect(checkHost(header, allowed), header).toMatchObject({ ok: false, status: 421 });
+    }
+    expect(checkHost(`${hostname()}:4322`, allowed).ok).toBe(false);
+  });
+
+  it('is only for the unspecified addresses: one address is answered by that address alone', () => {
+    const allowed = allowedHosts('192.168.1.4', 4321);
+    expect([...allowed]).toEqual(['192.168.1.4:4321']);
+    expect(checkHost(`${hostname()}:4321`, allowed).ok).toBe(false);
+  });
+});
+
+describe('the refusal', () => {
+  it('names the first address this server answers to, or says it answers only its own', () => {
+    expect(checkHost('evil.example', new Set(['127.0.0.1:4321', 'localhost:4321']))).toEqual({
+      ok: false,
+      status: 421,
+      message: 'Misdirected request: this server answers only requests addressed to 127.0.0.1:4321',
+    });
+    expect(checkHost('127.0.0.1:4321', new Set())).toEqual({
+      ok: false,
+      status: 421,
+      message: 'Misdirected request: this server answers only requests addressed to its own address',
+    });
   });
 });

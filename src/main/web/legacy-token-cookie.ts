@@ -9,9 +9,10 @@ const LEGACY_NAME = /^deskmate_token(_\d{1,5})?$/;
 
 /** The names of the legacy token cookies a Cookie header carries, each once. */
 export function legacyTokenCookies(header: string | undefined): string[] {
+  if (header === undefined) return [];
   const names = new Set<string>();
-  for (const pair of (header ?? '').split(';')) {
-    const name = pair.split('=')[0]?.trim() ?? '';
+  for (const pair of header.split(';')) {
+    const name = pair.split('=', 1)[0]!.trim();
     if (LEGACY_NAME.test(name)) names.add(name);
   }
   return [...names];

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveDataDir } from '../engine/data-dir';
-import { isLoopbackHost } from './host-address';
+import { isLoopbackHost, unbracket } from './host-address';
 
 export const USAGE =
   'usage: npm run serve -- [--port N] [--host 127.0.0.1] [--data-dir DIR] [--allow-remote] [--static DIR] [--grace-ms N]';
@@ -61,7 +61,8 @@ export function parseServeArgs(argv: readonly string[], context: ServeArgsContex
       message: `--grace-ms must be a number of milliseconds, not ${values['grace-ms']}`,
     };
   }
-  const host = values.host?.trim() || '127.0.0.1';
+  // `[::1]` as in a URL: the address to listen on is the bare one.
+  const host = unbracket(values.host?.trim() || '127.0.0.1');
   const remote = !isLoopbackHost(host);
   if (remote && !values['allow-remote']) {
     return {
@@ -71,13 +72,10 @@ export function parseServeArgs(argv: readonly string[], context: ServeArgsContex
         'add --allow-remote if that is what you want (anyone with the token can run commands here)',
     };
   }
-  const dataDir = resolveDataDir(
-    values['data-dir']
-      ? { dataDir: path.resolve(context.cwd, values['data-dir']), positionals: [] }
-      : { positionals: [] },
-    context.env,
-    context.platformDataDir,
-  );
+  const dataDir = values['data-dir']
+    ? path.resolve(context.cwd, values['data-dir'])
+    : // Stryker disable next-line ArrayDeclaration,ObjectLiteral: resolveDataDir reads no positionals
+      resolveDataDir({ positionals: [] }, context.env, context.platformDataDir);
   const staticDir = values.static ? path.resolve(context.cwd, values.static) : context.defaultStaticDir;
   return { kind: 'options', options: { host, port, dataDir, staticDir, remote, graceMs } };
 }

@@ -41,21 +41,16 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<Running
   if (!existsSync(path.join(options.staticDir, 'index.html'))) {
     io.stderr.write(`deskmate: warning: no built renderer in ${options.staticDir}; run \`npm run build\`\n`);
   }
-  let server: WebServer;
-  try {
-    server = await startWebServer({
-      registry,
-      router,
-      staticDir: options.staticDir,
-      token,
-      host: options.host,
-      port: options.port,
-      graceMs: options.graceMs,
-    });
-  } catch (error) {
-    registry.dispose();
-    throw error;
-  }
+  // Nothing to undo if this fails (a port in use): no context exists before the server does.
+  const server = await startWebServer({
+    registry,
+    router,
+    staticDir: options.staticDir,
+    token,
+    host: options.host,
+    port: options.port,
+    graceMs: options.graceMs,
+  });
   if (options.remote) {
     io.stderr.write(
       `deskmate: warning: listening on ${options.host}, reachable from other machines over plain HTTP; ` +

@@ -31,6 +31,14 @@ describe('findStaticFile', () => {
     expect(await findStaticFile(root, '/assets/%61pp.js')).toMatchObject({ kind: 'file' });
   });
 
+  it('reads encoded extra leading slashes as the root, never as the filesystem root', async () => {
+    const root = await fixture();
+    for (const spelled of ['/%2Findex.html', '/%2F%2Fassets/app.js']) {
+      expect(await findStaticFile(root, spelled), spelled).toMatchObject({ kind: 'file' });
+    }
+    expect(await findStaticFile(root, '/%2Fetc/passwd')).toEqual({ kind: 'not-found' });
+  });
+
   it('never leaves the root, however the path is spelled', async () => {
     const root = await fixture();
     for (const attempt of [

@@ -1,7 +1,15 @@
 import { request } from 'node:http';
+import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY } from '../../shared/content-security-policy';
-import { SECRET, startTestServer, TestClient, upgradeStatus, type TestServer } from './web-test-support';
+import {
+  eventually,
+  SECRET,
+  startTestServer,
+  TestClient,
+  upgradeStatus,
+  type TestServer,
+} from './web-test-support';
 
 interface Reply {
   status: number;
@@ -246,5 +254,58 @@ describe('WebSocket handshake', () => {
     const client = await TestClient.connect(test);
     expect(client.session.resumed).toBe(false);
     expect(test.engine.registry.size).toBe(1);
+  });
+});
+
+describe('bound to every interface (--allow-remote)', () => {
+  it.each(['0.0.0.0', '::'])(
+    'bound to %s, prints a loopback address and answers this machine by its name, nobody else’s',
+    async (bound) => {
+      const test = await startTestServer({ host: bound });
+      const port = test.server.port;
+      expect(test.server.host).toBe(bound);
+      expect(test.server.origin).toBe(`http://127.0.0.1:${port}`);
+      expect(test.server.url).toBe(`http://127.0.0.1:${port}/?token=${encodeURIComponent(test.token)}`);
+      expect((await get(test, '/')).status).toBe(200);
+      expect((await get(test, '/', { host: `${hostname()}:${port}` })).status).toBe(200);
+      expect((await get(test, '/', { host: `evil.example:${port}` })).status).toBe(421);
+      const named = { host: `${hostname()}:${port}`, origin: `http://${hostname()}:${port}` };
+      expect(await upgradeStatus(test, named)).toBe(101);
+      expect(await upgradeStatus(test, { ...named, token: null })).toBe(401);
+      expect(await upgradeStatus(test, { ...named, origin: `http://evil.example:${port}` })).toBe(403);
+      expect(
+        await upgradeStatus(test, { host: `evil.example:${port}`, origin: `http://evil.example:${port}` }),
+      ).toBe(421);
+    },
+  );
+});
+
+describe('the server itself', () => {
+  it('prints a URL that gives back the token exactly, whatever characters a fixed one holds', async () => {
+    const token = 'a+fixed/token&with=odd%characters?#0123';
+    const test = await startTestServer({ token });
+    expect(new URL(test.server.url).searchParams.get('token')).toBe(token);
+    expect(await upgradeStatus(test)).toBe(101);
+  });
+
+  it('refuses a connection past its limit with 503, and takes one again once a tab leaves', async () => {
+    const test = await startTestServer({ maxConnections: 1 });
+    const first = await TestClient.connect(test);
+    expect(await upgradeStatus(test)).toBe(503);
+    expect(test.engine.registry.size).toBe(1);
+    await first.close();
+    await eventually(() => test.engine.registry.size === 1 && test.server.sessionCount === 1);
+    let status = await upgradeStatus(test);
+    for (let tries = 0; status !== 101 && tries < 50; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      status = await upgradeStatus(test);
+    }
+    expect(status).toBe(101);
+  });
+
+  it('compresses nothing: a client offering permessage-deflate gets a plain connection', async () => {
+    const test = await startTestServer();
+    const client = await TestClient.connect(test);
+    expect(client.socket.extensions).toBe('');
   });
 });

@@ -1,5 +1,5 @@
 import { UNTRUSTED } from '../../shared/workspace-trust';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { WebSession } from './web-sessions';
 import { eventually, startTestServer, TestClient } from './web-test-support';
@@ -31,6 +31,90 @@ describe('WebSession', () => {
     session.rebind(again.socket, true);
     expect(again.sent).toEqual([{ type: 'error', error: expect.objectContaining({ name: 'EventsLost' }) }]);
     session.cancel();
+  });
+
+  it('replays up to its limit exactly, and says it lost some one event past it', () => {
+    const event = (i: number) => ({ workspace: `/${i}`, projectFiles: [], trust: UNTRUSTED });
+    const first = fakeSocket();
+    const session = new WebSession('s'.repeat(16), first.socket, 3);
+    session.detach(first.socket, 60_000, () => undefined);
+    for (let i = 0; i < 3; i++) session.sink('workspace.changed', event(i));
+    const back = fakeSocket();
+    session.rebind(back.socket, true);
+    expect(back.sent).toHaveLength(3);
+    session.detach(back.socket, 60_000, () => undefined);
+    for (let i = 0; i < 4; i++) session.sink('workspace.changed', event(i));
+    const again = fakeSocket();
+    session.rebind(again.socket, true);
+    expect(again.sent).toEqual([
+      {
+        type: 'error',
+        error: { name: 'EventsLost', message: 'Events were missed while disconnected: reload to resync' },
+      },
+    ]);
+    session.cancel();
+  });
+
+  it('sends events straight to its socket while attached, and replays nothing to a reload', () => {
+    const socket = fakeSocket();
+    const session = new WebSession('s'.repeat(16), socket.socket, 3);
+    session.sink('workspace.changed', { workspace: '/live', projectFiles: [], trust: UNTRUSTED });
+    expect(socket.sent).toEqual([
+      {
+        type: 'event',
+        name: 'workspace.changed',
+        payload: { workspace: '/live', projectFiles: [], trust: UNTRUSTED },
+      },
+    ]);
+    session.detach(socket.socket, 60_000, () => undefined);
+    session.sink('workspace.changed', { workspace: '/missed', projectFiles: [], trust: UNTRUSTED });
+    const reloaded = fakeSocket();
+    session.rebind(reloaded.socket, false);
+    expect(reloaded.sent).toEqual([]);
+    // What the reload did not ask for is not kept for a later reconnect either.
+    session.detach(reloaded.socket, 60_000, () => undefined);
+    const reconnected = fakeSocket();
+    session.rebind(reconnected.socket, true);
+    expect(reconnected.sent).toEqual([]);
+    session.cancel();
+  });
+
+  it('expires after its grace period unless its tab comes back first', () => {
+    vi.useFakeTimers();
+    try {
+      const socket = fakeSocket();
+      const session = new WebSession('s'.repeat(16), socket.socket, 3);
+      let expired = 0;
+      session.detach(socket.socket, 1_000, () => (expired += 1));
+      vi.advanceTimersByTime(999);
+      expect(expired).toBe(0);
+      const back = fakeSocket();
+      session.rebind(back.socket, false);
+      vi.advanceTimersByTime(10_000);
+      expect(expired).toBe(0);
+      session.detach(back.socket, 1_000, () => (expired += 1));
+      vi.advanceTimersByTime(1_000);
+      expect(expired).toBe(1);
+      expect(session.socket).toBeNull();
+      expect(session.live).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('once cancelled, never expires', () => {
+    vi.useFakeTimers();
+    try {
+      const socket = fakeSocket();
+      const session = new WebSession('s'.repeat(16), socket.socket, 3);
+      let expired = 0;
+      session.detach(socket.socket, 1_000, () => (expired += 1));
+      session.cancel();
+      vi.advanceTimersByTime(10_000);
+      expect(expired).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('ignores the close of a socket it no longer uses', () => {

@@ -26,19 +26,28 @@ export async function makeStaticFixture(): Promise<{ root: string; base: string 
   return { root, base };
 }
 
-export async function startTestServer(options: { graceMs?: number; heartbeatMs?: number } = {}) {
+export async function startTestServer(
+  options: {
+    graceMs?: number;
+    heartbeatMs?: number;
+    host?: string;
+    maxConnections?: number;
+    token?: string;
+  } = {},
+) {
   const engine = await createTestEngine();
   const { root } = await makeStaticFixture();
-  const token = randomBytes(16).toString('base64url');
+  const token = options.token ?? randomBytes(16).toString('base64url');
   const server = await startWebServer({
     registry: engine.registry,
     router: engine.router,
     staticDir: root,
     token,
-    host: '127.0.0.1',
+    host: options.host ?? '127.0.0.1',
     port: 0,
     graceMs: options.graceMs ?? 5_000,
     ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
+    ...(options.maxConnections ? { maxConnections: options.maxConnections } : {}),
   });
   onTestFinished(() => server.close());
   return { engine, server, token, staticDir: root };

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { describe, expect, it, vi } from 'vitest';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { WS_MAX_PAYLOAD } from '../../shared/ws-protocol';
 import { makeWorkspace } from '../../../test/support/engine';
 import { eventually, startTestServer, TestClient } from './web-test-support';
@@ -121,5 +123,48 @@ describe('URL parameters', () => {
     expect(await b.request('config.get', {})).toMatchObject({ ok: true });
     expect(warn).toHaveBeenCalledTimes(2);
     warn.mockRestore();
+  });
+});
+
+describe('the session a tab names', () => {
+  it('is a fresh one when the name is not a session id', async () => {
+    const test = await startTestServer();
+    for (const session of ['short', '../../etc/passwd', 'a'.repeat(200)]) {
+      const client = await TestClient.connect(test, { query: { session } });
+      expect(client.session.session, session).not.toBe(session);
+      expect(client.session.resumed).toBe(false);
+    }
+  });
+
+  it('keeps a well-formed name this server does not know (a tab from before a restart)', async () => {
+    const test = await startTestServer();
+    const session = 'from-before-a-restart';
+    const client = await TestClient.connect(test, { query: { session } });
+    expect(client.session).toEqual({ type: 'session', session, resumed: false });
+  });
+});
+
+describe('requests in flight', () => {
+  it('answers Busy past 256 at once, and keeps waiting on the ones it took', async () => {
+    // A provider that never answers: every settings.test stays in flight.
+    const hanging = createServer(() => undefined);
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', () => resolve()));
+    onTestFinished(() => {
+      hanging.closeAllConnections();
+      return new Promise<void>((resolve) => hanging.close(() => resolve()));
+    });
+    const baseUrl = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}/v1`;
+    const test = await startTestServer();
+    const a = await TestClient.connect(test);
+    for (let id = 1; id <= 257; id++) {
+      a.send(
+        JSON.stringify({ type: 'request', id, method: 'settings.test', input: { baseUrl, apiKey: 'sk-x' } }),
+      );
+    }
+    const busy = await a.waitFor((frame) => frame.type === 'response' && frame.id === 257);
+    expect(busy).toMatchObject({
+      result: { ok: false, error: { name: 'Busy', message: 'Too many requests in flight' } },
+    });
+    expect(a.frames.filter((frame) => frame.type === 'response')).toHaveLength(1);
   });
 });

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { isNamedError, NamedError, settingsCanFix } from './errors';
+
+describe('named errors', () => {
+  it('carry a stable name, the message, and data only when there is some', () => {
+    const error = new NamedError('NotFound', 'No conversation abc', { id: 'abc' });
+    expect(error).toBeInstanceOf(Error);
+    expect(error.name).toBe('NotFound');
+    expect(error.message).toBe('No conversation abc');
+    expect(error.data).toEqual({ id: 'abc' });
+    expect(error.toShape()).toEqual({
+      name: 'NotFound',
+      message: 'No conversation abc',
+      data: { id: 'abc' },
+    });
+    const bare = new NamedError('Busy', 'A turn is running').toShape();
+    expect(bare).toEqual({ name: 'Busy', message: 'A turn is running' });
+    expect('data' in bare).toBe(false);
+    // A falsy datum is still data.
+    expect(new NamedError('Internal', 'x', 0).toShape()).toEqual({ name: 'Internal', message: 'x', data: 0 });
+  });
+
+  it('are recognised by shape after crossing a boundary, never by prototype', () => {
+    const crossed = structuredClone(new NamedError('ProviderAuth', 'Key refused').toShape());
+    expect(isNamedError(crossed)).toBe(true);
+    expect(isNamedError(crossed, 'ProviderAuth')).toBe(true);
+    expect(isNamedError(crossed, 'NotFound')).toBe(false);
+    for (const value of [
+      null,
+      undefined,
+      'NotFound',
+      42,
+      { name: 'NotFound' },
+      { message: 'x' },
+      { name: 1, message: 'x' },
+      { name: 'x', message: 1 },
+    ]) {
+      expect(isNamedError(value), JSON.stringify(value)).toBe(false);
+    }
+  });
+
+  it('offer Settings only for what a change in Settings fixes', () => {
+    for (const name of ['ProviderAuth', 'ProviderNotConfigured', 'ModelNotFound', 'ProviderUnreachable']) {
+      expect(settingsCanFix(name), name).toBe(true);
+    }
+    for (const name of ['RateLimited', 'Internal', 'Interrupted', '', null, undefined]) {
+      expect(settingsCanFix(name), String(name)).toBe(false);
+    }
+  });
+});
