@@ -10,7 +10,7 @@ const META: ChatMeta = {
   messageCount: 4,
   shownCount: 2,
   workspace: '/work/w',
-  chat: { model: 'm', autoApprove: 3 },
+  chat: { model: 'm', autoApprove: { shell: 'always' } },
   grantScope: 'scope-1',
 };
 

@@ -755,17 +755,17 @@ describe('ConversationStore', () => {
   describe('grants kept with a conversation', () => {
     it('keep where an auto-approve was granted only together with the auto-approve', async () => {
       const { store } = await makeStore();
-      const granted = await store.create({ chat: { autoApprove: 3 }, grantScope: 'scope-a' });
+      const granted = await store.create({ chat: { autoApprove: { shell: 'always' } }, grantScope: 'scope-a' });
       expect((await store.readMeta(granted.id)).grantScope).toBe('scope-a');
       const plain = await store.create({ chat: { model: 'm' }, grantScope: 'scope-a' });
       expect(await store.readMeta(plain.id)).not.toHaveProperty('grantScope');
-      const unscoped = await store.create({ chat: { autoApprove: 3 } });
+      const unscoped = await store.create({ chat: { autoApprove: { shell: 'always' } } });
       expect(await store.readMeta(unscoped.id)).not.toHaveProperty('grantScope');
 
-      await store.setChat(plain.id, { autoApprove: 2 }, 'scope-b');
+      await store.setChat(plain.id, { autoApprove: { save: 'always' } }, 'scope-b');
       expect((await store.readMeta(plain.id)).grantScope).toBe('scope-b');
       // New settings without a scope, or without an auto-approve, end the old grant's scope.
-      await store.setChat(plain.id, { autoApprove: 2 });
+      await store.setChat(plain.id, { autoApprove: { save: 'always' } });
       expect(await store.readMeta(plain.id)).not.toHaveProperty('grantScope');
       await store.setChat(granted.id, { model: 'm' }, 'scope-c');
       expect(await store.readMeta(granted.id)).not.toHaveProperty('grantScope');
@@ -775,7 +775,7 @@ describe('ConversationStore', () => {
       const { store } = await makeStore();
       const source = await store.create({
         name: 'x'.repeat(200),
-        chat: { model: 'm', autoApprove: 5 },
+        chat: { model: 'm', autoApprove: { shell: 'always' } },
         grantScope: 'scope-a',
       });
       const fork = await store.fork(source.id);
