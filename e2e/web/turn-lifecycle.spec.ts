@@ -179,10 +179,13 @@ test('a reply cut short by a dropped connection offers Retry, which replaces it'
   await expect(messages(page, 'assistant')).toHaveText(/The whole answer\./);
   await expect(messages(page, 'assistant')).toHaveCount(1);
   await expect(failure).toHaveCount(0);
-  expect((await logLines()).map((m) => [m.role, m.content])).toEqual([
-    ['user', 'Explain it'],
-    ['assistant', 'The whole answer.'],
-  ]);
+  // The reply is drawn as it completes; its line reaches the log a moment later.
+  await expect
+    .poll(async () => (await logLines()).map((m) => [m.role, m.content]))
+    .toEqual([
+      ['user', 'Explain it'],
+      ['assistant', 'The whole answer.'],
+    ]);
 });
 
 test('copy a reply, see when it was written, and regenerate the last one', async ({ page, context }) => {
