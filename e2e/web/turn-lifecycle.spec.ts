@@ -237,6 +237,8 @@ test('deleting a message takes its tool exchange with it and the conversation st
   await openTab(page, folder);
   await send(page, 'Read my notes');
   await expect(page.getByText('It has two lines.')).toBeVisible();
+  // The reply is drawn before its turn ends; Enter during a turn keeps the text unsent.
+  await expect(page.getByTestId('send')).toBeVisible();
   await send(page, 'Thanks');
   await expect(page.getByText('You said: Thanks')).toBeVisible();
 
