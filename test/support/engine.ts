@@ -61,6 +61,20 @@ export async function createChatEngine(
   return engine;
 }
 
+/** A chat engine on `provider` with one window, `w`, open on a fresh workspace holding `files`. */
+export async function openChatWindow(
+  provider: { url: string },
+  files: Record<string, string> = {},
+  settings: Record<string, unknown> = {},
+  options: { tools?: readonly Tool[]; dataDir?: string } = {},
+) {
+  const engine = await createChatEngine(provider, settings, options);
+  const workspace = await makeWorkspace(files);
+  const context = engine.connect('w');
+  await context.openWorkspace(workspace);
+  return { engine, workspace, context, log: engine.events.get('w')! };
+}
+
 /** A workspace folder with the given files (relative path -> content). */
 export async function makeWorkspace(files: Record<string, string> = {}): Promise<string> {
   const dir = await tempDir('deskmate-ws-');

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bounded } from '../../../../test/support/bounded';
-import { createChatEngine, makeWorkspace, waitForEvent } from '../../../../test/support/engine';
+import { openChatWindow, waitForEvent } from '../../../../test/support/engine';
 import { startScriptedProvider, type ScriptedProvider } from '../../../../test/support/scripted-provider';
 import { NamedError } from '../../../shared/errors';
 import { ApprovalGate, type Decision } from './approval-gate';
@@ -236,10 +236,7 @@ describe('through the engine', () => {
   });
 
   async function setup() {
-    const engine = await createChatEngine(provider);
-    const workspace = await makeWorkspace();
-    const context = engine.connect('w');
-    await context.openWorkspace(workspace);
+    const { engine, workspace, context } = await openChatWindow(provider);
     return { engine, workspace, context, log: engine.events.get('w')! };
   }
 

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bounded } from '../../../../test/support/bounded';
 import {
   createChatEngine,
+  openChatWindow,
   groupAlive,
   makeWorkspace,
   waitForEvent,
@@ -20,10 +21,11 @@ afterEach(async () => {
 });
 
 async function setup(settings: Record<string, unknown> = {}) {
-  const engine = await createChatEngine(provider, settings);
-  const workspace = await makeWorkspace({ 'notes.txt': 'one\ntwo\n' });
-  const context = engine.connect('w');
-  await context.openWorkspace(workspace);
+  const { engine, workspace, context } = await openChatWindow(
+    provider,
+    { 'notes.txt': 'one\ntwo\n' },
+    settings,
+  );
   const log = engine.events.get('w')!;
   return { engine, workspace, context, log };
 }
@@ -832,10 +834,9 @@ describe('what a tool gets from the window', () => {
       { kind: 'stream', toolCalls: [{ id: 'v2', name: 'shell', args: { command: 'echo "A=$ANIMAL"' } }] },
       { kind: 'stream', text: 'ok' },
     );
-    const engine = await createChatEngine(provider);
-    const workspace = await makeWorkspace({ '.deskmate.toml': '[env]\nANIMAL = "otter"\n' });
-    const context = engine.connect('w');
-    await context.openWorkspace(workspace);
+    const { engine, workspace, context } = await openChatWindow(provider, {
+      '.deskmate.toml': '[env]\nANIMAL = "otter"\n',
+    });
     context.trustForThisRun();
     context.setChatConfig({ autoApprove: { shell: 'always' } });
     const log = engine.events.get('w')!;

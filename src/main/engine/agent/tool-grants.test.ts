@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createChatEngine, makeWorkspace } from '../../../../test/support/engine';
+import { openChatWindow } from '../../../../test/support/engine';
 import { runToolTurn } from '../../../../test/support/run-tool';
 import { startScriptedProvider, type ScriptedProvider } from '../../../../test/support/scripted-provider';
 import type { ConversationContext } from '../context/conversation-context';
@@ -16,10 +16,7 @@ afterEach(async () => {
 });
 
 async function setup() {
-  const engine = await createChatEngine(provider);
-  const workspace = await makeWorkspace();
-  const context = engine.connect('w');
-  await context.openWorkspace(workspace);
+  const { engine, workspace, context } = await openChatWindow(provider);
   return { engine, workspace, context, ...tools(engine.events.get('w')!, context) };
 }
 

@@ -1,7 +1,12 @@
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createChatEngine, makeWorkspace, waitForEvent } from '../../../../test/support/engine';
+import {
+  createChatEngine,
+  makeWorkspace,
+  openChatWindow,
+  waitForEvent,
+} from '../../../../test/support/engine';
 import { runToolTurn } from '../../../../test/support/run-tool';
 import { startScriptedProvider, type ScriptedProvider } from '../../../../test/support/scripted-provider';
 import { conversationPaths } from '../logs/conversation-paths';
@@ -18,10 +23,7 @@ afterEach(async () => {
 });
 
 async function setup(files: Record<string, string> = {}) {
-  const engine = await createChatEngine(provider);
-  const workspace = await makeWorkspace(files);
-  const context = engine.connect('w');
-  await context.openWorkspace(workspace);
+  const { engine, workspace, context } = await openChatWindow(provider, files);
   const log = engine.events.get('w')!;
   const run = (
     name: string,

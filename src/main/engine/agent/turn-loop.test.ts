@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { bounded } from '../../../../test/support/bounded';
 import {
   createChatEngine,
+  openChatWindow,
   makeWorkspace,
   waitForEvent,
   type RecordedEvent,
@@ -25,10 +26,12 @@ afterEach(async () => {
 });
 
 async function setup(settings: Record<string, unknown> = {}, options: { tools?: readonly Tool[] } = {}) {
-  const engine = await createChatEngine(provider, settings, options);
-  const workspace = await makeWorkspace({ 'notes.txt': 'one\ntwo\n' });
-  const context = engine.connect('w');
-  await context.openWorkspace(workspace);
+  const { engine, workspace, context } = await openChatWindow(
+    provider,
+    { 'notes.txt': 'one\ntwo\n' },
+    settings,
+    options,
+  );
   const log = engine.events.get('w')!;
   const saved = async () => (await engine.services.conversations.open(context.chat.conversationId!)).messages;
   const turn = async (text: string) => {

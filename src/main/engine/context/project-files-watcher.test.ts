@@ -1,7 +1,7 @@
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createChatEngine, makeWorkspace, waitForEvent } from '../../../../test/support/engine';
+import { makeWorkspace, openChatWindow, waitForEvent } from '../../../../test/support/engine';
 import { startScriptedProvider, type ScriptedProvider } from '../../../../test/support/scripted-provider';
 import { watchProjectFiles } from './project-files-watcher';
 
@@ -15,10 +15,7 @@ afterEach(async () => provider.close());
 const WITHIN = 5_000;
 
 async function openWith(files: Record<string, string>) {
-  const engine = await createChatEngine(provider);
-  const workspace = await makeWorkspace(files);
-  const context = engine.connect('w');
-  await context.openWorkspace(workspace);
+  const { engine, workspace, context } = await openChatWindow(provider, files);
   const log = engine.events.get('w')!;
   /** Forgets the events so far, so a wait sees only what comes next. */
   const fresh = () => log.splice(0);

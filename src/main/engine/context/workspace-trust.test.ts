@@ -2,7 +2,12 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createChatEngine, makeWorkspace, waitForEvent } from '../../../../test/support/engine';
+import {
+  createChatEngine,
+  openChatWindow,
+  makeWorkspace,
+  waitForEvent,
+} from '../../../../test/support/engine';
 import { runToolTurn } from '../../../../test/support/run-tool';
 import { startScriptedProvider, type ScriptedProvider } from '../../../../test/support/scripted-provider';
 
@@ -17,10 +22,7 @@ afterEach(async () => {
 const PROJECT = '[env]\nGREETING = "hello from the project"\n';
 
 async function setup(files: Record<string, string> = { '.deskmate.toml': PROJECT }) {
-  const engine = await createChatEngine(provider);
-  const workspace = await makeWorkspace(files);
-  const context = engine.connect('w');
-  await context.openWorkspace(workspace);
+  const { engine, workspace, context } = await openChatWindow(provider, files);
   const log = engine.events.get('w')!;
   const shell = (command: string, answer?: Parameters<typeof context.chat.respond>[1]) =>
     runToolTurn(provider, context, log, { name: 'shell', args: { command } }, answer);
