@@ -62,6 +62,10 @@ describe('the provider', () => {
     ]) {
       expect(refusal(providerSchema, { baseUrl })?.path, baseUrl).toEqual(['baseUrl']);
     }
+    // A scheme that only contains "http" is another protocol, whichever end it is on.
+    for (const baseUrl of ['git+https://x.example/v1', 'xhttp://x.example/v1', 'https+unix://x.example/v1']) {
+      expect(refusal(providerSchema, { baseUrl })?.path, baseUrl).toEqual(['baseUrl']);
+    }
     for (const apiKey of ['', 'k'.repeat(4097)])
       expect(refusal(providerSchema, { apiKey })?.path).toEqual(['apiKey']);
     expect(refusal(providerSchema, { apiKey: 'k'.repeat(4096) })).toBeUndefined();
@@ -126,6 +130,9 @@ describe('config values', () => {
       ['autoApprove', { rm: 'always' }],
       ['autoApprove', { shell: 'sometimes' }],
       ['autoApprove', 'never'],
+      ['autoApprove', -1],
+      ['autoApprove', 10_001],
+      ['autoApprove', 2.5],
       ['maxSteps', 0],
       ['maxSteps', 501],
       ['maxSteps', 1.5],
@@ -142,6 +149,11 @@ describe('config values', () => {
       ).toBe(key);
     }
     expect(refusal(configValuesSchema, { colour: 'red' })?.message).toMatch(/colour/);
+  });
+
+  it('take "auto next N" as a count from 0 to 10,000', () => {
+    for (const autoApprove of [0, 5, 10_000])
+      expect(configValuesSchema.parse({ autoApprove }), String(autoApprove)).toEqual({ autoApprove });
   });
 
   it('name the tools Deskmate has', () => {
@@ -172,6 +184,19 @@ describe('what each layer may set', () => {
 
   it('a conversation: its model, temperature, tools and approvals', () => {
     expect(allowed(chatConfigSchema)).toEqual(['model', 'temperature', 'tools', 'autoApprove']);
+  });
+
+  it('a conversation keeps its grants but refuses a count, which belongs on a tool card', () => {
+    for (const autoApprove of ['always', { shell: 'always', patch: 'always' }])
+      expect(chatConfigSchema.parse({ autoApprove })).toEqual({ autoApprove });
+    for (const autoApprove of [0, 3]) {
+      expect(refusal(chatConfigSchema, { autoApprove })).toEqual({
+        path: ['autoApprove'],
+        message: expect.stringMatching(
+          /^must be "always" or per-tool grants .*"auto next N" is given on a tool card$/,
+        ),
+      });
+    }
   });
 
   it('the user: everything but files, env and approvals', () => {
