@@ -17,6 +17,12 @@ describe('request and event names', () => {
       expect(isRequestName(name), String(name)).toBe(false);
       expect(isEventName(name), String(name)).toBe(false);
     }
+    // A frame whose method is an array or an object naming a request is not that request, even
+    // though either turns into its name when used as a property key.
+    for (const name of [['chat.send'], { toString: () => 'chat.send' }, ['message.delta']]) {
+      expect(isRequestName(name), JSON.stringify(name)).toBe(false);
+      expect(isEventName(name), JSON.stringify(name)).toBe(false);
+    }
     expect(isRequestName('message.delta')).toBe(false);
     expect(isEventName('chat.send')).toBe(false);
     expect(Object.isFrozen(requestNames) && Object.isFrozen(eventNames)).toBe(true);
@@ -71,7 +77,7 @@ describe('request payloads', () => {
     for (const path of ['/home/me/project', 'C:\\Users\\me', 'c:/work', '\\\\server\\share']) {
       expect(check('workspace.open', { path }), path).toBe('ok');
     }
-    for (const path of ['project', './project', '~/project', 'C:project', '\\single', '']) {
+    for (const path of ['project', './project', '~/project', 'C:project', '\\single', '', 'project/C:/x']) {
       expect(check('workspace.open', { path }), path).toMatchObject({ path: ['path'] });
     }
     expect(check('workspace.open', { path: 'project' })).toEqual({
@@ -208,15 +214,22 @@ describe('request payloads', () => {
     expect(
       check('settings.test', { list: true, baseUrl: 'https://api.example.com/v1', apiKey: 'sk-1' }),
     ).toBe('ok');
+    expect(check('settings.test', { baseUrl: 'http://localhost:11434/v1' })).toBe('ok');
     for (const baseUrl of [
       'file:///etc/passwd',
       'ftp://example.com',
+      'git+https://a.example/v1',
+      'https+unix://a.example/v1',
       `https://a.example/${'a'.repeat(2048)}`,
     ]) {
       expect(check('settings.test', { baseUrl }), baseUrl).toMatchObject({ path: ['baseUrl'] });
     }
     expect(check('settings.test', { apiKey: '' })).toMatchObject({ path: ['apiKey'] });
     expect(check('settings.test', { apiKey: 'k'.repeat(4097) })).toMatchObject({ path: ['apiKey'] });
+    expect(check('settings.test', { list: 'yes' })).toMatchObject({ path: ['list'] });
+    expect(check('settings.test', { headers: { authorization: 'x' } })).toMatchObject({
+      message: expect.stringMatching(/headers/),
+    });
   });
 
   it('open a window on a folder or a conversation, named as elsewhere', () => {
@@ -225,5 +238,18 @@ describe('request payloads', () => {
     expect(check('window.new', { conversation: '../x' })).toMatchObject({ path: ['conversation'] });
     expect(check('trust.revoke', { path: 'relative' })).toMatchObject({ path: ['path'] });
     expect(check('chat.delete', { messageId: '../x' })).toMatchObject({ path: ['messageId'] });
+  });
+
+  it('rename, delete or fork a conversation by its id alone', () => {
+    expect(check('conversation.rename', { id: 'abc', name: 'Plans' })).toBe('ok');
+    expect(check('conversation.delete', { id: 'abc' })).toBe('ok');
+    expect(check('conversation.fork', { id: 'abc' })).toBe('ok');
+    for (const method of ['conversation.delete', 'conversation.fork', 'conversation.open'] as const) {
+      expect(check(method, {}), method).toMatchObject({ path: ['id'] });
+      expect(check(method, { id: '../chats/abc' }), method).toMatchObject({ path: ['id'] });
+      expect(check(method, { id: 'abc', path: '/tmp' }), method).toMatchObject({
+        message: expect.stringMatching(/path/),
+      });
+    }
   });
 });

@@ -2,7 +2,13 @@
 // and the renderer client are all derived from these two tables; a channel name is never written
 // anywhere else. Inputs are strict objects: unknown keys (`__proto__` included) are refused.
 import { z } from 'zod';
-import { chatConfigSchema, userConfigSchema, type ConfigSnapshot, type UserConfig } from './config';
+import {
+  chatConfigSchema,
+  providerSchema,
+  userConfigSchema,
+  type ConfigSnapshot,
+  type UserConfig,
+} from './config';
 import type {
   ApprovalGrant,
   ConversationDetail,
@@ -133,7 +139,9 @@ export interface HostCapabilities {
   filePaths: boolean;
 }
 
-export const requests = {
+// Frozen rather than `as const`: the same readonly type, a table no code can change at run time, and
+// schemas StrykerJS can mutate (it skips everything under an `as` cast, stryker-js#6208).
+export const requests = Object.freeze({
   'conversation.list': request<{ items: ConversationSummary[]; total: number }>()(
     z.strictObject({
       query: z.string().max(200).optional(),
@@ -214,14 +222,8 @@ export const requests = {
    * `list`, answers their ids too, for the user to pick a default model from.
    */
   'settings.test': request<{ ok: true; models: number; ids?: string[] }>()(
-    z.strictObject({
-      list: z.boolean().optional(),
-      baseUrl: z
-        .url({ protocol: /^https?$/ })
-        .max(2048)
-        .optional(),
-      apiKey: z.string().min(1).max(4096).optional(),
-    }),
+    // The provider's own schema: a URL or key that could not be saved cannot be tested either.
+    providerSchema.extend({ list: z.boolean().optional() }),
   ),
   /** Everything a window needs to draw itself after a (re)load: its conversation, turn and approvals. */
   'window.state': request<WindowState>()(empty),
@@ -230,7 +232,7 @@ export const requests = {
   ),
   /** What this host can do: asked once, so a window shows only the controls that work in it. */
   'host.capabilities': request<HostCapabilities>()(empty),
-} as const;
+});
 
 /**
  * Every event and its payload. Payloads are the engine's own values, typed here and never parsed,
@@ -314,12 +316,14 @@ export type EventPayload<E extends EventName> = EventPayloads[E];
 
 export const requestNames = Object.freeze(Object.keys(requests) as RequestName[]);
 export const eventNames: readonly EventName[] = Object.freeze([...EVENT_NAMES]);
-const EVENT_NAME_SET: ReadonlySet<string> = new Set(eventNames);
+// Typed as a set of anything so that any value can be asked: `has` compares without converting, so
+// a non-string (an array holding a name, say) is never found and needs no check of its own.
+const EVENT_NAME_SET: ReadonlySet<unknown> = new Set(eventNames);
 
 export function isRequestName(value: unknown): value is RequestName {
   return typeof value === 'string' && Object.hasOwn(requests, value);
 }
 
 export function isEventName(value: unknown): value is EventName {
-  return typeof value === 'string' && EVENT_NAME_SET.has(value);
+  return EVENT_NAME_SET.has(value);
 }
