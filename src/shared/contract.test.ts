@@ -207,6 +207,26 @@ describe('request payloads', () => {
       }),
     ).toMatchObject({ path: ['unset'] });
     expect(check('settings.set', { values: { model: 'm' }, unset: ['provider'] })).toBe('ok');
+    // Each setting a scope may hold, that scope may unset, and nothing else.
+    const chat = ['model', 'temperature', 'tools', 'autoApprove'];
+    const user = [
+      'provider',
+      'model',
+      'temperature',
+      'prompt',
+      'tools',
+      'maxSteps',
+      'requestTimeoutMs',
+      'shellTimeoutMs',
+    ];
+    const every = [...new Set([...user, ...chat, 'files', 'env'])];
+    const unsettable = (payload: (key: string) => unknown, method: RequestName = 'config.set') =>
+      every.filter((key) => check(method, payload(key)) === 'ok');
+    expect(unsettable((key) => ({ scope: 'chat', values: {}, unset: [key] }))).toEqual(chat);
+    expect(unsettable((key) => ({ scope: 'user', values: {}, unset: [key] }))).toEqual(user);
+    expect(unsettable((key) => ({ values: {}, unset: [key] }), 'settings.set')).toEqual(user);
+    expect(check('config.set', { scope: 'chat', values: {}, unset: chat })).toBe('ok');
+    expect(check('config.set', { scope: 'user', values: {}, unset: user })).toBe('ok');
     expect(check('settings.set', { values: { env: { A: 'b' } } })).not.toBe('ok');
   });
 

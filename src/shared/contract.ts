@@ -43,7 +43,9 @@ const absolutePath = z
   )
   .refine((p) => !p.includes('\0'), 'must not contain NUL');
 const name = z.string().trim().min(1).max(200);
-const unsetKeys = <K extends string>(keys: readonly [K, ...K[]]) => z.array(z.enum(keys)).max(keys.length);
+/** The settings a scope may unset: the ones its values may hold, named from that same schema, each once. */
+const unsetKeys = <Shape extends z.ZodRawShape>(values: z.ZodObject<Shape, z.core.$strict>) =>
+  z.array(values.keyof()).max(values.keyof().options.length);
 
 const toolAction = z.discriminatedUnion('action', [
   z.strictObject({ action: z.literal('approve') }),
@@ -53,7 +55,6 @@ const toolAction = z.discriminatedUnion('action', [
   z.strictObject({ action: z.literal('always') }),
 ]);
 
-const chatKeys = ['model', 'temperature', 'tools', 'autoApprove'] as const;
 /** A tool's name, or `*` for the every-tool grant. */
 const grantedTool = z.string().regex(/^(\*|[A-Za-z][A-Za-z0-9_]{0,127})$/, 'must be a tool name or *');
 /** A file name as the conversation store writes it under artifacts/: one plain name, no path. */
@@ -69,16 +70,6 @@ export interface ArtifactText {
   bytes: number;
   truncated: boolean;
 }
-const userKeys = [
-  'provider',
-  'model',
-  'temperature',
-  'prompt',
-  'tools',
-  'maxSteps',
-  'requestTimeoutMs',
-  'shellTimeoutMs',
-] as const;
 
 export interface SettingsView {
   values: UserConfig;
@@ -187,12 +178,12 @@ export const requests = Object.freeze({
       z.strictObject({
         scope: z.literal('chat'),
         values: chatConfigSchema,
-        unset: unsetKeys(chatKeys).optional(),
+        unset: unsetKeys(chatConfigSchema).optional(),
       }),
       z.strictObject({
         scope: z.literal('user'),
         values: userConfigSchema,
-        unset: unsetKeys(userKeys).optional(),
+        unset: unsetKeys(userConfigSchema).optional(),
       }),
     ]),
   ),
@@ -215,7 +206,7 @@ export const requests = Object.freeze({
   'models.list': request<{ models: ModelInfo[] }>()(empty),
   'settings.get': request<SettingsView>()(empty),
   'settings.set': request<SettingsView>()(
-    z.strictObject({ values: userConfigSchema, unset: unsetKeys(userKeys).optional() }),
+    z.strictObject({ values: userConfigSchema, unset: unsetKeys(userConfigSchema).optional() }),
   ),
   /**
    * Tests a provider (the given URL and key, else the stored ones) by listing its models; with
