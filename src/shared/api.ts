@@ -34,7 +34,8 @@ export interface Transport {
 export function buildApi(transport: Transport): DeskmateApi {
   const api: Record<string, Record<string, unknown>> = {};
   for (const name of requestNames) {
-    const [ns, op] = name.split('.') as [string, string];
+    const parts = name.split('.');
+    const [ns, op] = parts as [string, string];
     api[ns] ??= {};
     api[ns][op] = (input: unknown) => transport.invoke(name, input);
   }
@@ -43,5 +44,6 @@ export function buildApi(transport: Transport): DeskmateApi {
     if (typeof listener !== 'function') throw new TypeError('listener must be a function');
     return transport.subscribe(name, (payload) => (listener as (p: unknown) => void)(payload));
   };
-  return { ...api, on } as unknown as DeskmateApi;
+  const built = { ...api, on };
+  return built as unknown as DeskmateApi;
 }

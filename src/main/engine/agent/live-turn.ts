@@ -26,7 +26,8 @@ export class LiveTurn {
         if (this.#draft?.id !== delta.messageId) return payload;
         const offset = this.#draft.content.length;
         this.#draft.content += delta.text;
-        return { ...delta, offset } as EventPayload<E>;
+        const shifted: EventPayload<'message.delta'> = { ...delta, offset };
+        return shifted as EventPayload<E>;
       }
       case 'message.completed': {
         const { message } = payload as EventPayload<'message.completed'>;
@@ -42,7 +43,8 @@ export class LiveTurn {
         const before = this.#running.get(output.callId);
         if (before === undefined) return payload;
         this.#running.set(output.callId, before + output.chunk);
-        return { ...output, offset: before.length } as EventPayload<E>;
+        const shifted: EventPayload<'tool.output'> = { ...output, offset: before.length };
+        return shifted as EventPayload<E>;
       }
       case 'tool.completed': {
         this.#running.delete((payload as EventPayload<'tool.completed'>).callId);

@@ -6,10 +6,10 @@ import { shellTool } from './shell';
 import type { Tool } from './tool';
 
 /** Every tool Deskmate has; a conversation's config chooses which of them the model sees. */
-export const ALL_TOOLS: readonly Tool[] = Object.freeze([
+export const ALL_TOOLS: readonly Tool[] = Object.freeze<Tool[]>([
   shellTool,
   readTool,
   saveTool,
   appendTool,
   patchTool,
-] as Tool[]);
+]);
