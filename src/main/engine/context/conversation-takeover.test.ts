@@ -7,6 +7,7 @@ import { takeConversation } from './conversation-takeover';
 // Client ids are the host's handles on windows: distinctive, so a leak shows in any serialized answer.
 const HOLDER = 'window-holder-5d81c2';
 const TAKER = 'window-taker-93ab07';
+const SECOND_TAKER = 'window-taker-2-41f6e0';
 
 let provider: ScriptedProvider;
 beforeEach(async () => {
@@ -140,5 +141,86 @@ describe('taking over a conversation open in another window', () => {
     expect(holder.chat.busy).toBe(true);
     holder.chat.interrupt();
     await holder.chat.waitForTurn();
+  });
+
+  it('is refused when the other window sends a new message the moment its turn stops, which keeps the conversation', async () => {
+    provider.enqueue(
+      { kind: 'stream', text: 'A long answer, '.repeat(400), delayMs: 20, chunkSize: 15 },
+      { kind: 'stream', text: 'And again, '.repeat(400), delayMs: 20, chunkSize: 11 },
+    );
+    const { engine, holder, id } = await twoWindows();
+    await holder.chat.send('tell me everything');
+    await waitForEvent(engine.events.get(HOLDER), 'message.delta');
+    // The user there had the next message ready: it goes out as soon as the stopped turn ends.
+    const next = holder.chat.waitForTurn().then(() => holder.chat.send('and more'));
+
+    const refused = await engine.router.handle(TAKER, 'conversation.open', { id, takeOver: true });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: {
+        name: 'Busy',
+        message: 'A reply is being written in the other window; try again when it stops',
+        data: { conversationId: id },
+      },
+    });
+    await next;
+    expect(holder.chat.conversationId).toBe(id);
+    expect(engine.services.owners.ownerOf(id)).toBe(HOLDER);
+    expect(engine.events.get(HOLDER)?.some((e) => e.name === 'conversation.taken')).toBe(false);
+    holder.chat.interrupt();
+    await holder.chat.waitForTurn();
+  });
+
+  it('is taken all the same when the other window is closed just as its turn stops', async () => {
+    provider.enqueue({ kind: 'stream', text: 'A long answer, '.repeat(400), delayMs: 20, chunkSize: 15 });
+    const { engine, holder, call, id } = await twoWindows();
+    await holder.chat.send('tell me everything');
+    await waitForEvent(engine.events.get(HOLDER), 'message.delta');
+    const closed = holder.chat.waitForTurn().then(() => engine.registry.release(HOLDER));
+
+    const opened = await call<ConversationDetail>(TAKER, 'conversation.open', { id, takeOver: true });
+    expect(await closed).toBe(true);
+    expect(opened).toMatchObject({ id, name: 'Release plan' });
+    expect(engine.services.owners.ownerOf(id)).toBe(TAKER);
+    // A closed window is told nothing.
+    expect(engine.events.get(HOLDER)?.some((e) => e.name === 'conversation.taken')).toBe(false);
+  });
+
+  it('two windows taking over at once: the other window is told once, and one of them gets it', async () => {
+    provider.enqueue({ kind: 'stream', text: 'A long answer, '.repeat(400), delayMs: 20, chunkSize: 15 });
+    const { engine, holder, id } = await twoWindows();
+    engine.connect(SECOND_TAKER);
+    await holder.chat.send('tell me everything');
+    await waitForEvent(engine.events.get(HOLDER), 'message.delta');
+
+    const results = await Promise.all(
+      [TAKER, SECOND_TAKER].map((client) =>
+        engine.router.handle(client, 'conversation.open', { id, takeOver: true }),
+      ),
+    );
+    const outcomes = results.map((result) => (result.ok ? 'opened' : result.error.name)).sort();
+    expect(outcomes).toEqual(['AlreadyOpen', 'opened']);
+    expect([TAKER, SECOND_TAKER]).toContain(engine.services.owners.ownerOf(id));
+    expect(holder.chat.conversationId).toBeNull();
+    expect(engine.events.get(HOLDER)?.filter((e) => e.name === 'conversation.taken')).toHaveLength(1);
+  });
+
+  it('is never deleted from another window while the window that has it open is there', async () => {
+    const { engine, holder, id } = await twoWindows();
+    const refused = await engine.router.handle(TAKER, 'conversation.delete', { id });
+    expect(refused).toMatchObject({ ok: false, error: { name: 'AlreadyOpen' } });
+    expect(holder.chat.conversationId).toBe(id);
+    expect(engine.services.owners.ownerOf(id)).toBe(HOLDER);
+    expect((await engine.services.conversations.open(id)).name).toBe('Release plan');
+    expect(engine.events.get(HOLDER)?.some((e) => e.name === 'conversation.taken')).toBe(false);
+  });
+
+  it('a conversation no window has open is deleted from any window without asking', async () => {
+    const { engine, holder, call, id } = await twoWindows();
+    // The window moves on to a new conversation and lets the first one go.
+    await holder.chat.create('Next plan');
+    expect(engine.services.owners.ownerOf(id)).toBeUndefined();
+    expect(await call(TAKER, 'conversation.delete', { id })).toEqual({ deleted: true });
+    expect(holder.chat.conversationId).not.toBe(id);
   });
 });

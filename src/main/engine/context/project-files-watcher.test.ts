@@ -155,6 +155,23 @@ describe('watchProjectFiles', () => {
     expect(seen.count).toBe(0);
   });
 
+  it('never keeps the process alive on its own', async () => {
+    const folder = await makeWorkspace({});
+    const watchers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'FSEventWrap').length;
+    const before = watchers();
+    const seen = changes();
+    const watch = watchProjectFiles(folder, ['gptme.toml'], seen.onChange, 20);
+    try {
+      expect(watchers()).toBe(before);
+      // Still watching all the same.
+      const next = seen.next();
+      await writeFile(path.join(folder, 'gptme.toml'), 'x');
+      await next;
+    } finally {
+      watch.dispose();
+    }
+  });
+
   it('a folder that cannot be watched is no error: the files are still read on each turn', async () => {
     const folder = await makeWorkspace({});
     const watch = watchProjectFiles(path.join(folder, 'gone'), ['gptme.toml'], () => {});

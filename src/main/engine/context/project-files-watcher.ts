@@ -27,14 +27,20 @@ export function watchProjectFiles(
   try {
     // Not persistent: a watcher never keeps the process alive on its own.
     watcher = watch(folder, { persistent: false }, (_event, name) => {
-      // Stryker disable next-line ConditionalExpression: Linux always names the file; only other systems may not
-      if (name !== null && !names.includes(name.toString())) return;
+      // A change that names no file (never on Linux) may be one of ours: it counts.
+      if (
+        !names.includes(String(name)) &&
+        // Stryker disable next-line ConditionalExpression: Linux always names the file; only other systems may not
+        name !== null
+      )
+        return;
       clearTimeout(timer);
       timer = setTimeout(() => {
         timer = undefined;
         onChange();
       }, debounceMs);
     });
+    // Stryker disable next-line StringLiteral,CallExpression: on Linux a watcher never fails (a removed folder is a rename event); elsewhere (Windows: EPERM) it may, and an unheard failure would throw
     watcher.on('error', close);
   } catch {
     // A folder that cannot be watched (gone, too many watchers): files are still read on each turn.

@@ -1,3 +1,4 @@
+import { lstatSync, watch } from 'node:fs';
 import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -51,5 +52,41 @@ describe('writeFileAtomic', () => {
     await writeFileAtomic(file, 'héllo ✓');
     expect(await readFile(file)).toEqual(Buffer.from('héllo ✓', 'utf8'));
     expect((await stat(file)).mode & 0o777).toBe(0o666 & ~process.umask());
+  });
+
+  it('never lets others read a private file, not even while its content is being written', async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'conversation.jsonl');
+    // Every temp file is looked at the moment it appears, before a byte of the content is in it.
+    const tempModes: number[] = [];
+    const watcher = watch(dir, (_event, name) => {
+      if (!name?.endsWith('.tmp')) return;
+      try {
+        tempModes.push(lstatSync(path.join(dir, name)).mode & 0o777);
+      } catch {
+        // Already renamed into place: its mode is checked below.
+      }
+    });
+    try {
+      // Large enough that the write takes many turns of the event loop.
+      await writeFileAtomic(file, 'secret '.repeat(600_000), 0o600);
+    } finally {
+      watcher.close();
+    }
+    expect(tempModes.length).toBeGreaterThan(0);
+    expect(tempModes.every((mode) => mode === 0o600)).toBe(true);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+  });
+
+  it('leaves no file open behind it, when it writes and when it fails', async () => {
+    const dir = await tempDir();
+    const openFiles = async () => (await readdir('/proc/self/fd')).length;
+    const before = await openFiles();
+    await writeFileAtomic(path.join(dir, 'chat.json'), 'new');
+    expect(await openFiles()).toBe(before);
+    await mkdir(path.join(dir, 'folder'));
+    await writeFile(path.join(dir, 'folder', 'inside'), 'keep');
+    await expect(writeFileAtomic(path.join(dir, 'folder'), 'new')).rejects.toThrow();
+    expect(await openFiles()).toBe(before);
   });
 });

