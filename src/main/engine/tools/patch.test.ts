@@ -5,6 +5,8 @@ import { makeWorkspace } from '../../../../test/support/engine';
 import { tempDir } from '../../../../test/support/temp-dir';
 import { toolContext } from '../../../../test/support/tool-context';
 import { patchTool } from './patch';
+import { PATCH_SHAPE } from './patch-format';
+import { toOpenAiTools } from './tool-registry';
 
 async function setup(files: Record<string, string> = {}) {
   const workspace = await realpath(await makeWorkspace(files));
@@ -47,6 +49,23 @@ async function expectRefused(files: Record<string, string>, file: string, patchT
 describe('patch', () => {
   it('needs approval', () => {
     expect(patchTool.needsApproval).toBe(true);
+  });
+
+  it('tells the model the hunk shape, that ORIGINAL must match one place, and when to use save instead', () => {
+    const [tool] = toOpenAiTools([patchTool]);
+    const description = tool?.type === 'function' ? tool.function.description : undefined;
+    expect(description).toMatch(/^Change part of an existing file in the workspace\. .*one or more hunks:\n/);
+    expect(description).toContain(`\n${PATCH_SHAPE}\n`);
+    expect(description).toMatch(/ORIGINAL must match exactly one place in the file \(copy it from the file, with enough context lines to be unique\)\./);
+    expect(description).toMatch(/Hunks apply in order; if any fails, the file is left unchanged\. To create a file or rewrite it whole, use save\.$/);
+    expect(tool?.type === 'function' ? tool.function.parameters : undefined).toMatchObject({
+      properties: {
+        path: { type: 'string', minLength: 1, description: 'File path, relative to the workspace' },
+        patch: { type: 'string', minLength: 1, description: 'One or more ORIGINAL/UPDATED hunks' },
+      },
+      required: ['path', 'patch'],
+      additionalProperties: false,
+    });
   });
 
   it('applies a single exact hunk', async () => {
@@ -210,6 +229,43 @@ describe('patch', () => {
     await chmod(path.join(workspace, 'run.sh'), 0o750);
     await patch({ path: 'run.sh', patch: hunk('echo old', 'echo new') });
     expect((await stat(path.join(workspace, 'run.sh'))).mode & 0o7777).toBe(0o750);
+  });
+
+  it('refuses a file over 8 MiB without changing it, and patches one of exactly 8 MiB', async () => {
+    const limit = 8 * 1024 * 1024;
+    const { workspace, patch, contents } = await setup();
+    await writeFile(path.join(workspace, 'big.txt'), `first\n${'x'.repeat(limit - 6)}`);
+    await writeFile(path.join(workspace, 'bigger.txt'), `first\n${'x'.repeat(limit - 5)}`);
+    await patch({ path: 'big.txt', patch: hunk('first', 'FIRST') });
+    expect((await contents('big.txt')).startsWith('FIRST\nxxx')).toBe(true);
+    await expect(patch({ path: 'bigger.txt', patch: hunk('first', 'FIRST') })).rejects.toMatchObject({
+      name: 'FileTooLarge',
+      data: { path: 'bigger.txt', size: limit + 1, limit },
+    });
+    expect((await contents('bigger.txt')).startsWith('first\nxxx')).toBe(true);
+  });
+
+  it('fails, saying why, when the patched file cannot be written back, and leaves it as it was', async () => {
+    // The name fits, but the temp file written beside it (the name and 18 more bytes) is too long.
+    const name = `${'n'.repeat(240)}.txt`;
+    const { workspace, patch } = await setup({ [name]: 'old\n' });
+    await expect(patch({ path: name, patch: hunk('old', 'new') })).rejects.toMatchObject({
+      code: 'ENAMETOOLONG',
+    });
+    expect(await readFile(path.join(workspace, name), 'utf8')).toBe('old\n');
+    expect(await readdir(workspace)).toEqual([name]);
+  });
+
+  it('keeps no folder open after a patch, whether it applied or was refused', async () => {
+    const openHandles = async () => (await readdir('/proc/self/fd')).length;
+    const { patch, contents } = await setup({ 'src/a.ts': SOURCE });
+    const before = await openHandles();
+    await patch({ path: 'src/a.ts', patch: hunk('function part(', 'function farewell(') });
+    await expect(patch({ path: 'src/a.ts', patch: hunk('no such line', 'x') })).rejects.toMatchObject({
+      name: 'PatchNotFound',
+    });
+    expect(await openHandles()).toBe(before);
+    expect(await contents('src/a.ts')).toBe(SOURCE.replace('function part(', 'function farewell('));
   });
 
   it('patches a file through a symlink that stays inside the workspace', async () => {
