@@ -1,6 +1,19 @@
-import { chmod, mkdir, readdir, readFile, realpath, stat, symlink, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import {
+  chmod,
+  mkdir,
+  readdir,
+  readFile,
+  realpath,
+  stat,
+  symlink,
+  utimes,
+  writeFile,
+} from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { NamedError } from '../../../shared/errors';
 import { makeWorkspace } from '../../../../test/support/engine';
 import { tempDir } from '../../../../test/support/temp-dir';
 import { toolContext } from '../../../../test/support/tool-context';
@@ -53,11 +66,16 @@ describe('patch', () => {
 
   it('tells the model the hunk shape, that ORIGINAL must match one place, and when to use save instead', () => {
     const [tool] = toOpenAiTools([patchTool]);
+    expect(tool?.type === 'function' ? tool.function.name : undefined).toBe('patch');
     const description = tool?.type === 'function' ? tool.function.description : undefined;
     expect(description).toMatch(/^Change part of an existing file in the workspace\. .*one or more hunks:\n/);
     expect(description).toContain(`\n${PATCH_SHAPE}\n`);
-    expect(description).toMatch(/ORIGINAL must match exactly one place in the file \(copy it from the file, with enough context lines to be unique\)\./);
-    expect(description).toMatch(/Hunks apply in order; if any fails, the file is left unchanged\. To create a file or rewrite it whole, use save\.$/);
+    expect(description).toMatch(
+      /ORIGINAL must match exactly one place in the file \(copy it from the file, with enough context lines to be unique\)\./,
+    );
+    expect(description).toMatch(
+      /Hunks apply in order; if any fails, the file is left unchanged\. To create a file or rewrite it whole, use save\.$/,
+    );
     expect(tool?.type === 'function' ? tool.function.parameters : undefined).toMatchObject({
       properties: {
         path: { type: 'string', minLength: 1, description: 'File path, relative to the workspace' },
@@ -204,8 +222,8 @@ describe('patch', () => {
     expect(error.message).toContain('Hunk 1: found');
   });
 
-  it('reports a missing file or folder and points to save', async () => {
-    const { patch } = await setup();
+  it('reports a missing file or folder and points to save, creating nothing', async () => {
+    const { patch, workspace } = await setup();
     for (const missing of ['nope.ts', 'no/such/folder.ts']) {
       await expect(patch({ path: missing, patch: hunk('a', 'b') }), missing).rejects.toMatchObject({
         name: 'NotFound',
@@ -213,6 +231,16 @@ describe('patch', () => {
         data: { path: missing },
       });
     }
+    expect(await readdir(workspace)).toEqual([]);
+  });
+
+  it("never patches Deskmate's data folder inside the workspace", async () => {
+    const workspace = await realpath(await makeWorkspace({ 'data/keys.json': '{"key":"old"}\n' }));
+    const ctx = toolContext(workspace, { offLimits: [path.join(workspace, 'data')] });
+    await expect(
+      patchTool.execute({ path: 'data/keys.json', patch: hunk('{"key":"old"}', '{"key":"new"}') }, ctx),
+    ).rejects.toMatchObject({ name: 'PathOffLimits' });
+    expect(await readFile(path.join(workspace, 'data/keys.json'), 'utf8')).toBe('{"key":"old"}\n');
   });
 
   it('refuses a directory, saying to patch a file inside it', async () => {
@@ -317,6 +345,55 @@ describe('patch', () => {
         name: 'PathOutsideWorkspace',
       });
       expect(await outsideFiles()).toEqual(untouched);
+    });
+
+    it('a file swapped back and forth with a symlink to a file outside is never read through it', async () => {
+      const { workspace, patch, outside } = await withOutside();
+      await writeFile(path.join(workspace, 'f.txt'), 'secret\n');
+      const secret = path.join(outside, 'secret.txt');
+      // Read time far before the last change: the first read of the file outside moves it
+      // (relatime), and nothing else here reads it (a symlink is made and resolved by name).
+      await utimes(secret, new Date(0), new Date());
+      // Each swap is one rename, so f.txt is always there: the plain file (kept aside under a
+      // second name while the symlink stands, rather than written anew, which ext4 flushes on
+      // rename and so holds the symlink in place for most of the time) or a symlink to outside.
+      const flipper = spawn(
+        process.execPath,
+        [
+          '-e',
+          `const fs = require('node:fs');
+          const [f, secret] = process.argv.slice(1);
+          process.send('flipping');
+          for (;;) {
+            try { fs.linkSync(f, f + '.keep'); } catch {}
+            try { fs.symlinkSync(secret, f + '.link'); fs.renameSync(f + '.link', f); } catch {}
+            try { fs.symlinkSync(secret, f + '.pad'); fs.unlinkSync(f + '.pad'); } catch {}
+            try { fs.renameSync(f + '.keep', f); } catch {}
+          }`,
+          path.join(workspace, 'f.txt'),
+          secret,
+        ],
+        { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] },
+      );
+      const outcomes = new Map<string, number>();
+      try {
+        await once(flipper, 'message');
+        for (let call = 0; call < 100; call++) {
+          const outcome = await patch({ path: 'f.txt', patch: change }).then(
+            () => 'ok',
+            (error: unknown) => (error instanceof NamedError ? error.name : `unexpected ${String(error)}`),
+          );
+          outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+        }
+      } finally {
+        flipper.kill('SIGKILL');
+        await once(flipper, 'exit');
+      }
+      expect((await stat(secret)).atimeMs, JSON.stringify([...outcomes])).toBe(0);
+      expect(await readFile(secret, 'utf8')).toBe('secret\n');
+      expect([...outcomes.keys()].filter((outcome) => outcome.startsWith('unexpected'))).toEqual([]);
+      // The race ran against real patches: some got through, inside.
+      expect(outcomes.get('ok') ?? 0, JSON.stringify([...outcomes])).toBeGreaterThan(0);
     });
 
     it('a path through a symlinked directory', async () => {
