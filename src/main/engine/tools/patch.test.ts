@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import {
   chmod,
+  link,
   mkdir,
   readdir,
   readFile,
@@ -343,6 +344,16 @@ describe('patch', () => {
       await symlink(path.join(outside, 'secret.txt'), path.join(workspace, 'link.txt'));
       await expect(patch({ path: 'link.txt', patch: change })).rejects.toMatchObject({
         name: 'PathOutsideWorkspace',
+      });
+      expect(await outsideFiles()).toEqual(untouched);
+    });
+
+    it('a hard link inside to a file outside', async () => {
+      const { workspace, patch, outside, outsideFiles } = await withOutside();
+      await link(path.join(outside, 'secret.txt'), path.join(workspace, 'linked.txt'));
+      await expect(patch({ path: 'linked.txt', patch: change })).rejects.toMatchObject({
+        name: 'HardLinked',
+        data: { path: 'linked.txt', links: 2 },
       });
       expect(await outsideFiles()).toEqual(untouched);
     });
