@@ -55,9 +55,8 @@ function exactMatches(text: string, needle: string, limit: number): number[] {
   const fallback = fallbackTable(pattern);
   const anchor = needle.slice(0, ANCHOR_LENGTH);
   let matched = 0;
-  // Stryker disable next-line ConditionalExpression,EqualityOperator: past the end charCodeAt is NaN, which matches nothing, and the indexOf below then ends the loop
+  // Stryker disable next-line EqualityOperator: one step past the end charCodeAt is NaN, which matches nothing, and the indexOf below then ends the loop
   for (let index = 0; index < text.length; index++) {
-    // Stryker disable next-line ConditionalExpression: the jump only skips, with indexOf, characters the loop would pass over one by one; a linear speed-up, the same matches
     if (matched === 0) {
       const next = text.indexOf(anchor, index);
       if (next === -1) break;
@@ -70,7 +69,6 @@ function exactMatches(text: string, needle: string, limit: number): number[] {
     }
     if (matched === pattern.length) {
       found.push(index - matched + 1);
-      // Stryker disable next-line ConditionalExpression: past the limit the search is still linear, and the message names the first few either way
       if (found.length === limit) break;
       matched = fallback[matched - 1] ?? 0;
     }
@@ -116,7 +114,6 @@ function lineMatches(
     if (id === pattern[matched]) matched++;
     if (matched === pattern.length) {
       found.push(index - matched + 1);
-      // Stryker disable next-line ConditionalExpression: past the limit the search is still linear, and the message names the first few either way
       if (found.length === limit) break;
       matched = fallback[matched - 1] ?? 0;
     }
