@@ -8,6 +8,40 @@ const h = (original: string, updated: string | null): Hunk => ({
   updated: updated === null ? [] : updated.split('\n'),
 });
 
+/** A seeded generator (Park-Miller), so a failing case is the same on every run. */
+function seeded(seed: number): (below: number) => number {
+  let state = seed;
+  return (below) => {
+    state = (state * 48_271) % 2_147_483_647;
+    return state % below;
+  };
+}
+
+/** How a one-hunk patch ended: the new text, or the error's name and the message up to its hint. */
+async function outcome(content: string, hunk: Hunk): Promise<string> {
+  try {
+    return `applied ${JSON.stringify(await applyHunks(content, [hunk]))}`;
+  } catch (error) {
+    const { name, message } = error as { name: string; message: string };
+    return name === 'PatchNotUnique' ? `${name} ${message.split(';')[0]}` : name;
+  }
+}
+
+/** What a one-hunk patch must do, given every place (0-based) and line (1-based) ORIGINAL is at. */
+function expectedOutcome(
+  places: readonly number[],
+  lineNumbers: readonly number[],
+  replaced: string,
+): string {
+  if (places.length === 0) return 'PatchNotFound';
+  if (places.length === 1) return `applied ${JSON.stringify(replaced)}`;
+  const where =
+    places.length > 5
+      ? `more than 5 times (first at lines ${lineNumbers.slice(0, 5).join(', ')})`
+      : `${places.length} times (at lines ${lineNumbers.join(', ')})`;
+  return `PatchNotUnique Hunk 1: ORIGINAL matches ${where}`;
+}
+
 async function failure(content: string, hunks: Hunk[]): Promise<{ name: string; message: string }> {
   try {
     await applyHunks(content, hunks);
@@ -108,9 +142,12 @@ describe('applyHunks', () => {
   });
 
   it('searches a large file whitespace-tolerantly without trying the whole hunk at every line', async () => {
-    // Every line of the file is a line of the hunk, but its last line is nowhere.
-    const file = 'x\n'.repeat(50_000);
-    const hunk = h(`${'x \n'.repeat(10_000)}y`, 'z');
+    // Every line of the file is a line of the hunk, but its last line is nowhere. A quarter of
+    // the size under mutation testing (instrumented, ten to twenty times slower), where trying
+    // the hunk at every line still takes seconds.
+    const [fileLines, hunkLines] = underMutationTesting() ? [12_500, 2_500] : [50_000, 10_000];
+    const file = 'x\n'.repeat(fileLines);
+    const hunk = h(`${'x \n'.repeat(hunkLines)}y`, 'z');
     const started = performance.now();
     const error = await failure(file, [hunk]);
     // A hang guard: 40,000 starts times 10,000 lines took tens of seconds.
@@ -120,11 +157,12 @@ describe('applyHunks', () => {
 
   it('searches a long line for a needle that almost matches everywhere without stalling', async () => {
     // a^k b a^k in a^n: V8's own indexOf takes about n x k / 250 steps here, close to a minute.
-    // Far smaller under mutation testing, where instrumented code on a loaded machine is ten to
-    // twenty times slower: there it checks the answer, and the plain run checks the time.
-    const scale = underMutationTesting() ? 40 : 1;
-    const file = 'a'.repeat(4_000_000 / scale);
-    const needle = `${'a'.repeat(20_000 / scale)}b${'a'.repeat(20_000 / scale)}`;
+    // Smaller under mutation testing, where instrumented code on a loaded machine is ten to twenty
+    // times slower, but still some ten seconds for indexOf, which is not instrumented: a search
+    // that hands the whole needle to it fails the bound there too.
+    const [fileLength, half] = underMutationTesting() ? [300_000, 60_000] : [4_000_000, 20_000];
+    const file = 'a'.repeat(fileLength);
+    const needle = `${'a'.repeat(half)}b${'a'.repeat(half)}`;
     const started = performance.now();
     const error = await failure(file, [h(needle, 'c')]);
     expect(performance.now() - started).toBeLessThan(2_000);
@@ -164,9 +202,10 @@ describe('applyHunks', () => {
     await expect(applying).rejects.toThrow('stopped by the user');
   });
 
-  it('refuses an ambiguous whitespace-tolerant match too', async () => {
+  it('refuses an ambiguous whitespace-tolerant match too, naming the lines', async () => {
     const error = await failure('  a\n  b\n\n    a\n    b\n', [h('a\nb', 'c')]);
     expect(error.name).toBe('PatchNotUnique');
+    expect(error.message).toContain('2 times (at lines 1, 4)');
   });
 
   it('refuses a hunk whose ORIGINAL equals its UPDATED', async () => {
@@ -223,6 +262,10 @@ describe('applyHunks, at the edges', () => {
         'Hunk 1: ORIGINAL not found in the file. Its first line: "foo()". ' +
         'That line is at line 2, but the lines after it differ; read the file there and copy ORIGINAL exactly.',
     });
+    // Found at another indentation too: the file's line is indented less than ORIGINAL's.
+    await expect(applyHunks('x\nfoo()\nbar()\n', [h('    foo()\nbaz()', 'y')])).rejects.toMatchObject({
+      message: expect.stringContaining('Its first line: "    foo()". That line is at line 2,'),
+    });
   });
 
   it('names the hunks that change nothing or match everywhere, with data', async () => {
@@ -254,6 +297,91 @@ describe('applyHunks, at the edges', () => {
   });
 });
 
+describe('applyHunks finds exactly the places a plain search finds', () => {
+  it('for ORIGINAL anywhere in the text, overlapping places included', async () => {
+    // Mostly `a`, so ORIGINAL often repeats itself and almost matches: the cases where a search
+    // that skips ahead can skip a real match or report a false one.
+    const next = seeded(11);
+    const pick = () => 'aaaaab\n'[next(7)] ?? 'a';
+    const wrong: unknown[] = [];
+    for (let round = 0; round < 1_500; round++) {
+      const text = Array.from({ length: 1 + next(40) }, pick).join('');
+      const length = 1 + next(14);
+      const start = next(text.length);
+      const original =
+        round % 2 === 0 && start + length <= text.length
+          ? text.slice(start, start + length)
+          : Array.from({ length }, pick).join('');
+      const places: number[] = [];
+      for (let at = text.indexOf(original); at !== -1; at = text.indexOf(original, at + 1)) places.push(at);
+      const lineNumbers = places.map((at) => text.slice(0, at).split('\n').length);
+      const [at = 0] = places;
+      const replaced = text.slice(0, at) + 'Z' + text.slice(at + original.length);
+      const expected = expectedOutcome(places, lineNumbers, replaced);
+      const actual = await outcome(text, h(original, 'Z'));
+      if (actual !== expected) wrong.push({ text, original, expected, actual });
+    }
+    expect(wrong.slice(0, 3)).toEqual([]);
+  });
+
+  it('for ORIGINAL lines that match whole lines once trailing whitespace is ignored', async () => {
+    // Every line of ORIGINAL carries a trailing space the file lacks, so only the line-by-line
+    // search can find it; blank lines among them, and files with or without a last line break.
+    const next = seeded(29);
+    const pick = () => ['a', 'a', 'a', 'b', ''][next(5)] ?? 'a';
+    const wrong: unknown[] = [];
+    for (let round = 0; round < 1_500; round++) {
+      const lines = Array.from({ length: 1 + next(16) }, pick);
+      const length = 1 + next(6);
+      const start = next(lines.length);
+      const wanted =
+        round % 2 === 0 && start + length <= lines.length
+          ? lines.slice(start, start + length)
+          : Array.from({ length }, pick);
+      const places = lines
+        .map((_, at) => at)
+        .filter((at) => at + length <= lines.length && wanted.every((line, i) => lines[at + i] === line));
+      const [at = 0] = places;
+      const replaced = [...lines.slice(0, at), 'Z', ...lines.slice(at + length)].join('\n');
+      const expected = expectedOutcome(
+        places,
+        places.map((place) => place + 1),
+        replaced,
+      );
+      const text = lines.join('\n');
+      const actual = await outcome(text, {
+        original: wanted.map((line) => `${line} `),
+        updated: ['Z'],
+      });
+      if (actual !== expected) wrong.push({ text, wanted, expected, actual });
+    }
+    expect(wrong.slice(0, 3)).toEqual([]);
+  });
+
+  it('counts lines in a file that does not end with a line break', async () => {
+    const error = await failure('x = 1\ny\nx = 1', [h('x = 1', 'x = 2')]);
+    expect(error.message).toContain('2 times (at lines 1, 3)');
+  });
+
+  it('prefers the place that differs only in trailing whitespace over one at another indentation', async () => {
+    expect(await applyHunks('a  \nb\n  a\n  b\n', [h('a\nb', 'c')])).toBe('c\n  a\n  b\n');
+  });
+
+  it('replaces blank lines with stray spaces in ORIGINAL, leaving UPDATED as written', async () => {
+    expect(await applyHunks('    x\n\n\ny\n', [h(' \n ', 'z')])).toBe('    x\nz\ny\n');
+  });
+
+  it('takes a line of spaces as blank: not the first line it names, not the one it re-indents by', async () => {
+    await expect(applyHunks('a\n', [h('   \nnowhere', 'x')])).rejects.toMatchObject({
+      name: 'PatchNotFound',
+      message: expect.stringContaining('Its first line: "nowhere".'),
+    });
+    expect(await applyHunks('if x:\n\n    go()\n', [h('  \n  go()', '  \n  stop()')])).toBe(
+      'if x:\n  \n    stop()\n',
+    );
+  });
+});
+
 describe('reindent', () => {
   it('adds or removes the difference, keeping relative depth and blank lines', () => {
     expect(reindent(['a', '  b', ''], '', '    ')).toEqual(['    a', '      b', '']);
@@ -273,5 +401,11 @@ describe('reindent', () => {
   it('only removes indentation that is there, and swaps a mixed prefix only where it is present', () => {
     expect(reindent(['    a', ' b', '\tc'], '    ', '')).toEqual(['a', 'b', '\tc']);
     expect(reindent(['\t a', 'b', '', '\t c'], '\t ', '  ')).toEqual(['  a', 'b', '', '  c']);
+    expect(reindent([' \ta', ' \t\tb', '  c'], ' \t', '  ')).toEqual(['  a', '  \tb', '  c']);
+    expect(reindent(['  a', '    b'], '  ', ' \t')).toEqual([' \ta', ' \t  b']);
+  });
+
+  it('shifts by the difference when both sides are indented, and leaves lines of spaces alone', () => {
+    expect(reindent(['  a', '    b', '   '], '  ', '     ')).toEqual(['     a', '       b', '   ']);
   });
 });

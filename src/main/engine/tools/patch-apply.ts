@@ -5,13 +5,14 @@ type LineCompare = (line: string) => string;
 
 // Tried in order once an exact match fails: the first tolerates trailing whitespace, the second
 // indentation as well (a model often re-indents a block it copied from a nested scope).
-const TOLERANT_MATCHES: readonly { compare: LineCompare; reindent: boolean }[] = Object.freeze([
-  { compare: (line: string) => line.trimEnd(), reindent: false },
-  { compare: (line: string) => line.trim(), reindent: true },
+const TOLERANT_COMPARES: readonly LineCompare[] = Object.freeze([
+  (line: string) => line.trimEnd(),
+  (line: string) => line.trim(),
 ]);
 
+/** The spaces and tabs a line that is not blank starts with (it has some other character). */
 function leadingWhitespace(line: string): string {
-  return /^[ \t]*/.exec(line)?.[0] ?? '';
+  return line.slice(0, line.search(/[^ \t]/));
 }
 
 function isBlank(line: string): boolean {
@@ -33,6 +34,7 @@ const MAX_REPORTED = 5;
 /** fallback[i]: the length of the longest proper prefix of pattern[0 .. i] that also ends it. */
 function fallbackTable(pattern: ArrayLike<number>): Int32Array {
   const fallback = new Int32Array(pattern.length);
+  // Stryker disable next-line EqualityOperator: one step past the end reads undefined, which matches nothing, and a typed array drops the write
   for (let index = 1, matched = 0; index < pattern.length; index++) {
     while (matched > 0 && pattern[index] !== pattern[matched]) matched = fallback[matched - 1] ?? 0;
     if (pattern[index] === pattern[matched]) matched++;
@@ -53,7 +55,8 @@ function exactMatches(text: string, needle: string, limit: number): number[] {
   const fallback = fallbackTable(pattern);
   const anchor = needle.slice(0, ANCHOR_LENGTH);
   let matched = 0;
-  for (let index = 0; index < text.length && found.length < limit; index++) {
+  // Stryker disable next-line EqualityOperator: one step past the end charCodeAt is NaN, which matches nothing, and the indexOf below then ends the loop
+  for (let index = 0; index < text.length; index++) {
     if (matched === 0) {
       const next = text.indexOf(anchor, index);
       if (next === -1) break;
@@ -66,6 +69,7 @@ function exactMatches(text: string, needle: string, limit: number): number[] {
     }
     if (matched === pattern.length) {
       found.push(index - matched + 1);
+      if (found.length === limit) break;
       matched = fallback[matched - 1] ?? 0;
     }
   }
@@ -103,13 +107,14 @@ function lineMatches(
   const fallback = fallbackTable(pattern);
   const found: number[] = [];
   let matched = 0;
-  for (let index = 0; index < lines.length && found.length < limit; index++) {
+  for (const [index, line] of lines.entries()) {
     // A file line that is no line of the hunk gets -1, which matches nothing.
-    const id = ids.get(compare(lines[index] ?? '')) ?? -1;
+    const id = ids.get(compare(line)) ?? -1;
     while (matched > 0 && id !== pattern[matched]) matched = fallback[matched - 1] ?? 0;
     if (id === pattern[matched]) matched++;
     if (matched === pattern.length) {
       found.push(index - matched + 1);
+      if (found.length === limit) break;
       matched = fallback[matched - 1] ?? 0;
     }
   }
@@ -122,18 +127,16 @@ function lineMatches(
  * change of indent character swaps the prefix where it is present.
  */
 export function reindent(lines: readonly string[], from: string, to: string): string[] {
-  if (from === to) return [...lines];
   const uniform = /^(?: *|\t*)$/;
-  const indentChar = (to + from)[0] ?? ' ';
-  const sameChar = from === '' || to === '' || from[0] === to[0];
-  if (uniform.test(from) && uniform.test(to) && sameChar) {
+  // An empty `from` starts every line, so the swap below indents by `to` just as a shift would.
+  if (uniform.test(from) && uniform.test(to) && (to === '' || from[0] === to[0])) {
+    const indentChar = from.charAt(0);
     const delta = to.length - from.length;
     return lines.map((line) => {
       if (isBlank(line)) return line;
-      if (delta > 0) return indentChar.repeat(delta) + line;
       let remove = 0;
       while (remove < -delta && line[remove] === indentChar) remove++;
-      return line.slice(remove);
+      return indentChar.repeat(Math.max(delta, 0)) + line.slice(remove);
     });
   }
   return lines.map((line) => (!isBlank(line) && line.startsWith(from) ? to + line.slice(from.length) : line));
@@ -157,6 +160,7 @@ function notUnique(hunkNumber: number, lineNumbers: readonly number[]): NamedErr
 }
 
 function notFound(text: string, hunk: Hunk, hunkNumber: number): NamedError {
+  // Stryker disable next-line StringLiteral: ORIGINAL has at least one line
   const first = hunk.original.find((line) => !isBlank(line)) ?? hunk.original[0] ?? '';
   const firstAt = text.split('\n').findIndex((line) => line.trim() === first.trim());
   const hint =
@@ -203,7 +207,7 @@ function applyHunk(text: string, hunk: Hunk, hunkNumber: number): string {
   }
 
   const lines = text.split('\n');
-  for (const { compare, reindent: shift } of TOLERANT_MATCHES) {
+  for (const compare of TOLERANT_COMPARES) {
     const starts = lineMatches(lines, hunk.original, compare, MAX_REPORTED + 1);
     if (starts.length > 1)
       throw notUnique(
@@ -212,13 +216,20 @@ function applyHunk(text: string, hunk: Hunk, hunkNumber: number): string {
       );
     const [start] = starts;
     if (start === undefined) continue;
-    let replacement = [...hunk.updated];
+    // UPDATED moves from ORIGINAL's indentation to the file's, read off the first line that is
+    // not blank (blank lines match only blank lines, so it is the same line in both). Where only
+    // trailing whitespace differs, the two are the same and nothing moves.
     const anchor = hunk.original.findIndex((line) => !isBlank(line));
-    if (shift && anchor !== -1) {
-      const from = leadingWhitespace(hunk.original[anchor] ?? '');
-      const to = leadingWhitespace(lines[start + anchor] ?? '');
-      replacement = reindent(hunk.updated, from, to);
-    }
+    const replacement =
+      anchor === -1
+        ? hunk.updated
+        : reindent(
+            hunk.updated,
+            // Stryker disable next-line StringLiteral: anchor is the index of a line of ORIGINAL
+            leadingWhitespace(hunk.original[anchor] ?? ''),
+            // Stryker disable next-line StringLiteral: the match spans ORIGINAL's lines, anchor among them
+            leadingWhitespace(lines[start + anchor] ?? ''),
+          );
     // Not splice(...replacement): spreading a few hundred thousand arguments overflows the stack.
     return [...lines.slice(0, start), ...replacement, ...lines.slice(start + hunk.original.length)].join(
       '\n',

@@ -1,10 +1,26 @@
-import { chmod, mkdir, readdir, readFile, realpath, stat, symlink, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import {
+  chmod,
+  link,
+  mkdir,
+  readdir,
+  readFile,
+  realpath,
+  stat,
+  symlink,
+  utimes,
+  writeFile,
+} from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { NamedError } from '../../../shared/errors';
 import { makeWorkspace } from '../../../../test/support/engine';
 import { tempDir } from '../../../../test/support/temp-dir';
 import { toolContext } from '../../../../test/support/tool-context';
 import { patchTool } from './patch';
+import { PATCH_SHAPE } from './patch-format';
+import { toOpenAiTools } from './tool-registry';
 
 async function setup(files: Record<string, string> = {}) {
   const workspace = await realpath(await makeWorkspace(files));
@@ -47,6 +63,28 @@ async function expectRefused(files: Record<string, string>, file: string, patchT
 describe('patch', () => {
   it('needs approval', () => {
     expect(patchTool.needsApproval).toBe(true);
+  });
+
+  it('tells the model the hunk shape, that ORIGINAL must match one place, and when to use save instead', () => {
+    const [tool] = toOpenAiTools([patchTool]);
+    expect(tool?.type === 'function' ? tool.function.name : undefined).toBe('patch');
+    const description = tool?.type === 'function' ? tool.function.description : undefined;
+    expect(description).toMatch(/^Change part of an existing file in the workspace\. .*one or more hunks:\n/);
+    expect(description).toContain(`\n${PATCH_SHAPE}\n`);
+    expect(description).toMatch(
+      /ORIGINAL must match exactly one place in the file \(copy it from the file, with enough context lines to be unique\)\./,
+    );
+    expect(description).toMatch(
+      /Hunks apply in order; if any fails, the file is left unchanged\. To create a file or rewrite it whole, use save\.$/,
+    );
+    expect(tool?.type === 'function' ? tool.function.parameters : undefined).toMatchObject({
+      properties: {
+        path: { type: 'string', minLength: 1, description: 'File path, relative to the workspace' },
+        patch: { type: 'string', minLength: 1, description: 'One or more ORIGINAL/UPDATED hunks' },
+      },
+      required: ['path', 'patch'],
+      additionalProperties: false,
+    });
   });
 
   it('applies a single exact hunk', async () => {
@@ -185,8 +223,8 @@ describe('patch', () => {
     expect(error.message).toContain('Hunk 1: found');
   });
 
-  it('reports a missing file or folder and points to save', async () => {
-    const { patch } = await setup();
+  it('reports a missing file or folder and points to save, creating nothing', async () => {
+    const { patch, workspace } = await setup();
     for (const missing of ['nope.ts', 'no/such/folder.ts']) {
       await expect(patch({ path: missing, patch: hunk('a', 'b') }), missing).rejects.toMatchObject({
         name: 'NotFound',
@@ -194,6 +232,16 @@ describe('patch', () => {
         data: { path: missing },
       });
     }
+    expect(await readdir(workspace)).toEqual([]);
+  });
+
+  it("never patches Deskmate's data folder inside the workspace", async () => {
+    const workspace = await realpath(await makeWorkspace({ 'data/keys.json': '{"key":"old"}\n' }));
+    const ctx = toolContext(workspace, { offLimits: [path.join(workspace, 'data')] });
+    await expect(
+      patchTool.execute({ path: 'data/keys.json', patch: hunk('{"key":"old"}', '{"key":"new"}') }, ctx),
+    ).rejects.toMatchObject({ name: 'PathOffLimits' });
+    expect(await readFile(path.join(workspace, 'data/keys.json'), 'utf8')).toBe('{"key":"old"}\n');
   });
 
   it('refuses a directory, saying to patch a file inside it', async () => {
@@ -210,6 +258,43 @@ describe('patch', () => {
     await chmod(path.join(workspace, 'run.sh'), 0o750);
     await patch({ path: 'run.sh', patch: hunk('echo old', 'echo new') });
     expect((await stat(path.join(workspace, 'run.sh'))).mode & 0o7777).toBe(0o750);
+  });
+
+  it('refuses a file over 8 MiB without changing it, and patches one of exactly 8 MiB', async () => {
+    const limit = 8 * 1024 * 1024;
+    const { workspace, patch, contents } = await setup();
+    await writeFile(path.join(workspace, 'big.txt'), `first\n${'x'.repeat(limit - 6)}`);
+    await writeFile(path.join(workspace, 'bigger.txt'), `first\n${'x'.repeat(limit - 5)}`);
+    await patch({ path: 'big.txt', patch: hunk('first', 'FIRST') });
+    expect((await contents('big.txt')).startsWith('FIRST\nxxx')).toBe(true);
+    await expect(patch({ path: 'bigger.txt', patch: hunk('first', 'FIRST') })).rejects.toMatchObject({
+      name: 'FileTooLarge',
+      data: { path: 'bigger.txt', size: limit + 1, limit },
+    });
+    expect((await contents('bigger.txt')).startsWith('first\nxxx')).toBe(true);
+  });
+
+  it('fails, saying why, when the patched file cannot be written back, and leaves it as it was', async () => {
+    // The name fits, but the temp file written beside it (the name and 18 more bytes) is too long.
+    const name = `${'n'.repeat(240)}.txt`;
+    const { workspace, patch } = await setup({ [name]: 'old\n' });
+    await expect(patch({ path: name, patch: hunk('old', 'new') })).rejects.toMatchObject({
+      code: 'ENAMETOOLONG',
+    });
+    expect(await readFile(path.join(workspace, name), 'utf8')).toBe('old\n');
+    expect(await readdir(workspace)).toEqual([name]);
+  });
+
+  it('keeps no folder open after a patch, whether it applied or was refused', async () => {
+    const openHandles = async () => (await readdir('/proc/self/fd')).length;
+    const { patch, contents } = await setup({ 'src/a.ts': SOURCE });
+    const before = await openHandles();
+    await patch({ path: 'src/a.ts', patch: hunk('function part(', 'function farewell(') });
+    await expect(patch({ path: 'src/a.ts', patch: hunk('no such line', 'x') })).rejects.toMatchObject({
+      name: 'PatchNotFound',
+    });
+    expect(await openHandles()).toBe(before);
+    expect(await contents('src/a.ts')).toBe(SOURCE.replace('function part(', 'function farewell('));
   });
 
   it('patches a file through a symlink that stays inside the workspace', async () => {
@@ -261,6 +346,65 @@ describe('patch', () => {
         name: 'PathOutsideWorkspace',
       });
       expect(await outsideFiles()).toEqual(untouched);
+    });
+
+    it('a hard link inside to a file outside', async () => {
+      const { workspace, patch, outside, outsideFiles } = await withOutside();
+      await link(path.join(outside, 'secret.txt'), path.join(workspace, 'linked.txt'));
+      await expect(patch({ path: 'linked.txt', patch: change })).rejects.toMatchObject({
+        name: 'HardLinked',
+        data: { path: 'linked.txt', links: 2 },
+      });
+      expect(await outsideFiles()).toEqual(untouched);
+    });
+
+    it('a file swapped back and forth with a symlink to a file outside is never read through it', async () => {
+      const { workspace, patch, outside } = await withOutside();
+      await writeFile(path.join(workspace, 'f.txt'), 'secret\n');
+      const secret = path.join(outside, 'secret.txt');
+      // Read time far before the last change: the first read of the file outside moves it
+      // (relatime), and nothing else here reads it (a symlink is made and resolved by name).
+      await utimes(secret, new Date(0), new Date());
+      // Each swap is one rename, so f.txt is always there: the plain file (kept aside under a
+      // second name while the symlink stands, rather than written anew, which ext4 flushes on
+      // rename and so holds the symlink in place for most of the time) or a symlink to outside.
+      const flipper = spawn(
+        process.execPath,
+        [
+          '-e',
+          `const fs = require('node:fs');
+          const [f, secret] = process.argv.slice(1);
+          process.send('flipping');
+          for (;;) {
+            try { fs.linkSync(f, f + '.keep'); } catch {}
+            try { fs.symlinkSync(secret, f + '.link'); fs.renameSync(f + '.link', f); } catch {}
+            try { fs.symlinkSync(secret, f + '.pad'); fs.unlinkSync(f + '.pad'); } catch {}
+            try { fs.renameSync(f + '.keep', f); } catch {}
+          }`,
+          path.join(workspace, 'f.txt'),
+          secret,
+        ],
+        { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] },
+      );
+      const outcomes = new Map<string, number>();
+      try {
+        await once(flipper, 'message');
+        for (let call = 0; call < 100; call++) {
+          const outcome = await patch({ path: 'f.txt', patch: change }).then(
+            () => 'ok',
+            (error: unknown) => (error instanceof NamedError ? error.name : `unexpected ${String(error)}`),
+          );
+          outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+        }
+      } finally {
+        flipper.kill('SIGKILL');
+        await once(flipper, 'exit');
+      }
+      expect((await stat(secret)).atimeMs, JSON.stringify([...outcomes])).toBe(0);
+      expect(await readFile(secret, 'utf8')).toBe('secret\n');
+      expect([...outcomes.keys()].filter((outcome) => outcome.startsWith('unexpected'))).toEqual([]);
+      // The race ran against real patches: some got through, inside.
+      expect(outcomes.get('ok') ?? 0, JSON.stringify([...outcomes])).toBeGreaterThan(0);
     });
 
     it('a path through a symlinked directory', async () => {
