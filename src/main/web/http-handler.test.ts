@@ -54,10 +54,30 @@ function send(
 }
 
 describe('the HTTP handler', () => {
+  it('sets the security headers on every answer: a file, a refusal, an error', async () => {
+    const { port } = await startHandler();
+    for (const [target, method, host] of [
+      ['/', 'GET', undefined],
+      ['/assets/app.js', 'HEAD', undefined],
+      ['/', 'GET', `evil.example:${port}`],
+      ['/', 'POST', undefined],
+      ['/missing.js', 'GET', undefined],
+      ['/ws', 'GET', undefined],
+    ] as const) {
+      const reply = await send(port, target, { method, headers: host ? { host } : {} });
+      expect(reply.headers['x-content-type-options'], `${method} ${target}`).toBe('nosniff');
+      expect(reply.headers['x-frame-options'], `${method} ${target}`).toBe('DENY');
+    }
+  });
+
   it('closes the connection after refusing a stranger’s Host, and answers HEAD without a body', async () => {
     const { port } = await startHandler();
     const get = await send(port, '/', { headers: { host: `evil.example:${port}` } });
     expect(get.status).toBe(421);
+    expect(get.body).toBe(
+      `Misdirected request: this server answers only requests addressed to 127.0.0.1:${port}\n`,
+    );
+    expect(get.headers['content-type']).toBe('text/plain; charset=utf-8');
     expect(get.headers.connection).toBe('close');
     expect(get.headers['cache-control']).toBe('no-store');
     expect(Number(get.headers['content-length'])).toBe(Buffer.byteLength(get.body));
@@ -130,6 +150,10 @@ describe('the HTTP handler', () => {
     });
     const stale = await send(port, '/ws?token=old', { method: 'HEAD' });
     expect(stale).toMatchObject({ status: 401, body: '' });
+    expect((await send(port, '/ws?token=old')).body).toBe(
+      'Unauthorized: not the token Deskmate printed when it started ' +
+        '(each start prints a new one unless DESKMATE_TOKEN is set)\n',
+    );
     // The token in a fragment is not in the query.
     expect((await send(port, `/ws#?token=${TOKEN}`)).status).toBe(401);
     expect(

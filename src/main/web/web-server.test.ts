@@ -1,15 +1,22 @@
+import { once } from 'node:events';
 import { request } from 'node:http';
+import { connect, createServer, type Socket } from 'node:net';
 import { hostname } from 'node:os';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { WebSocket } from 'ws';
 import { CONTENT_SECURITY_POLICY } from '../../shared/content-security-policy';
+import { createTestEngine } from '../../../test/support/engine';
 import {
   eventually,
+  makeStaticFixture,
   SECRET,
   startTestServer,
   TestClient,
   upgradeStatus,
+  type ServerTarget,
   type TestServer,
 } from './web-test-support';
+import { startWebServer } from './web-server';
 
 interface Reply {
   status: number;
@@ -47,6 +54,51 @@ function get(
     req.on('error', reject);
     req.end(options.body);
   });
+}
+
+/** A TCP connection to the server that sends only what a test writes, and records what comes back. */
+interface RawConnection {
+  socket: Socket;
+  /** Everything the server sent so far. */
+  received(): string;
+  /** Resolves once the server (or the test) has closed the connection. */
+  closed: Promise<void>;
+}
+
+async function rawConnection(test: ServerTarget): Promise<RawConnection> {
+  const socket = connect(test.server.port, '127.0.0.1');
+  onTestFinished(() => void socket.destroy());
+  let text = '';
+  socket.setEncoding('utf8');
+  socket.on('data', (chunk: string) => (text += chunk));
+  socket.on('error', () => undefined);
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  return { socket, received: () => text, closed };
+}
+
+/** A WebSocket handshake as a browser tab on the server's own page sends it, token and all. */
+function handshake(test: ServerTarget): string {
+  const address = new URL(test.server.origin).host;
+  return (
+    `GET /ws?token=${encodeURIComponent(test.token)} HTTP/1.1\r\n` +
+    `Host: ${address}\r\n` +
+    `Origin: ${test.server.origin}\r\n` +
+    'Upgrade: websocket\r\n' +
+    'Connection: Upgrade\r\n' +
+    'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n' +
+    'Sec-WebSocket-Version: 13\r\n' +
+    '\r\n'
+  );
+}
+
+/** A port nothing listens on right now. */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = probe.address() as { port: number };
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
 }
 
 /** The cookie earlier versions had a browser keep for this server (the token as its value). */
@@ -246,6 +298,16 @@ describe('WebSocket handshake', () => {
     expect(await upgradeStatus(test, { origin: `http://localhost:${port}` })).toBe(101);
   });
 
+  it('survives tabs that reset the connection while their handshake is refused', async () => {
+    const test = await startTestServer();
+    for (let i = 0; i < 20; i++) {
+      const tab = await rawConnection(test);
+      tab.socket.write(handshake({ ...test, token: 'wrong' }));
+      tab.socket.resetAndDestroy();
+    }
+    expect(await upgradeStatus(test)).toBe(101);
+  });
+
   it('serves only /ws, and /ws only to a WebSocket', async () => {
     const test = await startTestServer();
     expect((await get(test, `/ws?token=${test.token}`)).status).toBe(426);
@@ -292,6 +354,12 @@ describe('the server itself', () => {
     const test = await startTestServer({ maxConnections: 1 });
     const first = await TestClient.connect(test);
     expect(await upgradeStatus(test)).toBe(503);
+    const refused = await rawConnection(test);
+    refused.socket.write(handshake(test));
+    await refused.closed;
+    expect(refused.received()).toMatch(
+      /^HTTP\/1\.1 503 Service Unavailable\r\n[^]*\r\n\r\nToo many connections\n$/,
+    );
     expect(test.engine.registry.size).toBe(1);
     await first.close();
     await eventually(() => test.engine.registry.size === 1 && test.server.sessionCount === 1);
@@ -307,5 +375,142 @@ describe('the server itself', () => {
     const test = await startTestServer();
     const client = await TestClient.connect(test);
     expect(client.socket.extensions).toBe('');
+  });
+});
+
+describe('started with nothing but what it must be told', () => {
+  it('listens on 127.0.0.1 and keeps a closed tab’s context for its reload', async () => {
+    const engine = await createTestEngine();
+    const { root } = await makeStaticFixture();
+    const server = await startWebServer({
+      registry: engine.registry,
+      router: engine.router,
+      staticDir: root,
+      token: 'a-token-for-defaults',
+    });
+    onTestFinished(() => server.close());
+    const test = { server, token: 'a-token-for-defaults' };
+    expect(server.host).toBe('127.0.0.1');
+    expect(server.origin).toBe(`http://127.0.0.1:${server.port}`);
+    const first = await TestClient.connect(test);
+    const { session } = first.session;
+    await first.close();
+    const again = await TestClient.connect(test, { query: { session } });
+    expect(again.session).toEqual({ type: 'session', session, resumed: true });
+    expect(engine.registry.size).toBe(1);
+  });
+
+  it('takes a hundred tabs and refuses the next', async () => {
+    const engine = await createTestEngine();
+    const { root } = await makeStaticFixture();
+    const token = 'a-token-for-the-default-limit';
+    const server = await startWebServer({
+      registry: engine.registry,
+      router: engine.router,
+      staticDir: root,
+      token,
+    });
+    onTestFinished(() => server.close());
+    const test = { server, token };
+    const tabs = [];
+    for (let i = 0; i < 100; i++) tabs.push(TestClient.connect(test));
+    await Promise.all(tabs);
+    expect(await upgradeStatus(test)).toBe(503);
+    expect(engine.registry.size).toBe(100);
+  });
+
+  it('listens on the port it is given, and fails to start when that port is taken', async () => {
+    const engine = await createTestEngine();
+    const { root } = await makeStaticFixture();
+    const port = await freePort();
+    const options = { registry: engine.registry, router: engine.router, staticDir: root, token: 't', port };
+    const server = await startWebServer(options);
+    onTestFinished(() => server.close());
+    expect(server.port).toBe(port);
+    expect(server.url).toBe(`http://127.0.0.1:${port}/?token=t`);
+    await expect(startWebServer(options)).rejects.toMatchObject({ code: 'EADDRINUSE' });
+  });
+});
+
+describe('the heartbeat', () => {
+  it('keeps a tab that answers pings, and drops one that does not', async () => {
+    const test = await startTestServer({ heartbeatMs: 100, graceMs: 10 });
+    const answering = await TestClient.connect(test);
+    const silent = await TestClient.connect(test, { autoPong: false });
+    let pings = 0;
+    // A second ping goes only to a tab that answered the first.
+    const pingedTwice = new Promise<void>((resolve) =>
+      answering.socket.on('ping', () => (++pings === 2 ? resolve() : undefined)),
+    );
+    const dropped = answering.closed.then(() => {
+      throw new Error('the tab that answered was dropped');
+    });
+    expect((await silent.closed).code).toBe(1006);
+    await Promise.race([pingedTwice, dropped]);
+    expect(await answering.request('config.get', {})).toMatchObject({ ok: true });
+    // The dropped tab's context goes after its grace period, as a closed tab's would.
+    await eventually(() => test.engine.registry.size === 1);
+  });
+});
+
+describe('close()', () => {
+  it('says goodbye to every tab, releases every context, stops listening and leaves no timer', async () => {
+    const engine = await createTestEngine();
+    const { root } = await makeStaticFixture();
+    // Counted and never run: closing must wait on the tab's goodbye, not on a clock.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    onTestFinished(() => void vi.useRealTimers());
+    const token = 'a-token-for-closing';
+    const server = await startWebServer({
+      registry: engine.registry,
+      router: engine.router,
+      staticDir: root,
+      token,
+    });
+    const test = { server, token };
+    // A tab without TestClient, whose polling would wait on the frozen clock.
+    const tab = new WebSocket(`${server.origin.replace(/^http/, 'ws')}/ws?token=${token}`, {
+      headers: { origin: server.origin },
+    });
+    const goodbye = new Promise((resolve) =>
+      tab.on('close', (code, reason) => resolve({ code, reason: `${reason}` })),
+    );
+    await once(tab, 'message');
+    expect(engine.registry.size).toBe(1);
+    const first = server.close();
+    const second = server.close();
+    await Promise.all([first, second]);
+    expect(await goodbye).toEqual({ code: 1001, reason: 'Server shutting down' });
+    expect(engine.registry.size).toBe(0);
+    expect(server.sessionCount).toBe(0);
+    await expect(upgradeStatus(test)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  // Takes a second: the time a tab gets to answer the close before it is cut off.
+  it('cuts off a tab that never answers, refusing handshakes and dropping half-sent requests meanwhile', async () => {
+    const test = await startTestServer();
+    const mute = await rawConnection(test);
+    mute.socket.write(handshake(test));
+    await eventually(() => mute.received().includes('\r\n\r\n'));
+    expect(mute.received()).toMatch(/^HTTP\/1\.1 101 /);
+    const lateTab = await rawConnection(test);
+    const lateHandshake = handshake(test);
+    lateTab.socket.write(lateHandshake.slice(0, 40));
+    const halfRequest = await rawConnection(test);
+    halfRequest.socket.write(`GET / HTTP/1.1\r\nHost: ${new URL(test.server.origin).host}\r\n`);
+    await eventually(() => test.engine.registry.size === 1);
+
+    const closing = test.server.close();
+    lateTab.socket.write(lateHandshake.slice(40));
+    await lateTab.closed;
+    expect(lateTab.received()).toMatch(
+      /^HTTP\/1\.1 503 Service Unavailable\r\n[^]*\r\n\r\nServer shutting down\n$/,
+    );
+    await closing;
+    await mute.closed;
+    await halfRequest.closed;
+    expect(halfRequest.received()).toBe('');
+    expect(test.engine.registry.size).toBe(0);
   });
 });

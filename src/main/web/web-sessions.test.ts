@@ -1,7 +1,9 @@
 import { UNTRUSTED } from '../../shared/workspace-trust';
-import { describe, expect, it, vi } from 'vitest';
+import { connect } from 'node:net';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { WebSocket } from 'ws';
-import { WebSession } from './web-sessions';
+import { WebSession, WebSessions } from './web-sessions';
+import { createTestEngine, makeWorkspace } from '../../../test/support/engine';
 import { eventually, startTestServer, TestClient } from './web-test-support';
 
 /** Just enough of a socket for a WebSession: a state and what was sent on it. */
@@ -130,6 +132,48 @@ describe('WebSession', () => {
   });
 });
 
+describe('WebSessions', () => {
+  it('gives a fresh tab a fresh session, keeping a well-formed name it brings', async () => {
+    const engine = await createTestEngine();
+    const sessions = new WebSessions(engine.registry, { graceMs: 60_000 });
+    onTestFinished(() => sessions.dispose());
+    const tab = fakeSocket();
+    const fresh = sessions.attach(tab.socket, null, false);
+    expect(fresh.resumed).toBe(false);
+    expect(tab.sent).toEqual([{ type: 'session', session: fresh.session.id, resumed: false }]);
+    expect(engine.registry.get(fresh.session.clientId)).toBeDefined();
+    const named = 'from-before-a-restart';
+    const restarted = fakeSocket();
+    expect(sessions.attach(restarted.socket, named, false)).toMatchObject({
+      session: { id: named },
+      resumed: false,
+    });
+    expect(sessions.size).toBe(2);
+  });
+
+  it('keeps 5,000 events for a detached tab by default, and says so when it had to drop more', async () => {
+    const engine = await createTestEngine();
+    const sessions = new WebSessions(engine.registry, { graceMs: 60_000 });
+    onTestFinished(() => sessions.dispose());
+    const change = { workspace: '/w', projectFiles: [], trust: UNTRUSTED };
+    for (const [count, replayed] of [
+      [5_000, 5_000],
+      [5_001, 0],
+    ] as const) {
+      const first = fakeSocket();
+      const { session } = sessions.attach(first.socket, null, false);
+      sessions.detach(session, first.socket);
+      for (let i = 0; i < count; i++) session.sink('workspace.changed', change);
+      const back = fakeSocket();
+      expect(sessions.attach(back.socket, session.id, true).resumed).toBe(true);
+      expect(back.sent.filter((frame) => (frame as { type: string }).type === 'event')).toHaveLength(
+        replayed,
+      );
+      if (replayed === 0) expect(back.sent).toContainEqual(expect.objectContaining({ type: 'error' }));
+    }
+  });
+});
+
 describe('sessions across reloads', () => {
   it('reattaches a reload within the grace period to the same context', async () => {
     const test = await startTestServer({ graceMs: 5_000 });
@@ -238,14 +282,74 @@ describe('sessions across reloads', () => {
     expect(reloaded.events()).toEqual([]);
   });
 
-  it('keeps a socket that answers pings, and drops one that does not', async () => {
-    const test = await startTestServer({ heartbeatMs: 25, graceMs: 10 });
-    const answering = await TestClient.connect(test);
-    const silent = await TestClient.connect(test, { autoPong: false });
-    expect((await silent.closed).code).toBe(1006);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    expect(await answering.request('config.get', {})).toMatchObject({ ok: true });
-    await eventually(() => test.engine.registry.size === 1);
+  it('a reload keeps the folder the tab switched to, whatever folder its address names', async () => {
+    const test = await startTestServer();
+    const [named, switched] = [await makeWorkspace(), await makeWorkspace()];
+    const first = await TestClient.connect(test, { query: { workspace: named } });
+    expect(await first.request('workspace.open', { path: switched })).toMatchObject({ ok: true });
+    const { session } = first.session;
+    await first.close();
+    const reloaded = await TestClient.connect(test, { query: { session, workspace: named } });
+    expect(reloaded.session.resumed).toBe(true);
+    expect(await reloaded.request('window.state', {})).toMatchObject({
+      ok: true,
+      value: { workspace: { workspace: switched } },
+    });
+  });
+
+  it('a reload keeps its conversation when its old connection is slow to close', async () => {
+    const test = await startTestServer({ graceMs: 60_000 });
+    // The old page's connection: it says goodbye but holds the line open, as a dying tab may.
+    const old = connect({ port: test.server.port, host: '127.0.0.1', allowHalfOpen: true });
+    onTestFinished(() => void old.destroy());
+    old.on('error', () => undefined);
+    let received = '';
+    old.setEncoding('latin1');
+    old.on('data', (chunk: string) => (received += chunk));
+    const oldClosed = new Promise<void>((resolve) => old.once('close', () => resolve()));
+    const host = new URL(test.server.origin).host;
+    old.write(
+      `GET /ws?token=${encodeURIComponent(test.token)} HTTP/1.1\r\nHost: ${host}\r\n` +
+        `Origin: ${test.server.origin}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+    );
+    await eventually(() => /"session":"[^"]+"/.test(received));
+    const session = /"session":"([^"]+)"/.exec(received)![1]!;
+    const created = await test.engine.router.handle(
+      [...test.engine.registry.contexts()][0]!.clientId,
+      'conversation.new',
+      { name: 'Mine' },
+    );
+    const id = (created as { value: { id: string } }).value.id;
+    // A masked close frame (code 1000), and no end of the TCP connection.
+    old.write(Buffer.from([0x88, 0x82, 0, 0, 0, 0, 0x03, 0xe8]));
+    await eventually(() => received.includes('\x88\x02\x03\xe8'));
+
+    const reloaded = await TestClient.connect(test, { query: { session } });
+    expect(reloaded.session.resumed).toBe(true);
+    old.destroy();
+    await oldClosed;
+    // The server hears the old connection end long before this tab's handshake is through.
+    const other = await TestClient.connect(test);
+    expect(await other.request('conversation.open', { id })).toMatchObject({
+      ok: false,
+      error: { name: 'AlreadyOpen' },
+    });
+  });
+
+  it('leaves no grace period running once the server has closed', async () => {
+    const test = await startTestServer({ graceMs: 60_000 });
+    const tab = await TestClient.connect(test);
+    const [context] = test.engine.registry.contexts();
+    // Counted, not run: time passes as it does, so the polling below still wakes.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'], shouldAdvanceTime: true });
+    onTestFinished(() => void vi.useRealTimers());
+    await tab.close();
+    // Away: the server heard of the close, and the tab's grace period is running.
+    await eventually(() => context!.away);
+    expect(vi.getTimerCount()).toBe(1);
+    await test.server.close();
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('releases every context when the server closes', async () => {

@@ -10,6 +10,8 @@ import type { RequestInput, RequestName } from '../../shared/contract';
 import type { RpcResult } from '../../shared/errors';
 import { parseServerFrame, type ServerFrame } from '../../shared/ws-protocol';
 import { createTestEngine } from '../../../test/support/engine';
+import { createEngineHandlers } from '../engine/rpc/engine-handlers';
+import { Router, type Handlers } from '../engine/rpc/router';
 import { tempDir } from '../../../test/support/temp-dir';
 import { startWebServer, type WebServer } from './web-server';
 
@@ -33,14 +35,19 @@ export async function startTestServer(
     host?: string;
     maxConnections?: number;
     token?: string;
+    /** Handlers that replace the engine's own: a bug a real handler could have, planted on purpose. */
+    handlers?: Partial<Handlers>;
   } = {},
 ) {
   const engine = await createTestEngine();
+  const router = options.handlers
+    ? new Router(engine.registry, { ...createEngineHandlers(engine.registry), ...options.handlers })
+    : engine.router;
   const { root } = await makeStaticFixture();
   const token = options.token ?? randomBytes(16).toString('base64url');
   const server = await startWebServer({
     registry: engine.registry,
-    router: engine.router,
+    router,
     staticDir: root,
     token,
     host: options.host ?? '127.0.0.1',

@@ -1,4 +1,4 @@
-import { WebSocket, type RawData } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import type { RequestName } from '../../shared/contract';
 import type { RpcResult } from '../../shared/errors';
 import { isSessionId, parseClientFrame, WS_CLOSE, WS_PARAMS } from '../../shared/ws-protocol';
@@ -16,17 +16,16 @@ export interface ConnectionOptions {
   query: URLSearchParams;
 }
 
+/** ws hands every text message over as one Buffer, its fragments joined, whatever the binaryType. */
 function textOf(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8');
+  return (data as Buffer).toString();
 }
 
 function respond(socket: WebSocket, id: number, result: RpcResult<unknown>): void {
   if (sendFrame(socket, { type: 'response', id, result })) return;
-  if (socket.readyState === WebSocket.OPEN) {
-    const error = { name: 'Internal', message: 'The result could not be serialized' };
-    sendFrame(socket, { type: 'response', id, result: { ok: false, error } });
-  }
+  // Not sent: the result has no JSON form (a BigInt, a cycle), or the socket is gone and this is not sent either.
+  const error = { name: 'Internal', message: 'The result could not be serialized' };
+  sendFrame(socket, { type: 'response', id, result: { ok: false, error } });
 }
 
 /** `?conversation=ID&workspace=PATH`: opened as if the tab had asked, reported if they fail. */
@@ -64,6 +63,11 @@ export function serveConnection(socket: WebSocket, options: ConnectionOptions): 
     ? Promise.resolve()
     : openFromUrl(router, session.clientId, socket, query).catch((error: unknown) => {
         console.error('deskmate: opening from the URL failed', error);
+        // The tab asked for something in its URL: it must hear that it did not happen.
+        sendFrame(socket, {
+          type: 'error',
+          error: { name: 'Internal', message: 'Could not open what the address asked for' },
+        });
       });
   let inFlight = 0;
 
