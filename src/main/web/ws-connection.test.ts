@@ -104,11 +104,10 @@ describe('a request the router cannot answer', () => {
     expect(await a.request('config.get', {})).toMatchObject({ ok: true });
   });
 
-  it('answers Internal when a request fails outside its handler, and frees its slot', async () => {
+  it('answers Internal when a handler throws a value with no text form, and frees its slot', async () => {
     const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     onTestFinished(() => logged.mockRestore());
-    // A thrown value that cannot become a string makes the router itself reject (a router bug, found
-    // here and left to its owner: once it answers Internal on its own, this guard is unreachable).
+    // String() of a null-prototype object throws; the router once rejected on it, leaving the tab unanswered.
     const test = await startTestServer({
       handlers: {
         'settings.get': () => {
@@ -119,15 +118,19 @@ describe('a request the router cannot answer', () => {
     const a = await TestClient.connect(test);
     expect(await a.request('settings.get', {})).toEqual({
       ok: false,
-      error: { name: 'Internal', message: 'Request failed' },
+      error: { name: 'Internal', message: 'The request failed' },
     });
-    expect(logged).toHaveBeenCalledWith('deskmate: a request failed outside its handler', expect.anything());
+    expect(logged).toHaveBeenCalledWith('deskmate: internal error in a request handler', expect.anything());
     expect(await a.request('config.get', {})).toMatchObject({ ok: true });
   });
 
-  it('tells the tab when opening its address failed outside a handler, and still answers it', async () => {
+  it('tells the tab when opening its address failed with a value that has no text form, and still answers it', async () => {
     const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    onTestFinished(() => logged.mockRestore());
+    const warned = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    onTestFinished(() => {
+      logged.mockRestore();
+      warned.mockRestore();
+    });
     const test = await startTestServer({
       handlers: {
         'workspace.open': () => {
@@ -138,9 +141,9 @@ describe('a request the router cannot answer', () => {
     const a = await TestClient.connect(test, { query: { workspace: await makeWorkspace() } });
     expect(await a.request('config.get', {})).toMatchObject({ ok: true });
     expect(a.frames.filter((frame) => frame.type === 'error')).toEqual([
-      { type: 'error', error: { name: 'Internal', message: 'Could not open what the address asked for' } },
+      { type: 'error', error: { name: 'Internal', message: 'The request failed' } },
     ]);
-    expect(logged).toHaveBeenCalledWith('deskmate: opening from the URL failed', expect.anything());
+    expect(warned).toHaveBeenCalledWith('deskmate: workspace.open from the URL failed: The request failed');
   });
 });
 

@@ -59,15 +59,20 @@ export function serveConnection(socket: WebSocket, options: ConnectionOptions): 
   // listener the error would take the whole server down.
   socket.on('error', () => undefined);
   // Requests wait for the URL's conversation and workspace, so a first `window.state` sees them.
+  // Router.handle answers every failure itself, never rejecting (router.test.ts), so this guard and
+  // the one on each request are not reached today; they stay so that a future bug is logged and
+  // answered rather than ending the server with an unhandled rejection.
   const ready = resumed
     ? Promise.resolve()
-    : openFromUrl(router, session.clientId, socket, query).catch((error: unknown) => {
+    : // Stryker disable next-line all: unreachable while Router.handle never rejects (see above)
+      openFromUrl(router, session.clientId, socket, query).catch((error: unknown) => {
+        // Stryker disable next-line all: unreachable while Router.handle never rejects (see above)
         console.error('deskmate: opening from the URL failed', error);
         // The tab asked for something in its URL: it must hear that it did not happen.
-        sendFrame(socket, {
-          type: 'error',
-          error: { name: 'Internal', message: 'Could not open what the address asked for' },
-        });
+        // Stryker disable next-line all: unreachable while Router.handle never rejects (see above)
+        const failure = { name: 'Internal', message: 'Could not open what the address asked for' };
+        // Stryker disable next-line all: unreachable while Router.handle never rejects (see above)
+        sendFrame(socket, { type: 'error', error: failure });
       });
   let inFlight = 0;
 
@@ -92,7 +97,9 @@ export function serveConnection(socket: WebSocket, options: ConnectionOptions): 
     void ready
       .then(() => router.handle(session.clientId, method, input))
       .catch((error: unknown) => {
+        // Stryker disable next-line all: unreachable while Router.handle never rejects (see above)
         console.error('deskmate: a request failed outside its handler', error);
+        // Stryker disable next-line all: unreachable while Router.handle never rejects (see above)
         return { ok: false as const, error: { name: 'Internal', message: 'Request failed' } };
       })
       .then((result) => {

@@ -284,6 +284,29 @@ describe('what a window hears when something breaks', () => {
     }
   });
 
+  it('a thrown value with no text form still answers Internal, and the router never rejects', async () => {
+    const engine = await createTestEngine();
+    engine.connect('c');
+    const router = new Router(engine.registry, {
+      ...createEngineHandlers(engine.registry),
+      'config.get': () => {
+        // String() of a null-prototype object throws: the answer must not depend on it.
+        throw Object.create(null);
+      },
+    });
+    const quiet = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      expect(await router.handle('c', 'config.get', {})).toEqual({
+        ok: false,
+        error: { name: 'Internal', message: 'The request failed' },
+      });
+      expect(quiet).toHaveBeenCalledTimes(1);
+    } finally {
+      quiet.mockRestore();
+    }
+    expect(await router.handle('c', 'settings.get', {})).toMatchObject({ ok: true });
+  });
+
   it('a named error keeps its data: the window can act on it', async () => {
     const engine = await createTestEngine();
     engine.connect('c');

@@ -33,7 +33,16 @@ function toErrorShape(error: unknown): RpcErrorShape {
   // Anything else is a bug: say so without leaking a stack to the client.
   // Stryker disable next-line StringLiteral: the log's wording, read by no one but a developer
   console.error('deskmate: internal error in a request handler', error);
-  return { name: 'Internal', message: error instanceof Error ? error.message : String(error) };
+  return { name: 'Internal', message: error instanceof Error ? error.message : textOf(error) };
+}
+
+/** Whatever was thrown, in words; a value with no text form (a null-prototype object) must not make the answer itself throw. */
+function textOf(thrown: unknown): string {
+  try {
+    return String(thrown);
+  } catch {
+    return 'The request failed';
+  }
 }
 
 /**
