@@ -52,4 +52,12 @@ describe('writeFileAtomic', () => {
     expect(await readFile(file)).toEqual(Buffer.from('héllo ✓', 'utf8'));
     expect((await stat(file)).mode & 0o777).toBe(0o666 & ~process.umask());
   });
+
+  it('writes a file whose name is as long as the file system allows', async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, `${'é'.repeat(125)}.txt`);
+    await writeFileAtomic(file, 'new');
+    expect(await readFile(file, 'utf8')).toBe('new');
+    expect(await readdir(dir)).toEqual([path.basename(file)]);
+  });
 });
