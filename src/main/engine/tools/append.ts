@@ -16,8 +16,11 @@ const APPEND_FLAGS =
   (constants.O_NONBLOCK ?? 0) |
   (constants.O_NOCTTY ?? 0);
 
-/** Appends to the opened file after checking the handle itself; returns its size before. */
-async function appendAt(entry: string, requested: string, content: string): Promise<number> {
+/**
+ * Appends to `entry` after checking the opened handle itself; returns its size before. What is at
+ * `entry` may have changed since the path was resolved: a symlink or a FIFO there now is refused.
+ */
+export async function appendAt(entry: string, requested: string, content: string): Promise<number> {
   let handle: FileHandle;
   try {
     handle = await open(entry, APPEND_FLAGS, 0o666);
