@@ -9,6 +9,7 @@ import { withLockedFolder } from '../../../../test/support/locked-folder';
 import { tempDir } from '../../../../test/support/temp-dir';
 import { toolContext } from '../../../../test/support/tool-context';
 import { appendAt, appendTool } from './append';
+import { toOpenAiTools } from './tool-registry';
 
 const openHandles = async () => (await readdir('/proc/self/fd')).length;
 
@@ -37,6 +38,26 @@ async function setup(files: Record<string, string> = {}) {
 }
 
 describe('append', () => {
+  it('offers the model one strict call: a path and the content, each described', () => {
+    const [spec] = toOpenAiTools([appendTool]);
+    expect(spec?.function).toEqual({
+      name: 'append',
+      description: expect.stringMatching(
+        /^Add text to the end of a file in the workspace, exactly as given .*Creates the file and its parent folders if missing\.$/,
+      ),
+      parameters: {
+        $schema: 'http://json-schema.org/draft-07/schema#',
+        type: 'object',
+        properties: {
+          path: { type: 'string', minLength: 1, description: 'File path, relative to the workspace' },
+          content: { type: 'string', minLength: 1, description: 'Text to add at the end of the file' },
+        },
+        required: ['path', 'content'],
+        additionalProperties: false,
+      },
+    });
+  });
+
   it('needs approval', () => {
     expect(appendTool.needsApproval).toBe(true);
   });

@@ -29,6 +29,7 @@ export async function appendAt(entry: string, requested: string, content: string
   }
   try {
     const stats = await handle.stat();
+    // Stryker disable next-line StringLiteral: the verb is only in the message for a folder, and a folder cannot be opened for writing (EISDIR)
     assertWritable(stats, requested, 'append to');
     await handle.appendFile(content).catch((error: unknown) => {
       throw writeError(error, requested);
@@ -59,6 +60,7 @@ export const appendTool = defineTool({
     } finally {
       await target.close();
     }
+    // Stryker disable next-line StringLiteral: Buffer.byteLength takes '' for utf8
     const bytes = Buffer.byteLength(args.content, 'utf8');
     return target.existing
       ? `Appended ${bytes} bytes to ${args.path} (now ${before + bytes} bytes)`
