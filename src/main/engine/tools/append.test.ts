@@ -39,21 +39,23 @@ async function setup(files: Record<string, string> = {}) {
 
 describe('append', () => {
   it('offers the model one strict call: a path and the content, each described', () => {
-    const [spec] = toOpenAiTools([appendTool]);
-    expect(spec?.function).toEqual({
-      name: 'append',
-      description: expect.stringMatching(
-        /^Add text to the end of a file in the workspace, exactly as given .*Creates the file and its parent folders if missing\.$/,
-      ),
-      parameters: {
-        $schema: 'http://json-schema.org/draft-07/schema#',
-        type: 'object',
-        properties: {
-          path: { type: 'string', minLength: 1, description: 'File path, relative to the workspace' },
-          content: { type: 'string', minLength: 1, description: 'Text to add at the end of the file' },
+    expect(toOpenAiTools([appendTool])[0]).toEqual({
+      type: 'function',
+      function: {
+        name: 'append',
+        description: expect.stringMatching(
+          /^Add text to the end of a file in the workspace, exactly as given .*Creates the file and its parent folders if missing\.$/,
+        ),
+        parameters: {
+          $schema: 'http://json-schema.org/draft-07/schema#',
+          type: 'object',
+          properties: {
+            path: { type: 'string', minLength: 1, description: 'File path, relative to the workspace' },
+            content: { type: 'string', minLength: 1, description: 'Text to add at the end of the file' },
+          },
+          required: ['path', 'content'],
+          additionalProperties: false,
         },
-        required: ['path', 'content'],
-        additionalProperties: false,
       },
     });
   });
