@@ -64,6 +64,7 @@ export function bashOf(searchPath: string | undefined): string {
 function isFolder(dir: string): boolean {
   try {
     return statSync(dir).isDirectory();
+    // Stryker disable next-line BlockStatement: undefined, as falsy as false, sends the new shell to the workspace too
   } catch {
     return false;
   }
