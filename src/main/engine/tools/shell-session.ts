@@ -53,7 +53,6 @@ export function bashOf(searchPath: string | undefined): string {
     try {
       accessSync(candidate, constants.X_OK);
       if (statSync(candidate).isFile()) return candidate;
-      // Stryker disable next-line BlockStatement: the block is empty already
     } catch {
       // not here
     }
