@@ -314,6 +314,13 @@ describe('the persistent shell, against what a command can do to it', () => {
     expect(second.text()).toBe('second\n');
   });
 
+  it('streams nothing at all for a command that prints nothing', async () => {
+    const { shell } = await session();
+    const { options, text } = streamed();
+    expect(await shell.run('true', options)).toMatchObject({ output: '', exitCode: 0 });
+    expect(text()).toBe('');
+  });
+
   it('streams a lone newline with the text after it, and no empty chunk', async () => {
     const { shell } = await session();
     const { options, text } = streamed();
