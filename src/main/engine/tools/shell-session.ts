@@ -155,13 +155,12 @@ export class BashSession implements ShellSession {
     // Stryker disable next-line StringLiteral: Node's decoder takes '' for utf8
     child.stdout.setEncoding('utf8');
     child.stdin.write('exec 2>&1\n');
-    child.on('exit', () => {
+    // An exit (or a failed start) of a bash this session has already replaced changes nothing.
+    const gone = () => {
       if (this.#process === child) this.#process = undefined;
-    });
-    child.on('error', () => {
-      // Stryker disable next-line ConditionalExpression: a failed start says so before its 'close', while this child is still the current one
-      if (this.#process === child) this.#process = undefined;
-    });
+    };
+    child.on('exit', gone);
+    child.on('error', gone);
     this.#process = child;
     return child;
   }
@@ -169,7 +168,6 @@ export class BashSession implements ShellSession {
   #kill(): void {
     const child = this.#process;
     this.#process = undefined;
-    // Stryker disable next-line ConditionalExpression: without a pid, process.kill below throws and the catch takes it
     if (!child?.pid) return;
     try {
       process.kill(-child.pid, 'SIGKILL');
@@ -238,8 +236,7 @@ export class BashSession implements ShellSession {
         const end = pending.indexOf(endLine);
         if (end >= 0) {
           const newline = pending.indexOf('\n', end + endLine.length);
-          // Stryker disable next-line EqualityOperator: it is searched for after the end line, so never found at 0
-          if (newline < 0) return; // the status line is not complete yet
+          if (newline === -1) return; // the status line is not complete yet
           const [code, ...cwd] = pending.slice(end + endLine.length, newline).split(' ');
           this.#cwd = cwd.join(' ') || this.#cwd;
           pending = pending.slice(0, end);
@@ -284,8 +281,11 @@ export class BashSession implements ShellSession {
 
 /** How many characters at the end of `text` are a start of `needle` (held back until known). */
 export function startOfAt(text: string, needle: string): number {
-  // Stryker disable next-line MethodExpression,ArithmeticOperator,EqualityOperator: an earlier start or a later end finds nothing more: a longer tail, or an empty one, is never counted
-  for (let i = Math.max(0, text.length - needle.length + 1); i < text.length; i++) {
+  // The whole needle at the end is found by indexOf first; only a shorter start of it is held back.
+  // Stryker disable next-line ArithmeticOperator: a longer tail (the whole needle) never ends what this is given
+  const longest = needle.length - 1;
+  // Stryker disable next-line MethodExpression: an earlier start finds nothing more, a longer tail is never a start of the needle
+  for (let i = Math.max(0, text.length - longest); i < text.length; i++) {
     if (needle.startsWith(text.slice(i))) return text.length - i;
   }
   return 0;
