@@ -89,4 +89,12 @@ describe('writeFileAtomic', () => {
     await expect(writeFileAtomic(path.join(dir, 'folder'), 'new')).rejects.toThrow();
     expect(await openFiles()).toBe(before);
   });
+
+  it('writes a file whose name is as long as the file system allows', async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, `${'é'.repeat(125)}.txt`);
+    await writeFileAtomic(file, 'new');
+    expect(await readFile(file, 'utf8')).toBe('new');
+    expect(await readdir(dir)).toEqual([path.basename(file)]);
+  });
 });

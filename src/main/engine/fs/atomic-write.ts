@@ -18,7 +18,12 @@ const TEMP_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (
  * rename then stay in that folder whatever happens to the path above it.
  */
 export async function writeFileAtomic(file: string, data: string, mode?: number): Promise<void> {
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  // The start of the file's name tells whose a temp file left by a crash is; all of it would not fit
+  // beside the suffix when the name is near the 255-byte limit (64 characters are at most 192 bytes).
+  const temp = path.join(
+    path.dirname(file),
+    `.${path.basename(file).slice(0, 64)}.${randomBytes(6).toString('hex')}.tmp`,
+  );
   try {
     const handle = await open(temp, TEMP_FLAGS, mode ?? 0o666);
     try {

@@ -1,10 +1,33 @@
-import { mkdir, readdir, readFile, realpath, symlink, writeFile } from 'node:fs/promises';
+import { closeSync, constants, openSync, readSync, truncateSync } from 'node:fs';
+import { link, lstat, mkdir, readdir, readFile, realpath, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { bounded } from '../../../../test/support/bounded';
 import { makeWorkspace } from '../../../../test/support/engine';
+import { makeFifo } from '../../../../test/support/fifo';
+import { withLockedFolder } from '../../../../test/support/locked-folder';
 import { tempDir } from '../../../../test/support/temp-dir';
 import { toolContext } from '../../../../test/support/tool-context';
-import { appendTool } from './append';
+import { appendAt, appendTool } from './append';
+import { toOpenAiTools } from './tool-registry';
+
+const openHandles = async () => (await readdir('/proc/self/fd')).length;
+
+/** Makes `file` (sparse) as large as its file system allows: one more byte cannot be written. */
+function growToLimit(file: string): void {
+  let fits = 0;
+  let tooBig = Number.MAX_SAFE_INTEGER;
+  while (tooBig - fits > 1) {
+    const size = Math.floor((fits + tooBig) / 2);
+    try {
+      truncateSync(file, size);
+      fits = size;
+    } catch {
+      tooBig = size;
+    }
+  }
+  truncateSync(file, fits);
+}
 
 async function setup(files: Record<string, string> = {}) {
   const workspace = await realpath(await makeWorkspace(files));
@@ -15,6 +38,28 @@ async function setup(files: Record<string, string> = {}) {
 }
 
 describe('append', () => {
+  it('offers the model one strict call: a path and the content, each described', () => {
+    expect(toOpenAiTools([appendTool])[0]).toEqual({
+      type: 'function',
+      function: {
+        name: 'append',
+        description: expect.stringMatching(
+          /^Add text to the end of a file in the workspace, exactly as given .*Creates the file and its parent folders if missing\.$/,
+        ),
+        parameters: {
+          $schema: 'http://json-schema.org/draft-07/schema#',
+          type: 'object',
+          properties: {
+            path: { type: 'string', minLength: 1, description: 'File path, relative to the workspace' },
+            content: { type: 'string', minLength: 1, description: 'Text to add at the end of the file' },
+          },
+          required: ['path', 'content'],
+          additionalProperties: false,
+        },
+      },
+    });
+  });
+
   it('needs approval', () => {
     expect(appendTool.needsApproval).toBe(true);
   });
@@ -36,7 +81,50 @@ describe('append', () => {
 
   it('refuses a directory', async () => {
     const { append } = await setup({ 'dir/keep.txt': 'x' });
+    await expect(append({ path: 'dir', content: 'x' })).rejects.toMatchObject({
+      name: 'IsADirectory',
+      message: 'dir is a directory; give a file path to append to',
+    });
+  });
+
+  it('refuses a hard-linked file, whose twin may be outside, and changes neither', async () => {
+    const { workspace, append, contents } = await setup({ 'a.txt': 'shared\n' });
+    const outside = await realpath(await tempDir('deskmate-outside-'));
+    await link(path.join(workspace, 'a.txt'), path.join(outside, 'twin.txt'));
+    await expect(append({ path: 'a.txt', content: 'more\n' })).rejects.toMatchObject({
+      name: 'HardLinked',
+      data: { path: 'a.txt', links: 2 },
+    });
+    expect(await contents('a.txt')).toBe('shared\n');
+  });
+
+  it('says permission was denied when the file cannot be created, and creates nothing', async () => {
+    const { workspace, append } = await setup({ 'locked/keep.txt': 'keep' });
+    const locked = path.join(workspace, 'locked');
+    await withLockedFolder(locked, async () => {
+      await expect(append({ path: 'locked/new.txt', content: 'x' })).rejects.toMatchObject({
+        name: 'PermissionDenied',
+        message: 'Permission denied for locked/new.txt',
+      });
+    });
+    expect(await readdir(locked)).toEqual(['keep.txt']);
+  });
+
+  it('fails, and says nothing was appended, when the file system refuses the bytes', async () => {
+    const { workspace, append } = await setup({ 'full.bin': '' });
+    const file = path.join(workspace, 'full.bin');
+    growToLimit(file);
+    const size = (await stat(file)).size;
+    await expect(append({ path: 'full.bin', content: 'x' })).rejects.toMatchObject({ code: 'EFBIG' });
+    expect((await stat(file)).size).toBe(size);
+  });
+
+  it('keeps no file or folder open after an append, whether it worked or not', async () => {
+    const { append } = await setup({ 'dir/keep.txt': 'x' });
+    const before = await openHandles();
+    await append({ path: 'dir/a.txt', content: 'x' });
     await expect(append({ path: 'dir', content: 'x' })).rejects.toMatchObject({ name: 'IsADirectory' });
+    expect(await openHandles()).toBe(before);
   });
 
   describe('refuses paths outside the workspace', () => {
@@ -104,5 +192,49 @@ describe('append', () => {
       expect(await outsideFiles()).toEqual(untouched);
       expect(await readdir(path.join(outside, 'dir'))).toEqual(['inner.txt']);
     });
+  });
+});
+
+// What is at the resolved name may change before it is opened (another process swaps it): the
+// open itself and the opened handle are checked again.
+describe('appendAt, on a name changed since it was resolved', () => {
+  it('refuses a symlink now there, and writes nothing through it', async () => {
+    const workspace = await realpath(await makeWorkspace({ 'target.txt': 'target\n' }));
+    await symlink(path.join(workspace, 'target.txt'), path.join(workspace, 'swapped.txt'));
+    await expect(appendAt(path.join(workspace, 'swapped.txt'), 'swapped.txt', 'x')).rejects.toMatchObject({
+      name: 'PathChanged',
+      message: 'swapped.txt was replaced by a symlink while it was being written; refused',
+    });
+    expect(await readFile(path.join(workspace, 'target.txt'), 'utf8')).toBe('target\n');
+  });
+
+  it('refuses a FIFO now there at once, with or without a reader, and sends it nothing', async () => {
+    const workspace = await realpath(await makeWorkspace());
+    const fifo = makeFifo(path.join(workspace, 'pipe'));
+    await expect(bounded(appendAt(fifo, 'pipe', 'x'), 5_000, 'append to a FIFO')).rejects.toMatchObject({
+      name: 'NotARegularFile',
+    });
+    const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      await expect(appendAt(fifo, 'pipe', 'x')).rejects.toMatchObject({
+        name: 'NotARegularFile',
+        message: expect.stringContaining('pipe is a FIFO (named pipe), not a regular file'),
+      });
+      // Its writer has closed with nothing sent: the reader is at the end.
+      expect(readSync(reader, Buffer.alloc(1))).toBe(0);
+    } finally {
+      closeSync(reader);
+    }
+  });
+
+  it('refuses a file hard-linked since, and leaves both names as they were', async () => {
+    const workspace = await realpath(await makeWorkspace({ 'a.txt': 'shared\n' }));
+    const outside = await realpath(await tempDir('deskmate-outside-'));
+    await link(path.join(workspace, 'a.txt'), path.join(outside, 'twin.txt'));
+    await expect(appendAt(path.join(workspace, 'a.txt'), 'a.txt', 'x')).rejects.toMatchObject({
+      name: 'HardLinked',
+    });
+    expect(await readFile(path.join(outside, 'twin.txt'), 'utf8')).toBe('shared\n');
+    expect((await lstat(path.join(workspace, 'a.txt'))).nlink).toBe(2);
   });
 });

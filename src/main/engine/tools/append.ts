@@ -16,8 +16,11 @@ const APPEND_FLAGS =
   (constants.O_NONBLOCK ?? 0) |
   (constants.O_NOCTTY ?? 0);
 
-/** Appends to the opened file after checking the handle itself; returns its size before. */
-async function appendAt(entry: string, requested: string, content: string): Promise<number> {
+/**
+ * Appends to `entry` after checking the opened handle itself; returns its size before. What is at
+ * `entry` may have changed since the path was resolved: a symlink or a FIFO there now is refused.
+ */
+export async function appendAt(entry: string, requested: string, content: string): Promise<number> {
   let handle: FileHandle;
   try {
     handle = await open(entry, APPEND_FLAGS, 0o666);
@@ -26,6 +29,7 @@ async function appendAt(entry: string, requested: string, content: string): Prom
   }
   try {
     const stats = await handle.stat();
+    // Stryker disable next-line StringLiteral: the verb is only in the message for a folder, and a folder cannot be opened for writing (EISDIR)
     assertWritable(stats, requested, 'append to');
     await handle.appendFile(content).catch((error: unknown) => {
       throw writeError(error, requested);
@@ -56,6 +60,7 @@ export const appendTool = defineTool({
     } finally {
       await target.close();
     }
+    // Stryker disable next-line StringLiteral: Buffer.byteLength takes '' for utf8
     const bytes = Buffer.byteLength(args.content, 'utf8');
     return target.existing
       ? `Appended ${bytes} bytes to ${args.path} (now ${before + bytes} bytes)`

@@ -1,10 +1,26 @@
-import { chmod, mkdir, readdir, readFile, realpath, stat, symlink, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  link,
+  lstat,
+  mkdir,
+  readdir,
+  readFile,
+  realpath,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeWorkspace } from '../../../../test/support/engine';
+import { makeFifo } from '../../../../test/support/fifo';
+import { withLockedFolder } from '../../../../test/support/locked-folder';
 import { tempDir } from '../../../../test/support/temp-dir';
 import { toolContext } from '../../../../test/support/tool-context';
 import { saveTool } from './save';
+import { toOpenAiTools } from './tool-registry';
+
+const openHandles = async () => (await readdir('/proc/self/fd')).length;
 
 async function setup(files: Record<string, string> = {}) {
   const workspace = await realpath(await makeWorkspace(files));
@@ -15,6 +31,28 @@ async function setup(files: Record<string, string> = {}) {
 }
 
 describe('save', () => {
+  it('offers the model one strict call: a path and the content, each described', () => {
+    expect(toOpenAiTools([saveTool])[0]).toEqual({
+      type: 'function',
+      function: {
+        name: 'save',
+        description: expect.stringMatching(
+          /^Write a whole file in the workspace, replacing it if it exists\. .*To change part of an existing file use patch; to add to its end use append\.$/,
+        ),
+        parameters: {
+          $schema: 'http://json-schema.org/draft-07/schema#',
+          type: 'object',
+          properties: {
+            path: { type: 'string', minLength: 1, description: 'File path, relative to the workspace' },
+            content: { type: 'string', description: 'The complete new content of the file' },
+          },
+          required: ['path', 'content'],
+          additionalProperties: false,
+        },
+      },
+    });
+  });
+
   it('needs approval', () => {
     expect(saveTool.needsApproval).toBe(true);
   });
@@ -51,10 +89,56 @@ describe('save', () => {
     const { workspace, save, contents } = await setup({ 'src/keep.ts': 'keep' });
     await expect(save({ path: 'src', content: 'x' })).rejects.toMatchObject({
       name: 'IsADirectory',
-      message: expect.stringContaining('src'),
+      message: 'src is a directory; give a file path to save to',
     });
     expect(await contents('src/keep.ts')).toBe('keep');
     expect((await stat(path.join(workspace, 'src'))).isDirectory()).toBe(true);
+  });
+
+  it('refuses to replace a hard-linked file, whose twin may be outside, and changes neither', async () => {
+    const { workspace, save, contents } = await setup({ 'a.txt': 'shared\n' });
+    const outside = await realpath(await tempDir('deskmate-outside-'));
+    await link(path.join(workspace, 'a.txt'), path.join(outside, 'twin.txt'));
+    await expect(save({ path: 'a.txt', content: 'changed\n' })).rejects.toMatchObject({
+      name: 'HardLinked',
+      data: { path: 'a.txt', links: 2 },
+    });
+    expect(await contents('a.txt')).toBe('shared\n');
+    expect((await lstat(path.join(workspace, 'a.txt'))).nlink).toBe(2);
+  });
+
+  it('refuses to replace a FIFO with a file', async () => {
+    const { workspace, save } = await setup();
+    makeFifo(path.join(workspace, 'pipe'));
+    await expect(save({ path: 'pipe', content: 'x' })).rejects.toMatchObject({ name: 'NotARegularFile' });
+    expect((await lstat(path.join(workspace, 'pipe'))).isFIFO()).toBe(true);
+  });
+
+  it('says permission was denied when the folder cannot be written, and leaves nothing behind', async () => {
+    const { workspace, save } = await setup({ 'locked/keep.txt': 'keep' });
+    const locked = path.join(workspace, 'locked');
+    await withLockedFolder(locked, async () => {
+      await expect(save({ path: 'locked/new.txt', content: 'x' })).rejects.toMatchObject({
+        name: 'PermissionDenied',
+        message: 'Permission denied for locked/new.txt',
+      });
+    });
+    expect(await readdir(locked)).toEqual(['keep.txt']);
+  });
+
+  it('keeps no file or folder open after a save, whether it worked or not', async () => {
+    const { save } = await setup({ 'dir/keep.txt': 'x' });
+    const before = await openHandles();
+    await save({ path: 'dir/a.txt', content: 'x' });
+    await expect(save({ path: 'dir', content: 'x' })).rejects.toMatchObject({ name: 'IsADirectory' });
+    expect(await openHandles()).toBe(before);
+  });
+
+  it('saves a file whose name is as long as the file system allows', async () => {
+    const { save, contents } = await setup();
+    const name = `${'n'.repeat(251)}.txt`;
+    expect(await save({ path: name, content: 'x' })).toBe(`Saved 1 bytes to ${name} (new file)`);
+    expect(await contents(name)).toBe('x');
   });
 
   it('reports a file standing where a folder is needed', async () => {

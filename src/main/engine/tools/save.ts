@@ -29,6 +29,7 @@ export const saveTool = defineTool({
     } finally {
       await target.close();
     }
+    // Stryker disable next-line StringLiteral: Buffer.byteLength takes '' for utf8
     const bytes = Buffer.byteLength(args.content, 'utf8');
     return `Saved ${bytes} bytes to ${args.path} (${existing ? 'overwrote' : 'new file'})`;
   },

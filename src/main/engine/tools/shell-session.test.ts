@@ -1,4 +1,5 @@
-import { chmod, mkdir, realpath, readdir, writeFile } from 'node:fs/promises';
+import { getEventListeners } from 'node:events';
+import { chmod, mkdir, realpath, readdir, rm, writeFile } from 'node:fs/promises';
 import { tempDir } from '../../../../test/support/temp-dir';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,15 +9,37 @@ import { BashSession, bashOf, startOfAt, type RunOptions } from './shell-session
 const sessions: BashSession[] = [];
 afterEach(() => sessions.splice(0).forEach((s) => s.dispose()));
 
-async function session(files: Record<string, string> = {}, env: Record<string, string> = {}) {
+async function session(
+  files: Record<string, string> = {},
+  env: Record<string, string> = {},
+  keptEnds?: number,
+) {
   const cwd = await realpath(await makeWorkspace(files));
-  const shell = new BashSession({ cwd, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env } });
+  const shell = new BashSession({
+    cwd,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
+    keptEnds,
+  });
   sessions.push(shell);
   return { shell, cwd };
 }
 
 function opts(overrides: Partial<RunOptions> = {}): RunOptions {
   return { signal: new AbortController().signal, timeoutMs: 10_000, onOutput: () => {}, ...overrides };
+}
+
+/** Options that collect what is streamed; `text()` fails on an empty chunk (an event sent for nothing). */
+function streamed(overrides: Partial<RunOptions> = {}) {
+  const chunks: string[] = [];
+  const options = opts({ onOutput: (chunk) => chunks.push(chunk), ...overrides });
+  const text = () => {
+    expect(
+      chunks.filter((chunk) => !chunk),
+      'empty chunks',
+    ).toEqual([]);
+    return chunks.join('');
+  };
+  return { options, text };
 }
 
 describe('the persistent shell', () => {
@@ -257,6 +280,198 @@ describe('the persistent shell', () => {
   });
 });
 
+describe('the persistent shell, against what a command can do to it', () => {
+  it('reports a plain command as neither stopped, timed out, nor ending the shell', async () => {
+    const { shell, cwd } = await session();
+    expect(await shell.run('echo hi', opts())).toEqual({
+      output: 'hi\n',
+      exitCode: 0,
+      timedOut: false,
+      interrupted: false,
+      cwd,
+      endedShell: false,
+      restarted: false,
+      restartExplained: false,
+    });
+    expect(await shell.run('exit 2', opts())).toMatchObject({ interrupted: false, timedOut: false });
+  });
+
+  it('keeps indented lines whole, as in a diff or YAML', async () => {
+    const { shell } = await session();
+    const { options, text } = streamed();
+    const result = await shell.run("printf 'a:\\n  b: 1\\n -c\\n'", options);
+    expect(result).toMatchObject({ output: 'a:\n  b: 1\n -c\n', exitCode: 0 });
+    expect(text()).toBe(result.output);
+  });
+
+  it('streams each command to its own listener, never the next command to the one before', async () => {
+    const { shell } = await session();
+    const first = streamed();
+    const second = streamed();
+    await shell.run('echo first', first.options);
+    await shell.run('echo second', second.options);
+    expect(first.text()).toBe('first\n');
+    expect(second.text()).toBe('second\n');
+  });
+
+  it('streams nothing at all for a command that prints nothing', async () => {
+    const { shell } = await session();
+    const { options, text } = streamed();
+    expect(await shell.run('true', options)).toMatchObject({ output: '', exitCode: 0 });
+    expect(text()).toBe('');
+  });
+
+  it('streams a lone newline with the text after it, and no empty chunk', async () => {
+    const { shell } = await session();
+    const { options, text } = streamed();
+    const result = await shell.run("printf '\\n'; sleep 0.1; printf 'x\\n'", options);
+    expect(result.output).toBe('\nx\n');
+    expect(text()).toBe('\nx\n');
+  });
+
+  it("leaves no listener on the turn's signal once a command is over", async () => {
+    const { shell } = await session();
+    const controller = new AbortController();
+    await shell.run('true', opts({ signal: controller.signal }));
+    await shell.run('exit 1', opts({ signal: controller.signal }));
+    await shell.run('sleep 5', opts({ signal: controller.signal, timeoutMs: 100 }));
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('says how bash was killed when a command kills its own shell', async () => {
+    const { shell } = await session();
+    expect(await shell.run('echo before; kill -9 $$', opts())).toMatchObject({
+      output: 'before\n',
+      exitCode: 137,
+      interrupted: false,
+      endedShell: true,
+    });
+    expect(await shell.run('echo back', opts())).toMatchObject({ output: 'back\n', restarted: true });
+  });
+
+  it('kills a command that ignores SIGTERM at its timeout, with everything it started', async () => {
+    const { shell } = await session();
+    await shell.run('true', opts());
+    const pid = shell.pid;
+    const result = await shell.run("trap '' TERM; sleep 30 & sleep 30", opts({ timeoutMs: 300 }));
+    expect(result).toMatchObject({ timedOut: true, interrupted: false, exitCode: null, endedShell: true });
+    while (groupAlive(pid)) await new Promise((resolve) => setTimeout(resolve, 10));
+  });
+
+  it('never lets the timeout of a command that finished kill a later one', async () => {
+    const { shell } = await session();
+    expect(await shell.run('true', opts({ timeoutMs: 100 }))).toMatchObject({ timedOut: false });
+    const later = await shell.run('sleep 0.5; echo done', opts({ timeoutMs: 10_000 }));
+    expect(later).toMatchObject({ output: 'done\n', exitCode: 0, timedOut: false, endedShell: false });
+  });
+
+  it('keeps the new shell after a timeout, whenever the killed one is heard to end', async () => {
+    const { shell } = await session();
+    await shell.run('sleep 30', opts({ timeoutMs: 100 }));
+    // Started at once, before the killed bash's exit is heard.
+    const [first, second] = await Promise.all([shell.run('echo $$', opts()), shell.run('echo $$', opts())]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const third = await shell.run('echo $$', opts());
+    expect(first.restarted).toBe(true);
+    expect(second).toMatchObject({ restarted: false, output: first.output });
+    expect(third).toMatchObject({ restarted: false, output: first.output });
+  });
+
+  it('shows the trace of a command under set -x, and none of its own lines, and keeps set -x on', async () => {
+    const { shell } = await session();
+    await shell.run('set -x', opts());
+    const { options, text } = streamed();
+    const traced = await shell.run('echo hi', options);
+    expect(traced.output).toBe("+ eval 'echo hi'\n++ echo hi\nhi\n");
+    expect(text()).toBe(traced.output);
+    await shell.run('set +x', opts());
+    expect((await shell.run('echo plain', opts())).output).toBe('plain\n');
+  });
+
+  it('starts again in the workspace when the folder it was in has been removed', async () => {
+    const { shell, cwd } = await session({ 'sub/x.txt': '' });
+    await shell.run('cd sub', opts());
+    expect(await shell.run('rm -r "$PWD"; exit', opts())).toMatchObject({ endedShell: true });
+    expect(await shell.run('pwd', opts())).toMatchObject({ output: `${cwd}\n`, exitCode: 0, cwd });
+  });
+
+  it('fails a command at once while the workspace is gone, and works again once it is back', async () => {
+    const { shell, cwd } = await session();
+    await rm(cwd, { recursive: true });
+    const failed = await shell.run('echo hi', opts({ timeoutMs: 5_000 }));
+    expect(failed).toMatchObject({ output: '', timedOut: false, endedShell: true });
+    expect(failed.exitCode).not.toBe(0);
+    await mkdir(cwd);
+    expect(await shell.run('echo back', opts({ timeoutMs: 5_000 }))).toMatchObject({
+      output: 'back\n',
+      exitCode: 0,
+      timedOut: false,
+    });
+  });
+
+  it('reads its status line whole when it comes in two reads', async () => {
+    const { shell, cwd } = await session({ 'sub/.keep': '' });
+    await shell.run('true', opts());
+    // Output that, with the end line and the exit code, fills one 64 KiB read exactly: the rest of
+    // the status line (the folder) comes in the next read. The test holds the event loop while
+    // bash writes it all, so that the first read takes as much as it can.
+    const filler = 65_536 - '\n__DESKMATE_DONE_00000000-0000-0000-0000-000000000000__ 0'.length;
+    const running = shell.run(`cd sub && head -c ${filler} /dev/zero | tr '\\0' x`, opts());
+    await new Promise((resolve) => setImmediate(resolve));
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+    const result = await running;
+    expect(result).toMatchObject({ exitCode: 0, cwd: path.join(cwd, 'sub') });
+    expect(result.output).toBe('x'.repeat(filler));
+    expect((await shell.run('echo next', opts())).output).toBe('next\n');
+  });
+
+  it('keeps a character whole when a read ends in the middle of it', async () => {
+    const { shell } = await session();
+    await shell.run('true', opts());
+    // The two bytes of é straddle the end of the first 64 KiB read (see above).
+    const running = shell.run("head -c 65535 /dev/zero | tr '\\0' x; printf 'é\\n'", opts());
+    await new Promise((resolve) => setImmediate(resolve));
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+    expect((await running).output).toBe(`${'x'.repeat(65_535)}é\n`);
+  });
+
+  it('keeps the start and the end of an output longer than it keeps, and streams all of it', async () => {
+    const { shell } = await session({}, {}, 500);
+    const { options, text } = streamed();
+    const result = await shell.run('seq 1 3000', options);
+    const full = text();
+    expect(full.split('\n')).toHaveLength(3001);
+    const cut = /^([^]*)\n\[… ([\d,]+) characters of output not kept …\]\n([^]*)$/.exec(result.output);
+    expect(cut, result.output.slice(0, 200)).not.toBeNull();
+    const [, head, dropped, tail] = cut!;
+    expect(head).toBe(full.slice(0, 500));
+    expect(full.endsWith(tail!)).toBe(true);
+    expect(tail!.length).toBeGreaterThanOrEqual(500);
+    expect(tail!.length).toBeLessThanOrEqual(1_000);
+    expect(Number(dropped!.replace(/,/g, ''))).toBe(full.length - 500 - tail!.length);
+    expect(dropped).toMatch(/^\d{1,2},\d{3}$/);
+  });
+
+  it('keeps an output of up to three times the kept ends whole, and cuts one character more', async () => {
+    const { shell } = await session({}, {}, 5);
+    expect((await shell.run("printf '0123456789abcde'", opts())).output).toBe('0123456789abcde');
+    expect((await shell.run("printf '0123456789abcdef'", opts())).output).toBe(
+      '01234\n[… 6 characters of output not kept …]\nbcdef',
+    );
+  });
+
+  it('finishes a command that prints 50 MB in its own time, not at its timeout', async () => {
+    const { shell } = await session();
+    let streamedLength = 0;
+    const result = await shell.run(
+      "head -c 50000000 /dev/zero | tr '\\0' x",
+      opts({ timeoutMs: 15_000, onOutput: (chunk) => (streamedLength += chunk.length) }),
+    );
+    expect(result).toMatchObject({ timedOut: false, exitCode: 0 });
+    expect(streamedLength).toBe(50_000_000);
+  });
+});
+
 describe('bashOf', () => {
   it('takes the first executable bash file on an absolute PATH entry, else /bin/bash', async () => {
     const dir = await tempDir();
@@ -270,5 +485,8 @@ describe('bashOf', () => {
     expect(bashOf(entries.join(path.delimiter))).toBe(path.join(dir, 'good', 'bash'));
     expect(bashOf(['relative', path.join(dir, 'not-exec')].join(path.delimiter))).toBe('/bin/bash');
     expect(bashOf(undefined)).toBe('/bin/bash');
+    // Relative to the engine's own folder, a relative entry would name a bash the child then looks
+    // for from the workspace: never taken.
+    expect(bashOf(path.relative(process.cwd(), path.join(dir, 'good')))).toBe('/bin/bash');
   });
 });

@@ -1,13 +1,16 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { accessSync, constants, statSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import path from 'node:path';
+import type { Readable, Writable } from 'node:stream';
 import { withoutShellHooks } from '../config/tool-environment';
 import type { Disposable } from '../context/disposable';
 
 export interface ShellResult {
+  /** All of it, or its start and end around a note when it was longer than the session keeps. */
   output: string;
-  /** null when the command was killed (timeout, interrupt). */
+  /** null when the command was killed (timeout, interrupt); 128 + the signal when bash was killed by one. */
   exitCode: number | null;
   timedOut: boolean;
   interrupted: boolean;
@@ -43,6 +46,7 @@ export interface ShellSession extends Disposable {
  * `bash` the repository put there. Only absolute entries are searched.
  */
 export function bashOf(searchPath: string | undefined): string {
+  // Stryker disable next-line StringLiteral: any relative text is skipped below, as '' is
   for (const dir of (searchPath ?? '').split(path.delimiter)) {
     if (!path.isAbsolute(dir)) continue;
     const candidate = path.join(dir, 'bash');
@@ -56,10 +60,32 @@ export function bashOf(searchPath: string | undefined): string {
   return '/bin/bash';
 }
 
+function isFolder(dir: string): boolean {
+  try {
+    // Stryker disable BlockStatement: (the catch below) undefined, as falsy as false, sends the new shell to the workspace too
+    return statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+// Stryker restore BlockStatement
+
+/**
+ * How much of each end of a command's output is kept for its result: a command that prints
+ * without end (`yes`) would otherwise grow one string past what V8 allows, and the RangeError,
+ * thrown in a stream handler, would end the engine. An output up to three times this is kept
+ * whole; of a longer one, the first this many characters and the last this many to twice as many
+ * (the middle was streamed, not kept).
+ */
+const KEPT_ENDS = 8_000_000;
+
 /** Quotes a string for bash inside single quotes. */
 function singleQuote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
+
+type Bash = ChildProcessByStdio<Writable, Readable, null>;
 
 /**
  * One persistent bash per conversation, in its own process group: `cd` and exports persist
@@ -68,17 +94,21 @@ function singleQuote(text: string): string {
  */
 export class BashSession implements ShellSession {
   readonly #env: Readonly<Record<string, string>>;
+  readonly #workspace: string;
+  readonly #keptEnds: number;
   #cwd: string;
-  #process: ChildProcessWithoutNullStreams | undefined;
+  #process: Bash | undefined;
   #hadProcess = false;
   /** The last command's result already said the shell ended (`endedShell`). */
+  // Stryker disable next-line BooleanLiteral: read only once a command ran (#hadProcess), and every command sets it when it ends
   #endReported = false;
   #queue: Promise<unknown> = Promise.resolve();
   #disposed = false;
 
-  constructor(options: { cwd: string; env: Readonly<Record<string, string>> }) {
-    this.#cwd = options.cwd;
+  constructor(options: { cwd: string; env: Readonly<Record<string, string>>; keptEnds?: number }) {
+    this.#cwd = this.#workspace = options.cwd;
     this.#env = options.env;
+    this.#keptEnds = options.keptEnds ?? KEPT_ENDS;
   }
 
   get pid(): number | undefined {
@@ -101,7 +131,11 @@ export class BashSession implements ShellSession {
     this.#kill();
   }
 
-  #start(): ChildProcessWithoutNullStreams {
+  #start(): Bash {
+    // The folder the last shell was in may be gone (a command removed it): starting there would
+    // fail every command from now on, so the new shell starts in the workspace instead.
+    if (!isFolder(this.#cwd)) this.#cwd = this.#workspace;
+    // Stryker disable next-line ArrayDeclaration: a bash that is neither a login shell nor interactive (commands come from a pipe) reads no start-up file anyway; the flags say so should that change
     const child = spawn(bashOf(this.#env.PATH), ['--noprofile', '--norc'], {
       cwd: this.#cwd,
       // Whatever layer set them, bash's own hooks (BASH_ENV, PROMPT_COMMAND, BASH_FUNC_*, ...) are dropped.
@@ -111,21 +145,22 @@ export class BashSession implements ShellSession {
         PAGER: 'cat',
         GIT_PAGER: 'cat',
         NO_COLOR: '1',
-        PS1: '',
-        PS2: '',
       },
       // Its own process group, so a kill reaches every process a command started.
       detached: true,
-      stdio: ['pipe', 'pipe', 'pipe'],
+      // bash's own stderr joins its stdout (below): one stream, in the order things were written.
+      // Stryker disable next-line ArrayDeclaration: after exec 2>&1 nothing writes to bash's first stderr, so an unread pipe there is as good as none
+      stdio: ['pipe', 'pipe', 'ignore'],
     });
+    // Stryker disable next-line StringLiteral: Node's decoder takes '' for utf8
     child.stdout.setEncoding('utf8');
-    child.stderr.setEncoding('utf8');
-    child.on('exit', () => {
+    child.stdin.write('exec 2>&1\n');
+    // An exit (or a failed start) of a bash this session has already replaced changes nothing.
+    const gone = () => {
       if (this.#process === child) this.#process = undefined;
-    });
-    child.on('error', () => {
-      if (this.#process === child) this.#process = undefined;
-    });
+    };
+    child.on('exit', gone);
+    child.on('error', gone);
     this.#process = child;
     return child;
   }
@@ -145,32 +180,45 @@ export class BashSession implements ShellSession {
     if (this.#disposed) return Promise.reject(new Error('The shell was closed'));
     const restarted = this.#hadProcess && !this.#process;
     const restartExplained = restarted && this.#endReported;
-    this.#endReported = false;
     const child = this.#process ?? this.#start();
     this.#hadProcess = true;
     const marker = `__DESKMATE_DONE_${randomUUID()}__`;
     const endLine = `\n${marker} `;
 
     return new Promise<ShellResult>((resolve) => {
-      let buffer = '';
-      let emitted = 0;
-      let settled = false;
+      /** Read but not passed on yet: an end that may be the start of the end line, or that line. */
+      let pending = '';
+      /** The output kept for the result (see KEPT_ENDS): its start, and the rest or its end. */
+      let head = '';
+      let tail = '';
+      let dropped = 0;
       let timedOut = false;
+      const ends = this.#keptEnds;
+
+      const pass = (text: string) => {
+        options.onOutput(text);
+        const room = Math.max(0, ends - head.length);
+        head += text.slice(0, room);
+        tail += text.slice(room);
+        // Cut only once the tail has doubled: each character is copied a bounded number of times.
+        if (tail.length > 2 * ends) {
+          dropped += tail.length - ends;
+          tail = tail.slice(-ends);
+        }
+      };
 
       const finish = (exitCode: number | null, interrupted: boolean) => {
-        if (settled) return;
-        settled = true;
         clearTimeout(timer);
         options.signal.removeEventListener('abort', onAbort);
         child.stdout.off('data', onData);
-        child.stderr.off('data', onStderr);
         child.off('close', onExit);
-        const output = buffer;
-        if (output.length > emitted) options.onOutput(output.slice(emitted));
+        if (pending) pass(pending);
         const endedShell = this.#process !== child;
         this.#endReported = endedShell;
         resolve({
-          output,
+          output: dropped
+            ? `${head}\n[… ${dropped.toLocaleString('en-US')} characters of output not kept …]\n${tail}`
+            : head + tail,
           exitCode,
           timedOut,
           interrupted,
@@ -182,31 +230,28 @@ export class BashSession implements ShellSession {
       };
 
       const onData = (text: string) => {
-        buffer += text;
-        const end = buffer.indexOf(endLine);
+        // Only what is pending is searched, never the whole output: a command that prints a lot
+        // costs time in proportion to its output.
+        pending += text;
+        const end = pending.indexOf(endLine);
         if (end >= 0) {
-          const tail = buffer.slice(end + marker.length + 2);
-          const newline = tail.indexOf('\n');
-          if (newline < 0) return; // the status line is not complete yet
-          const [code, ...cwd] = tail.slice(0, newline).split(' ');
+          const newline = pending.indexOf('\n', end + endLine.length);
+          if (newline === -1) return; // the status line is not complete yet
+          const [code, ...cwd] = pending.slice(end + endLine.length, newline).split(' ');
           this.#cwd = cwd.join(' ') || this.#cwd;
-          buffer = buffer.slice(0, end);
+          pending = pending.slice(0, end);
           finish(Number(code), false);
           return;
         }
-        // Stream everything but an end that could be the start of the marker line: a command that
+        // Stream everything but an end that could be the start of the end line: a command that
         // prints a line now and then is seen doing so, not only once it ends.
-        const safe = buffer.length - startOfAt(buffer, endLine);
-        if (safe > emitted) {
-          options.onOutput(buffer.slice(emitted, safe));
-          emitted = safe;
-        }
+        const held = startOfAt(pending, endLine);
+        if (pending.length > held) pass(pending.slice(0, pending.length - held));
+        pending = pending.slice(pending.length - held);
       };
-      const onStderr = (text: string) => onData(text);
-      const onExit = (code: number | null) => {
-        // 'close' can come before this session heard 'exit'; either way this bash is gone.
-        if (this.#process === child) this.#process = undefined;
-        finish(code, false);
+      const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
+        // The session heard 'exit' (or 'error') before this: this bash is gone.
+        finish(signal ? 128 + osConstants.signals[signal] : code, false);
       };
       const onAbort = () => {
         this.#kill();
@@ -219,27 +264,29 @@ export class BashSession implements ShellSession {
       }, options.timeoutMs);
 
       child.stdout.on('data', onData);
-      child.stderr.on('data', onStderr);
       child.once('close', onExit);
       if (options.signal.aborted) {
         onAbort();
         return;
       }
-      options.signal.addEventListener('abort', onAbort, { once: true });
+      options.signal.addEventListener('abort', onAbort);
       // eval parses the whole command first, so a syntax error fails the command instead of
-      // leaving bash waiting for the rest of an unterminated quote.
-      child.stdin.write(
-        `eval ${singleQuote(command)} < /dev/null 2>&1; printf '\\n%s %s %s\\n' '${marker}' "$?" "$PWD"\n`,
-      );
+      // leaving bash waiting for the rest of an unterminated quote. The status line is written
+      // with xtrace off (and that switch hidden), so `set -x` never shows Deskmate's own lines.
+      const status = `{ __deskmate_status=$? __deskmate_flags=$-; set +x; } 2>/dev/null; printf '\\n%s %s %s\\n' '${marker}' "$__deskmate_status" "$PWD"; case $__deskmate_flags in *x*) set -x ;; esac`;
+      child.stdin.write(`eval ${singleQuote(command)} < /dev/null 2>&1; ${status}\n`);
     });
   }
 }
 
 /** How many characters at the end of `text` are a start of `needle` (held back until known). */
 export function startOfAt(text: string, needle: string): number {
-  for (let i = Math.max(0, text.length - needle.length + 1); i < text.length; i++) {
-    if (text.charCodeAt(i) === needle.charCodeAt(0) && needle.startsWith(text.slice(i)))
-      return text.length - i;
+  // The whole needle at the end is found by indexOf first; only a shorter start of it is held back.
+  // Stryker disable next-line ArithmeticOperator: a longer tail (the whole needle) never ends what this is given
+  const longest = needle.length - 1;
+  // Stryker disable next-line MethodExpression: an earlier start finds nothing more, a longer tail is never a start of the needle
+  for (let i = Math.max(0, text.length - longest); i < text.length; i++) {
+    if (needle.startsWith(text.slice(i))) return text.length - i;
   }
   return 0;
 }

@@ -5,6 +5,7 @@ import { makeWorkspace } from '../../../../test/support/engine';
 import { toolContext } from '../../../../test/support/tool-context';
 import { BashSession } from './shell-session';
 import { shellTool } from './shell';
+import { toOpenAiTools } from './tool-registry';
 
 const shells: BashSession[] = [];
 afterEach(() => shells.splice(0).forEach((s) => s.dispose()));
@@ -44,6 +45,7 @@ describe('shell tool', () => {
     expect(saved).toBeDefined();
     // The card offers it by name: the file under the conversation's artifacts.
     expect(ran).toMatchObject({ exitCode: 0, artifact: path.basename(saved!) });
+    expect(path.basename(saved!)).toMatch(/^shell-[0-9a-f]{8}\.txt$/);
     const full = await readFile(saved!, 'utf8');
     expect(full.split('\n').filter(Boolean)).toHaveLength(20000);
     expect(result.length).toBeLessThan(13_000);
@@ -72,6 +74,14 @@ describe('shell tool', () => {
     expect(await shellTool.execute({ command: 'echo "[$KEPT]"' }, ctx)).toEqual({
       output: '[]\n[exit code 0]',
       exitCode: 0,
+    });
+  });
+
+  it('gives a command that kills its own shell the exit code bash would, not "null"', async () => {
+    const { ctx, workspace } = await context();
+    expect(await shellTool.execute({ command: 'echo before; kill -9 $$' }, ctx)).toEqual({
+      output: `before\n[this command exited the shell; the next command starts a new shell in ${workspace}, without the exported variables]\n[exit code 137]`,
+      exitCode: 137,
     });
   });
 
@@ -114,6 +124,39 @@ describe('shell tool', () => {
       exitCode: 0,
     });
     expect(output.join('')).toBe('a\n\n');
+  });
+
+  it('offers the model one strict call: the command to run', () => {
+    expect(toOpenAiTools([shellTool])[0]).toMatchObject({
+      type: 'function',
+      function: {
+        name: 'shell',
+        parameters: {
+          type: 'object',
+          properties: {
+            command: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 100_000,
+              description: 'The bash command to run',
+            },
+          },
+          required: ['command'],
+          additionalProperties: false,
+        },
+      },
+    });
+  });
+
+  it('tells the model the shell persists, stdin is empty, and long outputs are cut', () => {
+    expect(shellTool.description).toMatch(/^Run a bash command in the workspace\. /);
+    expect(shellTool.description).toMatch(
+      /The shell persists between calls: `cd` and exported variables carry over\. /,
+    );
+    expect(shellTool.description).toMatch(
+      /stdin is empty \(no interactive programs\).*the exit code is reported\. /,
+    );
+    expect(shellTool.description).toMatch(/Long outputs are cut to their start and end\.$/);
   });
 
   it('takes one command of at most 100,000 characters, and nothing else', () => {

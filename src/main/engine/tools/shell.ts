@@ -53,7 +53,8 @@ export const shellTool = defineTool({
     return {
       output: [output.trimEnd(), ...notes].filter(Boolean).join('\n'),
       ...(result.interrupted ? { stopped: true as const } : {}),
-      ...(result.exitCode !== null && !result.interrupted ? { exitCode: result.exitCode } : {}),
+      // A stopped command has none: the session reports null for it.
+      ...(result.exitCode !== null ? { exitCode: result.exitCode } : {}),
       ...(savedAt ? { artifact: path.basename(savedAt) } : {}),
     };
   },

@@ -87,7 +87,9 @@ describe('assertWritable', () => {
         'a.txt',
         {
           name: 'HardLinked',
-          message: expect.stringMatching(/^a\.txt has 2 hard links: .*outside the workspace.*cp -p FILE/),
+          message: expect.stringMatching(
+            /^a\.txt has 2 hard links: .*outside the workspace, and writing it would change it there too; refused\. To change only this copy, break the link first \(for example with shell: cp -p FILE/,
+          ),
           data: { path: 'a.txt', links: 2 },
         },
       ],
