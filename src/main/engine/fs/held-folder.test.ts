@@ -1,8 +1,9 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { chmod, mkdir, readdir, readFile, realpath, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdir, readdir, readFile, realpath, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bounded } from '../../../../test/support/bounded';
+import { withLockedFolder } from '../../../../test/support/locked-folder';
 import { tempDir } from '../../../../test/support/temp-dir';
 import { holdFolder, type HeldFolder } from './held-folder';
 
@@ -10,22 +11,6 @@ async function setup() {
   const root = await realpath(await tempDir('deskmate-ws-'));
   const outside = await realpath(await tempDir('deskmate-outside-'));
   return { root, outside };
-}
-
-/**
- * Makes `dir` a folder in which nothing may be created, while `use` runs: read-only for a user,
- * immutable for root (whom permissions do not stop).
- */
-async function whileLocked(dir: string, use: () => Promise<void>): Promise<void> {
-  const isRoot = process.getuid?.() === 0;
-  if (isRoot) execFileSync('chattr', ['+i', dir]);
-  else await chmod(dir, 0o555);
-  try {
-    await use();
-  } finally {
-    if (isRoot) execFileSync('chattr', ['-i', dir]);
-    else await chmod(dir, 0o755);
-  }
 }
 
 /** What holding `folder` came to: `held` (then closed), or the name of the error. */
@@ -130,7 +115,7 @@ describe.each(['handles', 'paths'] as const)('holdFolder (via %s)', (via) => {
   it('says permission was denied where a folder may not be created', async () => {
     const { root } = await setup();
     await mkdir(path.join(root, 'locked'));
-    await whileLocked(path.join(root, 'locked'), async () => {
+    await withLockedFolder(path.join(root, 'locked'), async () => {
       await expect(
         holdFolder(root, path.join(root, 'locked', 'new'), { create: true, label: 'locked/new/f', via }),
       ).rejects.toMatchObject({
