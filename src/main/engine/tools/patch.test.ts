@@ -16,6 +16,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { NamedError } from '../../../shared/errors';
 import { makeWorkspace } from '../../../../test/support/engine';
+import { withLockedFolder } from '../../../../test/support/locked-folder';
 import { tempDir } from '../../../../test/support/temp-dir';
 import { toolContext } from '../../../../test/support/tool-context';
 import { patchTool } from './patch';
@@ -275,14 +276,17 @@ describe('patch', () => {
   });
 
   it('fails, saying why, when the patched file cannot be written back, and leaves it as it was', async () => {
-    // The name fits, but the temp file written beside it (the name and 18 more bytes) is too long.
-    const name = `${'n'.repeat(240)}.txt`;
-    const { workspace, patch } = await setup({ [name]: 'old\n' });
-    await expect(patch({ path: name, patch: hunk('old', 'new') })).rejects.toMatchObject({
-      code: 'ENAMETOOLONG',
+    // The file is there to read, but its folder takes no new entry: the temp file cannot be made.
+    const { workspace, patch } = await setup({ 'locked/a.txt': 'old\n' });
+    const locked = path.join(workspace, 'locked');
+    await withLockedFolder(locked, async () => {
+      await expect(patch({ path: 'locked/a.txt', patch: hunk('old', 'new') })).rejects.toMatchObject({
+        name: 'PermissionDenied',
+        message: 'Permission denied for locked/a.txt',
+      });
     });
-    expect(await readFile(path.join(workspace, name), 'utf8')).toBe('old\n');
-    expect(await readdir(workspace)).toEqual([name]);
+    expect(await readFile(path.join(locked, 'a.txt'), 'utf8')).toBe('old\n');
+    expect(await readdir(locked)).toEqual(['a.txt']);
   });
 
   it('keeps no folder open after a patch, whether it applied or was refused', async () => {
