@@ -54,6 +54,9 @@ const item = (page: Page, name: string) =>
 async function startConversation(page: Page, text: string): Promise<void> {
   await send(page, text);
   await expect(page.getByText(`Noted: ${text}`)).toBeVisible();
+  // The reply is drawn before its turn ends, and a window with a turn running starts no new
+  // conversation (Busy): wait for Send to come back, as a user would.
+  await expect(page.getByTestId('send')).toBeVisible();
 }
 
 test.describe('a conversation open in another tab', () => {
