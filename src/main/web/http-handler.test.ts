@@ -1,10 +1,10 @@
 import { stat } from 'node:fs/promises';
-import { createServer, request } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createHttpHandler } from './http-handler';
-import { makeStaticFixture, SECRET } from './web-test-support';
+import { makeStaticFixture, rawRequest, SECRET } from './web-test-support';
 
 const TOKEN = 'http-handler-token-0123456789-abcdefghij';
 
@@ -20,39 +20,6 @@ async function startHandler() {
   return { port, root };
 }
 
-interface Reply {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-function send(
-  port: number,
-  rawPath: string,
-  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
-): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        path: rawPath,
-        method: options.method ?? 'GET',
-        headers: options.headers,
-        agent: false,
-      },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (body += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      },
-    );
-    req.on('error', reject);
-    req.end(options.body);
-  });
-}
-
 describe('the HTTP handler', () => {
   it('sets the security headers on every answer: a file, a refusal, an error', async () => {
     const { port } = await startHandler();
@@ -64,7 +31,7 @@ describe('the HTTP handler', () => {
       ['/missing.js', 'GET', undefined],
       ['/ws', 'GET', undefined],
     ] as const) {
-      const reply = await send(port, target, { method, headers: host ? { host } : {} });
+      const reply = await rawRequest(port, target, { method, headers: host ? { host } : {} });
       expect(reply.headers['x-content-type-options'], `${method} ${target}`).toBe('nosniff');
       expect(reply.headers['x-frame-options'], `${method} ${target}`).toBe('DENY');
     }
@@ -72,7 +39,7 @@ describe('the HTTP handler', () => {
 
   it('closes the connection after refusing a stranger’s Host, and answers HEAD without a body', async () => {
     const { port } = await startHandler();
-    const get = await send(port, '/', { headers: { host: `evil.example:${port}` } });
+    const get = await rawRequest(port, '/', { headers: { host: `evil.example:${port}` } });
     expect(get.status).toBe(421);
     expect(get.body).toBe(
       `Misdirected request: this server answers only requests addressed to 127.0.0.1:${port}\n`,
@@ -81,7 +48,7 @@ describe('the HTTP handler', () => {
     expect(get.headers.connection).toBe('close');
     expect(get.headers['cache-control']).toBe('no-store');
     expect(Number(get.headers['content-length'])).toBe(Buffer.byteLength(get.body));
-    const head = await send(port, '/', { method: 'HEAD', headers: { host: `evil.example:${port}` } });
+    const head = await rawRequest(port, '/', { method: 'HEAD', headers: { host: `evil.example:${port}` } });
     expect(head.status).toBe(421);
     expect(head.body).toBe('');
     expect(Number(head.headers['content-length'])).toBe(Buffer.byteLength(get.body));
@@ -89,75 +56,78 @@ describe('the HTTP handler', () => {
 
   it('refuses other methods and any request body, closing the connection', async () => {
     const { port } = await startHandler();
-    const post = await send(port, '/', { method: 'POST', body: 'x' });
+    const post = await rawRequest(port, '/', { method: 'POST', body: 'x' });
     expect(post).toMatchObject({ status: 405, body: 'Method not allowed\n' });
     expect(post.headers.connection).toBe('close');
     expect(post.headers.allow).toBe('GET, HEAD');
-    const chunked = await send(port, '/', {
+    const chunked = await rawRequest(port, '/', {
       headers: { 'transfer-encoding': 'chunked' },
       body: 'x'.repeat(10),
     });
     expect(chunked).toMatchObject({ status: 413, body: 'Request bodies are not accepted\n' });
     expect(chunked.headers.connection).toBe('close');
-    const sized = await send(port, '/', { headers: { 'content-length': '3' }, body: 'abc' });
+    const sized = await rawRequest(port, '/', { headers: { 'content-length': '3' }, body: 'abc' });
     expect(sized.status).toBe(413);
     // An empty body is no body.
-    expect((await send(port, '/', { headers: { 'content-length': '0' } })).status).toBe(200);
+    expect((await rawRequest(port, '/', { headers: { 'content-length': '0' } })).status).toBe(200);
   });
 
   it('answers 400 to a target that is not a path, and to a path that cannot be decoded', async () => {
     const { port } = await startHandler();
     for (const target of ['http://evil.example/index.html', '/%E0%A4%A', '/assets/%zz']) {
-      const reply = await send(port, target, { headers: { host: `127.0.0.1:${port}` } });
+      const reply = await rawRequest(port, target, { headers: { host: `127.0.0.1:${port}` } });
       expect(reply, target).toMatchObject({ status: 400, body: 'Bad request\n' });
     }
-    const head = await send(port, '/%E0%A4%A', { method: 'HEAD' });
+    const head = await rawRequest(port, '/%E0%A4%A', { method: 'HEAD' });
     expect(head).toMatchObject({ status: 400, body: '' });
   });
 
   it('serves a file with its size and date; the page is never cached, an asset revalidates', async () => {
     const { port, root } = await startHandler();
     const file = path.join(root, 'assets', 'app.js');
-    const page = await send(port, '/');
+    const page = await rawRequest(port, '/');
     expect(page.headers['cache-control']).toBe('no-store');
-    const asset = await send(port, '/assets/app.js');
+    const asset = await rawRequest(port, '/assets/app.js');
     expect(asset.status).toBe(200);
     expect(asset.headers['cache-control']).toBe('no-cache');
     expect(Number(asset.headers['content-length'])).toBe((await stat(file)).size);
     expect(asset.headers['last-modified']).toBe((await stat(file)).mtime.toUTCString());
     expect(asset.body).toBe('console.log("fixture");');
-    const head = await send(port, '/assets/app.js', { method: 'HEAD' });
+    const head = await rawRequest(port, '/assets/app.js', { method: 'HEAD' });
     expect(head).toMatchObject({ status: 200, body: '' });
     expect(head.headers['content-type']).toBe('text/javascript; charset=utf-8');
   });
 
   it('answers 404 with a plain message, HEAD without it, and never the secret beside the root', async () => {
     const { port } = await startHandler();
-    expect(await send(port, '/missing.js')).toMatchObject({ status: 404, body: 'Not found\n' });
-    expect(await send(port, '/missing.js', { method: 'HEAD' })).toMatchObject({ status: 404, body: '' });
-    expect((await send(port, '/../secret.txt')).body).not.toContain(SECRET);
+    expect(await rawRequest(port, '/missing.js')).toMatchObject({ status: 404, body: 'Not found\n' });
+    expect(await rawRequest(port, '/missing.js', { method: 'HEAD' })).toMatchObject({
+      status: 404,
+      body: '',
+    });
+    expect((await rawRequest(port, '/../secret.txt')).body).not.toContain(SECRET);
   });
 
   it('at /ws over HTTP, tells a good token (426) from a stale one (401), HEAD without a body', async () => {
     const { port } = await startHandler();
-    expect(await send(port, `/ws?token=${TOKEN}`)).toMatchObject({
+    expect(await rawRequest(port, `/ws?token=${TOKEN}`)).toMatchObject({
       status: 426,
       body: 'This is a WebSocket endpoint\n',
     });
-    expect(await send(port, `/ws?token=${TOKEN}`, { method: 'HEAD' })).toMatchObject({
+    expect(await rawRequest(port, `/ws?token=${TOKEN}`, { method: 'HEAD' })).toMatchObject({
       status: 426,
       body: '',
     });
-    const stale = await send(port, '/ws?token=old', { method: 'HEAD' });
+    const stale = await rawRequest(port, '/ws?token=old', { method: 'HEAD' });
     expect(stale).toMatchObject({ status: 401, body: '' });
-    expect((await send(port, '/ws?token=old')).body).toBe(
+    expect((await rawRequest(port, '/ws?token=old')).body).toBe(
       'Unauthorized: not the token Deskmate printed when it started ' +
         '(each start prints a new one unless DESKMATE_TOKEN is set)\n',
     );
     // The token in a fragment is not in the query.
-    expect((await send(port, `/ws#?token=${TOKEN}`)).status).toBe(401);
+    expect((await rawRequest(port, `/ws#?token=${TOKEN}`)).status).toBe(401);
     expect(
-      (await send(port, '/ws', { headers: { cookie: `deskmate_token_${port}=${TOKEN}` } })).headers[
+      (await rawRequest(port, '/ws', { headers: { cookie: `deskmate_token_${port}=${TOKEN}` } })).headers[
         'set-cookie'
       ],
     ).toEqual([`deskmate_token_${port}=; Max-Age=0; Path=/; HttpOnly; SameSite=Strict`]);

@@ -3,6 +3,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { makeWorkspace } from '../../../test/support/engine';
+import { freePort } from '../../../test/support/free-port';
 import { notPrivate, walk } from '../../../test/support/file-modes';
 import { usePermissiveUmask } from '../../../test/support/permissive-umask';
 import {
@@ -106,17 +107,6 @@ async function started(overrides: Partial<ServeOptions> = {}, env: ServeIo['env'
   const running = await serve(options, io);
   onTestFinished(() => running.close());
   return { running, out, options };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 describe('serve on every interface (--allow-remote)', () => {

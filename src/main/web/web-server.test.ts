@@ -1,58 +1,40 @@
 import { once } from 'node:events';
-import { request } from 'node:http';
-import { connect, createServer, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { hostname } from 'node:os';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { CONTENT_SECURITY_POLICY } from '../../shared/content-security-policy';
 import { createTestEngine } from '../../../test/support/engine';
+import { freePort } from '../../../test/support/free-port';
 import {
   eventually,
   makeStaticFixture,
+  rawRequest,
   SECRET,
   startTestServer,
   TestClient,
   upgradeStatus,
+  type RawReply,
   type ServerTarget,
   type TestServer,
 } from './web-test-support';
 import { startWebServer } from './web-server';
 
-interface Reply {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-/** A raw request: the path goes on the wire exactly as written (fetch would normalize `..`). */
+/** A raw request from a tab: its own Host and cookie when given, the path exactly as written. */
 function get(
   test: TestServer,
   rawPath: string,
   options: { method?: string; cookie?: string; body?: string; host?: string } = {},
-): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port: test.server.port,
-        path: rawPath,
-        method: options.method ?? 'GET',
-        headers: {
-          ...(options.host ? { host: options.host } : {}),
-          ...(options.cookie ? { cookie: options.cookie } : {}),
-          // Node sends a GET's body without framing unless told its length.
-          ...(options.body ? { 'content-length': String(Buffer.byteLength(options.body)) } : {}),
-        },
-      },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (body += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      },
-    );
-    req.on('error', reject);
-    req.end(options.body);
+): Promise<RawReply> {
+  return rawRequest(test.server.port, rawPath, {
+    method: options.method,
+    body: options.body,
+    headers: {
+      ...(options.host ? { host: options.host } : {}),
+      ...(options.cookie ? { cookie: options.cookie } : {}),
+      // Node sends a GET's body without framing unless told its length.
+      ...(options.body ? { 'content-length': String(Buffer.byteLength(options.body)) } : {}),
+    },
   });
 }
 
@@ -90,15 +72,6 @@ function handshake(test: ServerTarget): string {
     'Sec-WebSocket-Version: 13\r\n' +
     '\r\n'
   );
-}
-
-/** A port nothing listens on right now. */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
 }
 
 /** The cookie earlier versions had a browser keep for this server (the token as its value). */
