@@ -18,7 +18,6 @@ export default {
     'src/main/app/{app-files,app-origin,permission-policy,secret-backend,trusted-sender}.ts',
     'src/shared/**/*.ts',
     '!**/*.test.ts',
-    '!src/main/web/web-test-support.ts',
   ],
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },

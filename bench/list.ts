@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Message } from '../src/shared/domain';
-import { ConversationStore } from '../src/main/engine/logs/conversation-store';
+import { ConversationStore } from '../src/main/engine/conversation-store/conversation-store';
 import { progress } from './support/progress';
 import type { Scope } from './support/scope';
 import { median, ratio, round, since } from './support/stats';

@@ -2,8 +2,8 @@
 // Plain Node (no electron import), so every way out of the folder is tested against a real one.
 import path from 'node:path';
 import { CONTENT_SECURITY_POLICY } from '../../shared/content-security-policy';
-import { contentTypeOf } from '../engine/fs/content-types';
-import { regularFileInside } from '../engine/fs/file-inside-root';
+import { contentTypeOf } from '../engine/base/fs/content-types';
+import { regularFileInside } from '../engine/base/fs/file-inside-root';
 import { APP_SCHEME, APP_HOST } from './app-origin';
 
 export type AppFileResult =

@@ -2,7 +2,7 @@ import { ipcMain, type IpcMainInvokeEvent } from 'electron';
 import { requestChannel } from '../../shared/channels';
 import { requestNames } from '../../shared/contract';
 import type { RpcResult } from '../../shared/errors';
-import type { Disposable } from '../engine/context/disposable';
+import type { Disposable } from '../engine/base/disposable';
 import type { Router } from '../engine/rpc/router';
 
 /**

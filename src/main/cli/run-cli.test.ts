@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
-import { ConversationStore } from '../engine/logs/conversation-store';
+import { ConversationStore } from '../engine/conversation-store/conversation-store';
 import { makeWorkspace } from '../../../test/support/engine';
 import { notPrivate, walk } from '../../../test/support/file-modes';
 import { underPermissiveUmask } from '../../../test/support/permissive-umask';

@@ -2,7 +2,7 @@ import { chmodSync, lstatSync, mkdirSync, readdirSync, realpathSync, statSync, t
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { NamedError } from '../../shared/errors';
-import { hasErrorCode } from './logs/fs-errors';
+import { hasErrorCode } from './base/fs/fs-errors';
 
 /** Folders Deskmate makes: only their owner may list, enter or change them. */
 export const PRIVATE_DIR_MODE = 0o700;

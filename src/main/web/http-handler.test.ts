@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createHttpHandler } from './http-handler';
-import { makeStaticFixture, rawRequest, SECRET } from './web-test-support';
+import { makeStaticFixture, rawRequest, SECRET } from '../../../test/support/web-test-support';
 
 const TOKEN = 'http-handler-token-0123456789-abcdefghij';
 

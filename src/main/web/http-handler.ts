@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { WS_PATH } from '../../shared/ws-protocol';
 import { carriesToken } from './access-token';
 import { checkHost } from './allowed-hosts';
-import { contentTypeOf } from '../engine/fs/content-types';
+import { contentTypeOf } from '../engine/base/fs/content-types';
 import { parseRequestTarget } from './request-target';
 import { setSecurityHeaders } from './security-headers';
 import { findStaticFile } from './static-files';

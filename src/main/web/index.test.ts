@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { freePort } from '../../../test/support/free-port';
 import { tempDir } from '../../../test/support/temp-dir';
-import { makeStaticFixture } from './web-test-support';
+import { makeStaticFixture } from '../../../test/support/web-test-support';
 
 const ENTRY = path.resolve('src/main/web/index.ts');
 const READY = /http:\/\/127\.0\.0\.1:(\d+)\/\?token=(\S+)/;

@@ -5,7 +5,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { tempDir } from '../../../test/support/temp-dir';
 import { USAGE } from './serve-args';
 import { runServeCommand, serveArgsContext, type ServeProcess } from './serve-command';
-import { makeStaticFixture } from './web-test-support';
+import { makeStaticFixture } from '../../../test/support/web-test-support';
 
 const TOKEN = 'serve-command-token-0123456789-abcdefghij';
 

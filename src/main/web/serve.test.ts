@@ -14,7 +14,7 @@ import {
 import { tempDir } from '../../../test/support/temp-dir';
 import { serve, type ServeIo } from './serve';
 import type { ServeOptions } from './serve-args';
-import { makeStaticFixture, TestClient } from './web-test-support';
+import { makeStaticFixture, TestClient } from '../../../test/support/web-test-support';
 
 usePermissiveUmask();
 

@@ -2,7 +2,7 @@ import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../test/support/temp-dir';
-import { contentTypeOf } from '../engine/fs/content-types';
+import { contentTypeOf } from '../engine/base/fs/content-types';
 import { findStaticFile } from './static-files';
 
 async function fixture() {

@@ -1,4 +1,4 @@
-import { regularFileInside } from '../engine/fs/file-inside-root';
+import { regularFileInside } from '../engine/base/fs/file-inside-root';
 
 export type StaticLookup =
   { kind: 'file'; file: string; size: number; mtime: Date } | { kind: 'bad-request' } | { kind: 'not-found' };

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { anotherUsersFolder } from '../../../test/support/another-user';
 import { tempDir } from '../../../test/support/temp-dir';
-import { makeStaticFixture } from './web-test-support';
+import { makeStaticFixture } from '../../../test/support/web-test-support';
 
 const ENTRY = path.resolve('src/main/web/index.ts');
 const READY = 'Deskmate is ready';

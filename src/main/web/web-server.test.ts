@@ -17,7 +17,7 @@ import {
   type RawReply,
   type ServerTarget,
   type TestServer,
-} from './web-test-support';
+} from '../../../test/support/web-test-support';
 import { startWebServer } from './web-server';
 
 /** A raw request from a tab: its own Host and cookie when given, the path exactly as written. */

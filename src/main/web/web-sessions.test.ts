@@ -4,7 +4,7 @@ import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { WebSession, WebSessions } from './web-sessions';
 import { createTestEngine, makeWorkspace } from '../../../test/support/engine';
-import { eventually, startTestServer, TestClient } from './web-test-support';
+import { eventually, startTestServer, TestClient } from '../../../test/support/web-test-support';
 
 /** Just enough of a socket for a WebSession: a state and what was sent on it. */
 function fakeSocket(readyState: number = WebSocket.OPEN) {

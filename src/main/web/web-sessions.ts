@@ -4,7 +4,7 @@ import type { EventName, EventPayload } from '../../shared/contract';
 import type { EventFrame } from '../../shared/ws-protocol';
 import type { ContextRegistry } from '../engine/context/context-registry';
 import type { EventSink } from '../engine/context/conversation-context';
-import type { Disposable } from '../engine/context/disposable';
+import type { Disposable } from '../engine/base/disposable';
 import { sendFrame } from './send-frame';
 
 export interface WebSessionsOptions {

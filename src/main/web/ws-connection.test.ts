@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { WS_MAX_PAYLOAD } from '../../shared/ws-protocol';
 import { makeWorkspace } from '../../../test/support/engine';
-import { eventually, startTestServer, TestClient } from './web-test-support';
+import { eventually, startTestServer, TestClient } from '../../../test/support/web-test-support';
 
 describe('one connection, one context', () => {
   it('gives two connections two contexts', async () => {

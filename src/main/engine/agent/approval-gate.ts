@@ -1,7 +1,7 @@
 import type { EffectiveConfig } from '../../../shared/config';
 import type { ApprovalGrant } from '../../../shared/domain';
 import { NamedError } from '../../../shared/errors';
-import type { Disposable } from '../context/disposable';
+import type { Disposable } from '../base/disposable';
 
 export type ApprovalResponse =
   | { action: 'approve' }

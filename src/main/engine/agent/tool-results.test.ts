@@ -9,7 +9,7 @@ import {
 } from '../../../../test/support/engine';
 import { runToolTurn } from '../../../../test/support/run-tool';
 import { startScriptedProvider, type ScriptedProvider } from '../../../../test/support/scripted-provider';
-import { conversationPaths } from '../logs/conversation-paths';
+import { conversationPaths } from '../conversation-store/conversation-paths';
 
 // Issue 10: what ran (an edited call), how it ended (exit code, stopped) and where its full output
 // is, as data on the result and in the log; and a write outside the workspace refused before asking.

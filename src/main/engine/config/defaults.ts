@@ -1,5 +1,5 @@
 import { TOOL_NAMES, type ConfigLayer, type EffectiveConfig } from '../../../shared/config';
-import { deepFreeze } from './deep-freeze';
+import { deepFreeze } from '../base/deep-freeze';
 
 export const DEFAULT_CONFIG: EffectiveConfig = deepFreeze({
   provider: { baseUrl: 'https://api.openai.com/v1' },

@@ -1,7 +1,7 @@
 import type { ConfigLayer, ConfigProblem, EffectiveConfig } from '../../../shared/config';
 import { sameEndpoint } from '../../../shared/endpoint';
 import { DEFAULT_CONFIG } from './defaults';
-import { deepFreeze } from './deep-freeze';
+import { deepFreeze } from '../base/deep-freeze';
 
 /**
  * Precedence, lowest first: defaults < environment < user < project < chat.

@@ -1,5 +1,5 @@
 import type { ConfigLayer, ConfigSnapshot } from '../../../shared/config';
-import { deepFreeze } from './deep-freeze';
+import { deepFreeze } from '../base/deep-freeze';
 
 /** API keys never leave main: a renderer sees that a key is set and its last four characters. */
 export function redactKey(key: string): string {

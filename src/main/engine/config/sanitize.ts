@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ConfigLayer, ConfigProblem, ConfigValues, LayerSource } from '../../../shared/config';
-import { deepFreeze } from './deep-freeze';
+import { deepFreeze } from '../base/deep-freeze';
 
 type ObjectSchema = z.ZodObject<z.ZodRawShape>;
 

@@ -1,6 +1,6 @@
 import { chmodSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { hasErrorCode } from '../logs/fs-errors';
+import { hasErrorCode } from '../base/fs/fs-errors';
 
 export type KeyStorage = 'keyring' | 'file';
 

@@ -5,7 +5,7 @@ import {
   type ConfigProblem,
   type UserConfig,
 } from '../../../shared/config';
-import { toDisposable, type Disposable } from '../context/disposable';
+import { toDisposable, type Disposable } from '../base/disposable';
 import { sanitizeLayer } from './sanitize';
 import type { KeyStorage, SecretStore } from './secret-store';
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ConfigLayer, ConfigProblem, ConfigValues, ToolName } from '../../../shared/config';
 import type { TrustRequest } from '../../../shared/workspace-trust';
-import { deepFreeze } from './deep-freeze';
+import { deepFreeze } from '../base/deep-freeze';
 import { envRisk } from './env-risk';
 
 // What a project file may set only in a trusted workspace: whatever changes the processes tools

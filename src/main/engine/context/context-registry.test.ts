@@ -2,7 +2,7 @@ import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createTestEngine, makeWorkspace } from '../../../../test/support/engine';
-import { toDisposable } from './disposable';
+import { toDisposable } from '../base/disposable';
 
 describe('contexts side by side', () => {
   it('hold their own workspace, model and project config', async () => {

@@ -1,6 +1,6 @@
 import { NamedError } from '../../../shared/errors';
 import { ConversationContext, type ClientId, type EventSink } from './conversation-context';
-import { toDisposable, type Disposable } from './disposable';
+import { toDisposable, type Disposable } from '../base/disposable';
 import type { EngineServices } from './engine-services';
 
 /** Maps a client (an Electron webContents, a WebSocket connection) to its one context. */

@@ -9,7 +9,7 @@ import {
 import type { EventName, EventPayload, WorkspaceInfo } from '../../../shared/contract';
 import { UNTRUSTED, type WorkspaceTrust } from '../../../shared/workspace-trust';
 import { NamedError } from '../../../shared/errors';
-import { deepFreeze } from '../config/deep-freeze';
+import { deepFreeze } from '../base/deep-freeze';
 import { collectProblems, mergeLayers } from '../config/merge';
 import { loadProjectLayers, PROJECT_FILES } from '../config/project-layer';
 import { applyTrust, fingerprintOf, trustRequestOf } from '../config/workspace-trust';
@@ -17,10 +17,10 @@ import { redactSnapshot } from '../config/redact';
 import { sanitizeLayer } from '../config/sanitize';
 import { ChatSession } from '../agent/chat-session';
 import { EventBatcher } from './event-batcher';
-import { DisposableStore, toDisposable, type Disposable } from './disposable';
+import { DisposableStore, toDisposable, type Disposable } from '../base/disposable';
 import type { EngineServices } from './engine-services';
 import { watchProjectFiles } from './project-files-watcher';
-import { throttle } from './throttle';
+import { throttle } from '../base/throttle';
 
 const CONVERSATIONS_CHANGED_MS = 1000;
 

@@ -1,5 +1,5 @@
 import { NamedError } from '../../../shared/errors';
-import { toDisposable, type Disposable } from './disposable';
+import { toDisposable, type Disposable } from '../base/disposable';
 
 /** One conversation is attached to at most one window: opening it elsewhere names the owner. */
 export class ConversationOwners {

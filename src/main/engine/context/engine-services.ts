@@ -3,7 +3,7 @@ import { defaultsLayer } from '../config/defaults';
 import { environmentLayer, type EnvironmentVariables } from '../config/environment-layer';
 import { toolBaseEnvironment } from '../config/tool-environment';
 import type { UserSettings } from '../config/user-settings';
-import { ConversationStore } from '../logs/conversation-store';
+import { ConversationStore } from '../conversation-store/conversation-store';
 import { ALL_TOOLS } from '../tools/all-tools';
 import type { Tool } from '../tools/tool';
 import { ConversationOwners } from './conversation-owners';

@@ -1,5 +1,5 @@
 import type { EventName, EventPayload } from '../../../shared/contract';
-import type { Disposable } from './disposable';
+import type { Disposable } from '../base/disposable';
 
 type Sink = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
 

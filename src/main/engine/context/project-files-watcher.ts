@@ -1,5 +1,5 @@
 import { watch, type FSWatcher } from 'node:fs';
-import type { Disposable } from './disposable';
+import type { Disposable } from '../base/disposable';
 
 /** Editors save in bursts (write, rename, chmod): one reload for the lot. */
 const DEBOUNCE_MS = 150;

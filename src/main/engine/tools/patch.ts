@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { NamedError } from '../../../shared/errors';
-import { writeFileAtomic } from '../fs/atomic-write';
-import { readRegularFile } from '../fs/regular-file';
+import { writeFileAtomic } from '../base/fs/atomic-write';
+import { readRegularFile } from '../base/fs/regular-file';
 import { applyHunks } from './patch-apply';
 import { PATCH_SHAPE, parsePatch } from './patch-format';
 import { assertWritable, targetFile, writeError } from './target-file';

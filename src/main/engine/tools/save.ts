@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { writeFileAtomic } from '../fs/atomic-write';
+import { writeFileAtomic } from '../base/fs/atomic-write';
 import { assertWritable, targetFile, writeError } from './target-file';
 import { defineTool } from './tool';
 import { refuseOutsideWorkspace } from './workspace-path';

@@ -5,7 +5,7 @@ import { constants as osConstants } from 'node:os';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { withoutShellHooks } from '../config/tool-environment';
-import type { Disposable } from '../context/disposable';
+import type { Disposable } from '../base/disposable';
 
 export interface ShellResult {
   /** All of it, or its start and end around a note when it was longer than the session keeps. */

@@ -2,13 +2,13 @@ import type { Stats } from 'node:fs';
 import { lstat, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { NamedError } from '../../../shared/errors';
-import { holdFolder } from '../fs/held-folder';
+import { holdFolder } from '../base/fs/held-folder';
 import {
   assertRegularFile,
   fileError,
   readRegularFile,
   type ReadRegularFileOptions,
-} from '../fs/regular-file';
+} from '../base/fs/regular-file';
 import { resolveInWorkspace } from './workspace-path';
 
 /**

@@ -1,7 +1,7 @@
 import { lstat, readlink, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { NamedError } from '../../../shared/errors';
-import { fileError } from '../fs/regular-file';
+import { fileError } from '../base/fs/regular-file';
 
 function inside(root: string, candidate: string): boolean {
   const relative = path.relative(root, candidate);

@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { lstat, mkdir, open, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { NamedError } from '../../../shared/errors';
+import { NamedError } from '../../../../shared/errors';
 
 const FOLDER_FLAGS = constants.O_RDONLY | (constants.O_DIRECTORY ?? 0);
 

@@ -1,8 +1,8 @@
 import { mkdir, realpath, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeFifo } from '../../../../test/support/fifo';
-import { tempDir } from '../../../../test/support/temp-dir';
+import { makeFifo } from '../../../../../test/support/fifo';
+import { tempDir } from '../../../../../test/support/temp-dir';
 import { isStrictlyInside, regularFileInside } from './file-inside-root';
 
 describe('isStrictlyInside', () => {

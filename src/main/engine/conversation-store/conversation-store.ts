@@ -3,17 +3,17 @@ import path from 'node:path';
 import { chatConfigSchema, type ChatConfig } from '../../../shared/config';
 import type { ConversationDetail, ConversationSummary, Message } from '../../../shared/domain';
 import { NamedError } from '../../../shared/errors';
-import { toDisposable, type Disposable } from '../context/disposable';
-import { writeFileAtomic } from '../fs/atomic-write';
-import { readRegularFile } from '../fs/regular-file';
+import { toDisposable, type Disposable } from '../base/disposable';
+import { writeFileAtomic } from '../base/fs/atomic-write';
+import { readRegularFile } from '../base/fs/regular-file';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../private-data-dir';
 import { isShown, shownCountOf, toSummary, withAutoName, type ChatMeta } from './chat-meta';
 import { generateConversationId, isConversationId } from './conversation-id';
 import { ConversationIndex } from './conversation-index';
 import { DEFAULT_CONVERSATION_NAME } from './conversation-name';
 import { conversationPaths, type ConversationPaths } from './conversation-paths';
-import { hasErrorCode } from './fs-errors';
-import { KeyedQueue } from './keyed-queue';
+import { hasErrorCode } from '../base/fs/fs-errors';
+import { KeyedQueue } from '../base/keyed-queue';
 import {
   appendMessage,
   isMessage,

@@ -2,7 +2,7 @@ import { lstatSync, watch } from 'node:fs';
 import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../../../../test/support/temp-dir';
+import { tempDir } from '../../../../../test/support/temp-dir';
 import { writeFileAtomic } from './atomic-write';
 
 describe('writeFileAtomic', () => {

@@ -1,6 +1,6 @@
 import { constants, type Stats } from 'node:fs';
 import { lstat, open, stat, type FileHandle } from 'node:fs/promises';
-import { NamedError } from '../../../shared/errors';
+import { NamedError } from '../../../../shared/errors';
 
 // O_NONBLOCK: opening a FIFO without it waits for a writer, and that wait holds one of libuv's
 // four threadpool threads; four such waits stop every fs call in the process, every window's.

@@ -1,7 +1,7 @@
 import { open, readFile } from 'node:fs/promises';
 import type { Message, Role } from '../../../shared/domain';
 import { PRIVATE_FILE_MODE } from '../private-data-dir';
-import { hasErrorCode } from './fs-errors';
+import { hasErrorCode } from '../base/fs/fs-errors';
 
 const ROLES: readonly Role[] = Object.freeze(['system', 'user', 'assistant', 'tool']);
 

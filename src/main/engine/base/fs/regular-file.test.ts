@@ -4,9 +4,9 @@ import { lstat, mkdir, readdir, stat, symlink, utimes, writeFile } from 'node:fs
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bounded } from '../../../../test/support/bounded';
-import { makeFifo, releaseFifo } from '../../../../test/support/fifo';
-import { tempDir } from '../../../../test/support/temp-dir';
+import { bounded } from '../../../../../test/support/bounded';
+import { makeFifo, releaseFifo } from '../../../../../test/support/fifo';
+import { tempDir } from '../../../../../test/support/temp-dir';
 import { describeKind, fileError, readRegularFile } from './regular-file';
 
 const LIMIT = { maxBytes: 1024 };

@@ -7,14 +7,14 @@ import { request } from 'node:http';
 import path from 'node:path';
 import { onTestFinished } from 'vitest';
 import { WebSocket } from 'ws';
-import type { RequestInput, RequestName } from '../../shared/contract';
-import type { RpcResult } from '../../shared/errors';
-import { parseServerFrame, type ServerFrame } from '../../shared/ws-protocol';
-import { createTestEngine } from '../../../test/support/engine';
-import { createEngineHandlers } from '../engine/rpc/engine-handlers';
-import { Router, type Handlers } from '../engine/rpc/router';
-import { tempDir } from '../../../test/support/temp-dir';
-import { startWebServer, type WebServer } from './web-server';
+import type { RequestInput, RequestName } from '../../src/shared/contract';
+import type { RpcResult } from '../../src/shared/errors';
+import { parseServerFrame, type ServerFrame } from '../../src/shared/ws-protocol';
+import { createTestEngine } from './engine';
+import { createEngineHandlers } from '../../src/main/engine/rpc/engine-handlers';
+import { Router, type Handlers } from '../../src/main/engine/rpc/router';
+import { tempDir } from './temp-dir';
+import { startWebServer, type WebServer } from '../../src/main/web/web-server';
 
 export const SECRET = 'the secret outside the root';
 

@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { mkdir, readdir, readFile, realpath, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bounded } from '../../../../test/support/bounded';
-import { withLockedFolder } from '../../../../test/support/locked-folder';
-import { tempDir } from '../../../../test/support/temp-dir';
+import { bounded } from '../../../../../test/support/bounded';
+import { withLockedFolder } from '../../../../../test/support/locked-folder';
+import { tempDir } from '../../../../../test/support/temp-dir';
 import { holdFolder, type HeldFolder } from './held-folder';
 
 async function setup() {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../../../../test/support/temp-dir';
+import { tempDir } from '../../../../../test/support/temp-dir';
 import { hasErrorCode } from './fs-errors';
 
 describe('hasErrorCode', () => {

@@ -1,10 +1,10 @@
 import { appendFile, open, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { ConversationSummary } from '../../../shared/domain';
-import { writeFileAtomic } from '../fs/atomic-write';
+import { writeFileAtomic } from '../base/fs/atomic-write';
 import { PRIVATE_FILE_MODE } from '../private-data-dir';
 import { isConversationId } from './conversation-id';
-import { hasErrorCode } from './fs-errors';
+import { hasErrorCode } from '../base/fs/fs-errors';
 
 const JOURNAL = 'index.jsonl';
 // Rewrite the journal once it holds this many times more lines than conversations.

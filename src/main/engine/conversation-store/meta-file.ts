@@ -1,8 +1,8 @@
 import { readFile, rename } from 'node:fs/promises';
-import { writeFileAtomic } from '../fs/atomic-write';
+import { writeFileAtomic } from '../base/fs/atomic-write';
 import { PRIVATE_FILE_MODE } from '../private-data-dir';
 import { parseChatMeta, type ChatMeta } from './chat-meta';
-import { hasErrorCode } from './fs-errors';
+import { hasErrorCode } from '../base/fs/fs-errors';
 
 export type MetaRead = { state: 'ok'; meta: ChatMeta } | { state: 'missing' } | { state: 'broken' };
 
