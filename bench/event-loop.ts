@@ -1,5 +1,5 @@
 import { monitorEventLoopDelay, type ELDHistogram } from 'node:perf_hooks';
-import type { ConversationContext } from '../src/main/engine/context/conversation-context';
+import type { WindowContext } from '../src/main/engine/context/window-context';
 import {
   countingSink,
   createBenchEngine,
@@ -52,7 +52,7 @@ const sum = (tallies: EventTally[], key: Counted) => tallies.reduce((total, tall
 /** CONTEXTS contexts on one workspace, each turn auto-approved: shell `echo x`, then the reply. */
 async function openContexts(engine: BenchEngine, workspace: string, label: string, model: string) {
   const tallies: EventTally[] = [];
-  const contexts: ConversationContext[] = [];
+  const contexts: WindowContext[] = [];
   for (let i = 0; i < CONTEXTS; i++) {
     const tally = newTally();
     const context = engine.registry.create(`${label}-${i}`, countingSink(tally));
@@ -64,7 +64,7 @@ async function openContexts(engine: BenchEngine, workspace: string, label: strin
   return { tallies, contexts };
 }
 
-async function turn(context: ConversationContext): Promise<void> {
+async function turn(context: WindowContext): Promise<void> {
   const { done } = await context.chat.send('Run the command, then answer.');
   await done;
 }

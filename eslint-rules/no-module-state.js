@@ -1,5 +1,5 @@
 // Module-level mutable state in the engine is shared by every window in the process: exactly the
-// cross-talk gptme suffered. Per-conversation state belongs to a ConversationContext.
+// cross-talk gptme suffered. Per-conversation state belongs to a WindowContext.
 const MUTABLE_CONSTRUCTORS = new Set([
   'Map',
   'Set',
@@ -48,7 +48,7 @@ export default {
     schema: [],
     messages: {
       binding:
-        "Module-level '{{kind}}' in the engine is state shared by every window; keep it in a ConversationContext.",
+        "Module-level '{{kind}}' in the engine is state shared by every window; keep it in a WindowContext.",
       value:
         'Module-level {{what}} in the engine is mutable and shared by every window; wrap it in Object.freeze or move it into a context.',
     },

@@ -13,7 +13,7 @@ import type {
   RequestOutput,
 } from '../src/shared/contract';
 import type { RpcErrorShape } from '../src/shared/errors';
-import type { EventSink } from '../src/main/engine/context/conversation-context';
+import type { EventSink } from '../src/main/engine/context/window-context';
 import type { TestEngine } from '../test/support/engine';
 import { checkEvent } from './event-check';
 import type { Ownership } from './ownership';

@@ -5,7 +5,7 @@ import { openUserSettings } from '../../src/main/engine/config/open-settings';
 import type { UserConfig } from '../../src/shared/config';
 import { FileSecretStore } from '../../src/main/engine/config/secret-store';
 import { ContextRegistry } from '../../src/main/engine/context/context-registry';
-import type { EventSink } from '../../src/main/engine/context/conversation-context';
+import type { EventSink } from '../../src/main/engine/context/window-context';
 import { createEngineServices } from '../../src/main/engine/context/engine-services';
 import type { Scope } from './scope';
 

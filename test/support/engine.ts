@@ -7,7 +7,7 @@ import type { EnvironmentVariables } from '../../src/main/engine/config/environm
 import { openUserSettings } from '../../src/main/engine/config/open-settings';
 import { FileSecretStore } from '../../src/main/engine/config/secret-store';
 import { ContextRegistry } from '../../src/main/engine/context/context-registry';
-import type { EventSink } from '../../src/main/engine/context/conversation-context';
+import type { EventSink } from '../../src/main/engine/context/window-context';
 import { createEngineServices } from '../../src/main/engine/context/engine-services';
 import { createEngineHandlers } from '../../src/main/engine/rpc/engine-handlers';
 import { Router } from '../../src/main/engine/rpc/router';

@@ -1,4 +1,4 @@
-import type { ConversationContext } from '../../src/main/engine/context/conversation-context';
+import type { WindowContext } from '../../src/main/engine/context/window-context';
 import type { ToolResult } from '../../src/shared/domain';
 import type { RecordedEvent } from './engine';
 import type { ScriptedProvider } from './scripted-provider';
@@ -18,10 +18,10 @@ let calls = 0;
  */
 export async function runToolTurn(
   provider: ScriptedProvider,
-  context: ConversationContext,
+  context: WindowContext,
   log: RecordedEvent[],
   tool: { name: string; args: Record<string, unknown> },
-  answer: Parameters<ConversationContext['chat']['respond']>[1] = { action: 'approve' },
+  answer: Parameters<WindowContext['chat']['respond']>[1] = { action: 'approve' },
 ): Promise<ToolRun> {
   const id = `call${++calls}`;
   provider.enqueue(

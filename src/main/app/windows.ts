@@ -4,7 +4,7 @@ import { BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import { eventChannel } from '../../shared/channels';
 import type { ContextRegistry } from '../engine/context/context-registry';
 import type { SettingsBackend } from '../engine/config/user-settings';
-import type { ConversationContext, EventSink } from '../engine/context/conversation-context';
+import type { WindowContext, EventSink } from '../engine/context/window-context';
 import { appEntryUrl, createAppUrlCheck } from './app-origin';
 import { isTrustedSender } from './trusted-sender';
 import { restoreBounds, saveBounds } from './window-bounds';
@@ -44,7 +44,7 @@ export class WindowManager {
     return this.#windows.get(Number(clientId)) ?? null;
   }
 
-  contextOf(window: BrowserWindow | null | undefined): ConversationContext | undefined {
+  contextOf(window: BrowserWindow | null | undefined): WindowContext | undefined {
     return window ? this.#registry.get(String(window.webContents.id)) : undefined;
   }
 

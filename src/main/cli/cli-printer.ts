@@ -1,6 +1,6 @@
 import { printable } from '../../shared/printable';
 import type { EventName, EventPayload } from '../../shared/contract';
-import type { ConversationContext, EventSink } from '../engine/context/conversation-context';
+import type { WindowContext, EventSink } from '../engine/context/window-context';
 import type { CliIo } from './run-cli';
 
 const MAX_RESULT_LINES = 40;
@@ -25,7 +25,7 @@ function indent(text: string): string {
  * that need approval run only with --yes; otherwise they are skipped, and the output says so.
  */
 export function createCliPrinter(io: CliIo, options: { approve: boolean }) {
-  let context: ConversationContext | undefined;
+  let context: WindowContext | undefined;
   let failed = false;
   let midLine = false;
   const line = (text: string) => {
@@ -79,7 +79,7 @@ export function createCliPrinter(io: CliIo, options: { approve: boolean }) {
   };
   return {
     sink,
-    attach(target: ConversationContext) {
+    attach(target: WindowContext) {
       context = target;
     },
     get failed() {

@@ -3,7 +3,7 @@ import { WebSocket } from 'ws';
 import type { EventName, EventPayload } from '../../shared/contract';
 import type { EventFrame } from '../../shared/ws-protocol';
 import type { ContextRegistry } from '../engine/context/context-registry';
-import type { EventSink } from '../engine/context/conversation-context';
+import type { EventSink } from '../engine/context/window-context';
 import type { Disposable } from '../engine/base/disposable';
 import { sendFrame } from './send-frame';
 

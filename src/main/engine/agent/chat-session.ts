@@ -5,7 +5,7 @@ import type { ApprovalGrant, ConversationDetail, ConversationSummary, Message } 
 import { NamedError, type RpcErrorShape } from '../../../shared/errors';
 import { readRegularFile } from '../base/fs/regular-file';
 import { shownCountOf } from '../conversation-store/chat-meta';
-import type { ConversationContext } from '../context/conversation-context';
+import type { WindowContext } from '../context/window-context';
 import type { Disposable } from '../base/disposable';
 import { Provider } from '../llm/provider';
 import { BashSession } from '../tools/shell-session';
@@ -30,10 +30,10 @@ interface RunningTurn {
 
 /**
  * The conversation half of a context: its log, its approval gate, its shell and its running turn.
- * Owned by one ConversationContext and disposed with it.
+ * Owned by one WindowContext and disposed with it.
  */
 export class ChatSession implements Disposable {
-  readonly #context: ConversationContext;
+  readonly #context: WindowContext;
   readonly #gate: ApprovalGate;
   readonly #live = new LiveTurn();
   #conversationId: string | null = null;
@@ -47,7 +47,7 @@ export class ChatSession implements Disposable {
   #starting = false;
   #disposed = false;
 
-  constructor(context: ConversationContext) {
+  constructor(context: WindowContext) {
     this.#context = context;
     this.#gate = new ApprovalGate(() => {
       // Stryker disable next-line ConditionalExpression: a closed session changes no grant (its gate's dispose tells nobody).

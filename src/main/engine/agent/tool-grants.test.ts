@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openChatWindow } from '../../../../test/support/engine';
 import { runToolTurn } from '../../../../test/support/run-tool';
 import { startScriptedProvider, type ScriptedProvider } from '../../../../test/support/scripted-provider';
-import type { ConversationContext } from '../context/conversation-context';
+import type { WindowContext } from '../context/window-context';
 
 // Issue 10, bug 5: "always" given on a shell card silently covered every tool, and nothing showed
 // or took back a grant.
@@ -20,7 +20,7 @@ async function setup() {
   return { engine, workspace, context, ...tools(engine.events.get('w')!, context) };
 }
 
-function tools(log: Parameters<typeof runToolTurn>[2], context: ConversationContext) {
+function tools(log: Parameters<typeof runToolTurn>[2], context: WindowContext) {
   type Answer = Parameters<typeof context.chat.respond>[1];
   return {
     log,

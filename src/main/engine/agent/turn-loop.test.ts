@@ -13,7 +13,7 @@ import {
 } from '../../../../test/support/engine';
 import { startScriptedProvider, type ScriptedProvider } from '../../../../test/support/scripted-provider';
 import type { EventName, EventPayload } from '../../../shared/contract';
-import type { ConversationContext } from '../context/conversation-context';
+import type { WindowContext } from '../context/window-context';
 import { ALL_TOOLS } from '../tools/all-tools';
 import { defineTool, type Tool } from '../tools/tool';
 
@@ -257,7 +257,7 @@ describe('approval', () => {
     const workspace = await makeWorkspace();
     const log: RecordedEvent[] = [];
     const errors: unknown[] = [];
-    const context: ConversationContext = engine.registry.create(
+    const context: WindowContext = engine.registry.create(
       'eager',
       <E extends EventName>(name: E, payload: EventPayload<E>) => {
         log.push({ name, payload });

@@ -1,12 +1,12 @@
 import { NamedError } from '../../../shared/errors';
-import { ConversationContext, type ClientId, type EventSink } from './conversation-context';
+import { WindowContext, type ClientId, type EventSink } from './window-context';
 import { toDisposable, type Disposable } from '../base/disposable';
 import type { EngineServices } from './engine-services';
 
 /** Maps a client (an Electron webContents, a WebSocket connection) to its one context. */
 export class ContextRegistry implements Disposable {
   readonly #services: EngineServices;
-  readonly #contexts = new Map<ClientId, ConversationContext>();
+  readonly #contexts = new Map<ClientId, WindowContext>();
 
   constructor(services: EngineServices) {
     this.#services = services;
@@ -20,22 +20,22 @@ export class ContextRegistry implements Disposable {
     return this.#contexts.size;
   }
 
-  create(clientId: ClientId, sink: EventSink): ConversationContext {
+  create(clientId: ClientId, sink: EventSink): WindowContext {
     if (this.#contexts.has(clientId)) {
       throw new NamedError('InvalidRequest', `Client ${clientId} already has a context`);
     }
-    const context = new ConversationContext(clientId, this.#services, sink);
+    const context = new WindowContext(clientId, this.#services, sink);
     this.#contexts.set(clientId, context);
     // The context removes its own entry, so a context disposed directly cannot linger here.
     context.register(toDisposable(() => this.#contexts.delete(clientId)));
     return context;
   }
 
-  get(clientId: ClientId): ConversationContext | undefined {
+  get(clientId: ClientId): WindowContext | undefined {
     return this.#contexts.get(clientId);
   }
 
-  require(clientId: ClientId): ConversationContext {
+  require(clientId: ClientId): WindowContext {
     const context = this.#contexts.get(clientId);
     if (!context) throw new NamedError('NoContext', 'No conversation is attached to this window');
     return context;
@@ -49,7 +49,7 @@ export class ContextRegistry implements Disposable {
     return true;
   }
 
-  contexts(): IterableIterator<ConversationContext> {
+  contexts(): IterableIterator<WindowContext> {
     return this.#contexts.values();
   }
 

@@ -1,13 +1,13 @@
 import { NamedError } from '../../../shared/errors';
 import type { ContextRegistry } from './context-registry';
-import type { ConversationContext } from './conversation-context';
+import type { WindowContext } from './window-context';
 
 /** The context, other than `clientId`'s, that has the conversation attached; undefined if none. */
 export function holderOf(
   registry: ContextRegistry,
   conversationId: string,
   clientId: string,
-): ConversationContext | undefined {
+): WindowContext | undefined {
   const owner = registry.services.owners.ownerOf(conversationId);
   if (
     owner === clientId ||
@@ -26,7 +26,7 @@ export function holderOf(
  * writer at a time; then the conversation leaves that context, which is left with a new, empty
  * chat, and its window is told why. Nothing here names the holder to anyone.
  */
-export async function takeConversation(holder: ConversationContext, conversationId: string): Promise<void> {
+export async function takeConversation(holder: WindowContext, conversationId: string): Promise<void> {
   if (holder.chat.conversationId !== conversationId) return;
   holder.chat.interrupt();
   await holder.chat.waitForTurn();

@@ -4,14 +4,14 @@ import type { SettingsView, WindowState, WorkspaceInfo } from '../../../shared/c
 import { NamedError } from '../../../shared/errors';
 import type { ContextRegistry } from '../context/context-registry';
 import { holderOf, takeConversation, takeFromAway } from '../context/conversation-takeover';
-import type { ConversationContext } from '../context/conversation-context';
+import type { WindowContext } from '../context/window-context';
 import { Provider } from '../llm/provider';
 import { testConnection } from './test-connection';
 import type { Handlers } from './router';
 
 /** What only a host can do: native dialogs and windows. */
 export interface HostHooks {
-  pickWorkspace?(context: ConversationContext): Promise<string | null>;
+  pickWorkspace?(context: WindowContext): Promise<string | null>;
   openWindow?(options: { workspace?: string; conversation?: string }): Promise<boolean>;
   /** Brings the window of another client forward (a conversation already open there). */
   focusClient?(clientId: string): void;
@@ -161,7 +161,7 @@ export function createEngineHandlers(registry: ContextRegistry, hooks: HostHooks
   };
 }
 
-async function windowState(context: ConversationContext): Promise<WindowState> {
+async function windowState(context: WindowContext): Promise<WindowState> {
   return {
     ...(await context.chat.snapshot()),
     workspace: context.workspaceInfo(),

@@ -8,10 +8,10 @@ import {
 } from '../../../shared/contract';
 import { NamedError, type RpcErrorShape, type RpcResult } from '../../../shared/errors';
 import type { ContextRegistry } from '../context/context-registry';
-import type { ClientId, ConversationContext } from '../context/conversation-context';
+import type { ClientId, WindowContext } from '../context/window-context';
 
 export type Handler<M extends RequestName> = (
-  context: ConversationContext,
+  context: WindowContext,
   input: ParsedInput<M>,
 ) => Promise<RequestOutput<M>> | RequestOutput<M>;
 

@@ -33,7 +33,7 @@ export type ClientId = string;
  * Everything one window (or browser tab) owns: workspace, config layers, and every resource it
  * registers. Disposing it releases all of them; nothing it holds is reachable from another context.
  */
-export class ConversationContext implements Disposable {
+export class WindowContext implements Disposable {
   readonly id = randomUUID();
   readonly clientId: ClientId;
   readonly #services: EngineServices;
