@@ -141,9 +141,9 @@ describe('lint fails on an import cycle in src', () => {
     ]);
   });
 
-  it('finds a cycle through three files and every form of import', async () => {
+  it('finds a cycle through three files, every form of import and an ESM-style .js name', async () => {
     const found = await lintPlanted({
-      'src/shared/one.ts': "export * from './two';\n",
+      'src/shared/one.ts': "export * from './two.js';\n",
       'src/shared/two.ts': "export type T = import('./three').T;\n",
       'src/shared/three/index.ts': "export type { T } from '../one';\nexport const x = 1;\n",
     });
