@@ -22,6 +22,7 @@ export default tseslint.config(
   {
     files: ['src/**/*.{ts,tsx}'],
     rules: {
+      'deskmate/no-cycle': 'error',
       // cwd and env belong to a context; the process's are shared by every window.
       'no-restricted-syntax': [
         'error',

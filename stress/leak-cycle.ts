@@ -83,14 +83,14 @@ export async function runCycle(engine: TestEngine, root: string, cycle: number):
         throw new Error(`cycle ${cycle}: no tool.started`);
       // The bash is spawned just after tool.started: wait until it exists, so it is really killed.
       const deadline = Date.now() + CYCLE_TIMEOUT_MS;
-      while (context.chat.shellPid === undefined && Date.now() < deadline) await sleep(2);
-      shellPid = context.chat.shellPid;
+      while (context.shellPid === undefined && Date.now() < deadline) await sleep(2);
+      shellPid = context.shellPid;
       if (mode === 'interrupt') await router.handle(clientId, 'chat.interrupt', {});
       else registry.release(clientId);
     }
     if (mode !== 'close-running') {
       outcome = await within(ended.promise, CYCLE_TIMEOUT_MS);
-      shellPid ??= context.chat.shellPid;
+      shellPid ??= context.shellPid;
     }
   }
   registry.release(clientId);

@@ -450,7 +450,7 @@ export class StressClient {
   }
 
   #noteShell(): void {
-    const pid = this.#world.engine.registry.get(this.id)?.chat.shellPid;
+    const pid = this.#world.engine.registry.get(this.id)?.shellPid;
     if (pid) this.#world.shellPids.add(pid);
   }
 

@@ -1,9 +1,14 @@
 import { printable } from '../../shared/printable';
 import type { EventName, EventPayload } from '../../shared/contract';
 import type { WindowContext, EventSink } from '../engine/context/window-context';
-import type { CliIo } from './run-cli';
 
 const MAX_RESULT_LINES = 40;
+
+/** The two streams the printer writes to: the CLI's io has them, and it imports this file. */
+interface PrinterIo {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+}
 
 function describeCall(tool: string, args: Record<string, unknown>): string {
   if (tool === 'shell' && typeof args.command === 'string') return `$ ${args.command}`;
@@ -24,7 +29,7 @@ function indent(text: string): string {
  * Prints a turn for a terminal: the reply as it streams, each tool call and its result. Tools
  * that need approval run only with --yes; otherwise they are skipped, and the output says so.
  */
-export function createCliPrinter(io: CliIo, options: { approve: boolean }) {
+export function createCliPrinter(io: PrinterIo, options: { approve: boolean }) {
   let context: WindowContext | undefined;
   let failed = false;
   let midLine = false;

@@ -308,7 +308,7 @@ describe('approvals, enforced in main', () => {
     await waitForEvent(log, 'tool.pending', (p) => p.callId === 'sh1');
     context.chat.respond('sh1', { action: 'approve' });
     await waitForEvent(log, 'tool.pending', (p) => p.callId === 'sh2');
-    const shell = context.chat.shellPid;
+    const shell = context.shellPid;
     expect(groupAlive(shell)).toBe(true);
     const id = context.chat.conversationId!;
     engine.registry.release('w');
@@ -351,7 +351,7 @@ describe('interrupt', () => {
     const { done } = await context.chat.send('sleep');
     await waitForEvent(log, 'tool.started');
     await new Promise((resolve) => setTimeout(resolve, 100));
-    const shell = context.chat.shellPid;
+    const shell = context.shellPid;
     expect(groupAlive(shell)).toBe(true);
     const started = Date.now();
     context.chat.interrupt();
@@ -708,7 +708,7 @@ describe('a window', () => {
         error: { name: 'NoWorkspace', message: 'No workspace folder is open; ask the user to open one.' },
       },
     });
-    expect(context.chat.shellPid).toBeUndefined();
+    expect(context.shellPid).toBeUndefined();
   });
 });
 
@@ -811,13 +811,13 @@ describe('conversations in a window', () => {
     await waitForEvent(log, 'tool.pending');
     context.chat.respond('g1', { action: 'always' });
     await done;
-    const shell = context.chat.shellPid;
+    const shell = context.shellPid;
     expect(groupAlive(shell)).toBe(true);
     expect(context.chat.grants).toEqual([{ tool: 'shell', grant: 'always' }]);
     await context.openWorkspace(await makeWorkspace());
     expect(context.chat.grants).toEqual([]);
     expect(context.chatConfig.autoApprove).toBeUndefined();
-    expect(context.chat.shellPid).toBeUndefined();
+    expect(context.shellPid).toBeUndefined();
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(groupAlive(shell)).toBe(false);
   });
@@ -850,7 +850,7 @@ describe('what a tool gets from the window', () => {
       .filter((e) => e.name === 'tool.output')
       .map((e) => e.payload as { callId: string; chunk: string; offset?: number });
     expect(streamed[0]).toMatchObject({ callId: 'v1', offset: 0, chunk: expect.stringMatching(/^A=otter/) });
-    const shell = context.chat.shellPid;
+    const shell = context.shellPid;
     await writeFile(path.join(workspace, '.deskmate.toml'), '[env]\nANIMAL = "heron"\n');
     // A file that asks for something else is untrusted, and its grants gone, until trusted again.
     await context.reloadProjectFiles();
@@ -862,7 +862,7 @@ describe('what a tool gets from the window', () => {
     expect((await waitForEvent(log, 'tool.completed', (p) => p.callId === 'v2')).result.output).toMatch(
       /^A=heron\n/,
     );
-    expect(context.chat.shellPid).not.toBe(shell);
+    expect(context.shellPid).not.toBe(shell);
   });
 
   it('the shell timeout of the settings', async () => {
@@ -1390,12 +1390,12 @@ describe('opening a conversation of the folder the window is in', () => {
     await (
       await context.chat.send('go')
     ).done;
-    const shell = context.chat.shellPid;
+    const shell = context.shellPid;
     expect(shell).toBeDefined();
     const folderNews = () => log.filter((e) => e.name === 'workspace.changed').length;
     const before = folderNews();
     await context.chat.open(context.chat.conversationId!);
-    expect(context.chat.shellPid).toBe(shell);
+    expect(context.shellPid).toBe(shell);
     expect(folderNews()).toBe(before);
   });
 });

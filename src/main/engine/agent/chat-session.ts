@@ -5,13 +5,12 @@ import type { ApprovalGrant, ConversationDetail, ConversationSummary, Message } 
 import { NamedError, type RpcErrorShape } from '../../../shared/errors';
 import { readRegularFile } from '../base/fs/regular-file';
 import { shownCountOf } from '../conversation-store/chat-meta';
-import type { WindowContext } from '../context/window-context';
 import type { Disposable } from '../base/disposable';
 import { Provider } from '../llm/provider';
-import { BashSession } from '../tools/shell-session';
 import type { ToolContext } from '../tools/tool';
 import { selectTools } from '../tools/tool-registry';
 import { ApprovalGate, EVERY_TOOL, type ApprovalResponse } from './approval-gate';
+import type { ChatHost } from './chat-host';
 import { LiveTurn } from './live-turn';
 import { buildSystemPrompt } from './system-prompt';
 import { runTurn } from './turn-loop';
@@ -29,29 +28,26 @@ interface RunningTurn {
 }
 
 /**
- * The conversation half of a context: its log, its approval gate, its shell and its running turn.
- * Owned by one WindowContext and disposed with it.
+ * The conversation half of a window: its log, its approval gate and its running turn. Created by
+ * its host (the window's context) and disposed with it; it sees the window only as a ChatHost.
  */
 export class ChatSession implements Disposable {
-  readonly #context: WindowContext;
+  readonly #host: ChatHost;
   readonly #gate: ApprovalGate;
   readonly #live = new LiveTurn();
   #conversationId: string | null = null;
   #ownership: Disposable | undefined;
   #messages: Message[] = [];
-  #shell: BashSession | undefined;
-  // The environment the shell was started with: a change (trust given or taken) needs a new shell.
-  #shellEnv: string | undefined;
   #turn: RunningTurn | undefined;
   #opening = false;
   #starting = false;
   #disposed = false;
 
-  constructor(context: WindowContext) {
-    this.#context = context;
+  constructor(host: ChatHost) {
+    this.#host = host;
     this.#gate = new ApprovalGate(() => {
       // Stryker disable next-line ConditionalExpression: a closed session changes no grant (its gate's dispose tells nobody).
-      if (!this.#disposed) context.emit('grants.changed', { grants: this.#gate.grants });
+      if (!this.#disposed) host.emit('grants.changed', { grants: this.#gate.grants });
     });
   }
 
@@ -70,10 +66,6 @@ export class ChatSession implements Disposable {
 
   get busy(): boolean {
     return this.#turn !== undefined || this.#starting;
-  }
-
-  get shellPid(): number | undefined {
-    return this.#shell?.pid;
   }
 
   get pendingApprovals(): string[] {
@@ -105,7 +97,7 @@ export class ChatSession implements Disposable {
     live: LiveTurnView | null;
   }> {
     const id = this.#conversationId;
-    const meta = id ? await this.#context.services.conversations.readMeta(id) : undefined;
+    const meta = id ? await this.#host.services.conversations.readMeta(id) : undefined;
     // Everything below is read in one synchronous stretch, after the only await.
     const conversation =
       // Stryker disable next-line LogicalOperator: readMeta answers or throws, so meta is there whenever id is.
@@ -150,12 +142,12 @@ export class ChatSession implements Disposable {
    * in this window, in this folder and under this trust, for exactly this conversation to come.
    */
   async #create(name?: string): Promise<ConversationSummary> {
-    const { conversations } = this.#context.services;
+    const { conversations } = this.#host.services;
     const summary = await conversations.create({
       ...(name ? { name } : {}),
-      workspace: this.#context.workspace,
-      chat: this.#context.chatConfig,
-      grantScope: this.#context.grantScope,
+      workspace: this.#host.workspace,
+      chat: this.#host.chatConfig,
+      grantScope: this.#host.grantScope,
     });
     this.#attach(summary.id, []);
     return summary;
@@ -172,12 +164,12 @@ export class ChatSession implements Disposable {
   }
 
   async #open(id: string): Promise<ConversationDetail> {
-    const { conversations, owners } = this.#context.services;
+    const { conversations, owners } = this.#host.services;
     // Re-opening the attached conversation keeps its claim: releasing the old one would drop both.
     const ownership =
       id === this.#conversationId && this.#ownership
         ? this.#ownership
-        : owners.claim(id, this.#context.clientId);
+        : owners.claim(id, this.#host.clientId);
     let detail: ConversationDetail;
     let meta;
     try {
@@ -191,10 +183,8 @@ export class ChatSession implements Disposable {
     }
     this.#attach(id, detail.messages, ownership);
     const { autoApprove, ...chat } = meta.chat ?? {};
-    this.#context.restoreChatConfig(chat);
-    if (meta.workspace && meta.workspace !== this.#context.workspace) {
-      await this.#context.openWorkspace(meta.workspace).catch(() => undefined);
-    }
+    // The window takes the conversation's choices and its folder; its grant is the session's own.
+    await this.#host.adoptConversation({ chat, workspace: meta.workspace });
     // Its grant holds again only where it was given: the same folder under the same trust. Its
     // folder gone, another trust, or a grant saved without a scope: the user is asked again. A bare
     // `always` saved on disk predates per-tool grants (it meant every tool): asked again too.
@@ -202,9 +192,9 @@ export class ChatSession implements Disposable {
       // Stryker disable next-line ConditionalExpression: restoring no grant onto a gate #attach just cleared changes nothing.
       autoApprove !== undefined &&
       autoApprove !== 'always' &&
-      meta.grantScope === this.#context.grantScope
+      meta.grantScope === this.#host.grantScope
     ) {
-      this.#context.restoreChatConfig({ ...chat, autoApprove });
+      this.#host.restoreChatConfig({ ...chat, autoApprove });
       // Shown at once, not from the next turn on: the window lists what runs without asking.
       this.#gate.syncAlways(autoApprove);
     }
@@ -243,7 +233,7 @@ export class ChatSession implements Disposable {
     };
     // Persist the user's message before anything can fail: it is never lost.
     await this.#append(user);
-    this.#context.emit('message.added', { conversationId, message: user });
+    this.#host.emit('message.added', { conversationId, message: user });
     return this.#run(conversationId, config, provider);
   }
 
@@ -264,13 +254,13 @@ export class ChatSession implements Disposable {
       const { config, provider } = await this.#prepare();
       // A reply cut short, or the reply to replace, goes; a tool result that failed after it stays.
       const drop = last.role === 'assistant' && !(failed && last.tool_calls?.length);
-      this.#messages = await this.#context.services.conversations.updateMessages(conversationId, (m) => {
+      this.#messages = await this.#host.services.conversations.updateMessages(conversationId, (m) => {
         if (m.id !== last.id) return m;
         if (drop) return null;
         const { failure: _failure, ...metadata } = m.metadata ?? {};
         return { ...m, metadata };
       });
-      if (drop) this.#context.emit('message.removed', { conversationId, messageIds: [last.id] });
+      if (drop) this.#host.emit('message.removed', { conversationId, messageIds: [last.id] });
       return await this.#run(conversationId, config, provider);
     } finally {
       this.#starting = false;
@@ -303,14 +293,14 @@ export class ChatSession implements Disposable {
     }
     this.#starting = true;
     try {
-      this.#messages = await this.#context.services.conversations.updateMessages(conversationId, (m) =>
+      this.#messages = await this.#host.services.conversations.updateMessages(conversationId, (m) =>
         doomed.has(m.id) ? null : m,
       );
     } finally {
       this.#starting = false;
     }
     const removed = [...doomed];
-    this.#context.emit('message.removed', { conversationId, messageIds: removed });
+    this.#host.emit('message.removed', { conversationId, messageIds: removed });
     return { removed };
   }
 
@@ -318,8 +308,8 @@ export class ChatSession implements Disposable {
   async #prepare(): Promise<{ config: EffectiveConfig; provider: Provider }> {
     // What the project files ask for now decides this turn: an edit since the folder was opened
     // that asks for something else is untrusted until the user answers the prompt again.
-    await this.#context.reloadProjectFiles();
-    const config = this.#context.config.effective;
+    await this.#host.reloadProjectFiles();
+    const config = this.#host.config.effective;
     return { config, provider: new Provider(config) };
   }
 
@@ -331,10 +321,10 @@ export class ChatSession implements Disposable {
     const turnId = randomUUID();
     const startedAt = Date.now();
     const controller = new AbortController();
-    const signal = AbortSignal.any([controller.signal, this.#context.signal]);
+    const signal = AbortSignal.any([controller.signal, this.#host.signal]);
     // The chat config decides "always" each turn: unsetting it takes effect on the next turn.
     this.#gate.syncAlways(config.autoApprove);
-    this.#context.emit('turn.started', { conversationId, turnId });
+    this.#host.emit('turn.started', { conversationId, turnId });
     const done = (async () => {
       try {
         const outcome = await runTurn({
@@ -342,24 +332,22 @@ export class ChatSession implements Disposable {
           conversationId,
           config,
           provider,
-          tools: selectTools(this.#context.services.tools, config.tools),
+          tools: selectTools(this.#host.services.tools, config.tools),
           gate: this.#gate,
           signal,
           history: this.#messages,
-          systemPrompt: await buildSystemPrompt(config, this.#context.workspace, [
-            this.#context.services.dataDir,
-          ]),
+          systemPrompt: await buildSystemPrompt(config, this.#host.workspace, [this.#host.services.dataDir]),
           append: (message) => this.#append(message),
-          emit: (name, payload) => this.#context.emit(name, this.#live.observe(name, payload)),
+          emit: (name, payload) => this.#host.emit(name, this.#live.observe(name, payload)),
           toolContext: (callId, toolSignal) => this.#toolContext(conversationId, callId, toolSignal),
           workspace: () => {
-            const workspace = this.#context.workspace;
-            return workspace ? { workspace, offLimits: [this.#context.services.dataDir] } : null;
+            const workspace = this.#host.workspace;
+            return workspace ? { workspace, offLimits: [this.#host.services.dataDir] } : null;
           },
           now: () => new Date(),
         });
         if (outcome.reason === 'failed') await this.#failed(conversationId, turnId, outcome.error!);
-        else this.#context.emit('turn.completed', { conversationId, turnId, reason: outcome.reason });
+        else this.#host.emit('turn.completed', { conversationId, turnId, reason: outcome.reason });
       } catch (error) {
         const shape =
           error instanceof NamedError
@@ -384,14 +372,14 @@ export class ChatSession implements Disposable {
     const failure = { name: error.name, message: error.message };
     if (last && this.#conversationId === conversationId) {
       try {
-        this.#messages = await this.#context.services.conversations.updateMessages(conversationId, (m) =>
+        this.#messages = await this.#host.services.conversations.updateMessages(conversationId, (m) =>
           m.id === last.id ? { ...m, metadata: { ...m.metadata, failure } } : m,
         );
       } catch {
         // The log cannot be written (the disk, the folder gone): the window still hears of it.
       }
     }
-    this.#context.emit('turn.failed', { conversationId, turnId, error });
+    this.#host.emit('turn.failed', { conversationId, turnId, error });
   }
 
   /** Forgets the attached conversation (it was deleted); the window starts a new one on next send. */
@@ -408,8 +396,8 @@ export class ChatSession implements Disposable {
 
   /** Drops a chat-level auto-approve from the window, without writing it to any conversation. */
   #forgetChatGrant(): void {
-    const { autoApprove, ...chat } = this.#context.chatConfig;
-    if (autoApprove !== undefined) this.#context.restoreChatConfig(chat);
+    const { autoApprove, ...chat } = this.#host.chatConfig;
+    if (autoApprove !== undefined) this.#host.restoreChatConfig(chat);
   }
 
   interrupt(): boolean {
@@ -425,22 +413,22 @@ export class ChatSession implements Disposable {
     // Saved with the conversation, for this tool only: "always" on shell never approves save.
     const name = toolNameSchema.safeParse(tool);
     if (response.action === 'always' && name.success) {
-      const current = this.#context.chatConfig.autoApprove;
+      const current = this.#host.chatConfig.autoApprove;
       const grants = typeof current === 'object' ? current : {};
-      this.#context.setChatConfig({ autoApprove: { ...grants, [name.data]: 'always' } });
+      this.#host.setChatConfig({ autoApprove: { ...grants, [name.data]: 'always' } });
     }
   }
 
   /** Takes one grant back (`*`: the every-tool one); the next call of that tool asks again. */
   revokeGrant(tool: string): boolean {
     const revoked = this.#gate.revoke(tool);
-    const current = this.#context.chatConfig.autoApprove;
+    const current = this.#host.chatConfig.autoApprove;
     if (current === 'always' && tool === EVERY_TOOL) {
-      this.#context.setChatConfig({}, ['autoApprove']);
+      this.#host.setChatConfig({}, ['autoApprove']);
     } else if (typeof current === 'object' && Object.hasOwn(current, tool)) {
       const rest = Object.fromEntries(Object.entries(current).filter(([name]) => name !== tool));
-      if (Object.keys(rest).length) this.#context.setChatConfig({ autoApprove: rest });
-      else this.#context.setChatConfig({}, ['autoApprove']);
+      if (Object.keys(rest).length) this.#host.setChatConfig({ autoApprove: rest });
+      else this.#host.setChatConfig({}, ['autoApprove']);
       return true;
     }
     return revoked;
@@ -449,7 +437,7 @@ export class ChatSession implements Disposable {
   /** A full tool output kept beside the attached conversation's log, as text; no other file. */
   async readArtifact(name: string): Promise<ArtifactText> {
     if (!this.#conversationId) throw new NamedError('NotFound', 'No conversation is open in this window');
-    const { data, bytes, truncated } = await this.#context.services.conversations.readArtifact(
+    const { data, bytes, truncated } = await this.#host.services.conversations.readArtifact(
       this.#conversationId,
       name,
       MAX_ARTIFACT_BYTES,
@@ -457,20 +445,13 @@ export class ChatSession implements Disposable {
     return { name, text: data.toString('utf8'), bytes, truncated };
   }
 
-  /** A new workspace means a new shell: the old one's cwd and files belong to the old folder. */
-  resetShell(): void {
-    this.#shell?.dispose();
-    this.#shell = undefined;
-    this.#shellEnv = undefined;
-  }
-
   /**
-   * Forgets every approval grant: "auto next N", "always" and a chat-level auto-approve. Called on
-   * a workspace switch and a change of trust, so a grant never outlives the folder it was given in.
+   * Forgets the grants given in this window ("auto next N", "always"). The host calls it on a
+   * workspace switch and a change of trust, and drops a chat-level auto-approve itself, so a grant
+   * never outlives the folder it was given in.
    */
-  resetGrants(): void {
+  clearGrants(): void {
     this.#gate.clear();
-    if (this.#context.chatConfig.autoApprove !== undefined) this.#context.setChatConfig({}, ['autoApprove']);
   }
 
   async waitForTurn(): Promise<void> {
@@ -484,10 +465,9 @@ export class ChatSession implements Disposable {
     // Stryker disable next-line StringLiteral: the reason is never shown; the window is gone.
     this.#turn?.controller.abort(new NamedError('Disposed', 'The window was closed'));
     if (this.#turn && this.#conversationId)
-      this.#context.services.owners.drain(this.#conversationId, this.#turn.done);
+      this.#host.services.owners.drain(this.#conversationId, this.#turn.done);
     // Stryker disable next-line CallExpression: the turn's signal is aborted above, so nothing waits at the gate, and nothing can wait after.
     this.#gate.dispose();
-    this.resetShell();
     this.#ownership?.dispose();
   }
 
@@ -495,12 +475,12 @@ export class ChatSession implements Disposable {
     if (this.#disposed) throw new NamedError('NoContext', 'This window has been closed');
     if (this.busy) throw new NamedError('Busy', 'A turn is running in this window; stop it first');
     // A turn started now would begin in one folder (or conversation) and go on in another.
-    if (this.#opening || this.#context.switching)
+    if (this.#opening || this.#host.switching)
       throw new NamedError('Busy', 'A folder or conversation is being opened in this window; try again');
   }
 
   #attach(id: string, messages: Message[], ownership?: Disposable): void {
-    const claim = ownership ?? this.#context.services.owners.claim(id, this.#context.clientId);
+    const claim = ownership ?? this.#host.services.owners.claim(id, this.#host.clientId);
     if (this.#ownership !== claim) this.#ownership?.dispose();
     this.#ownership = claim;
     this.#conversationId = id;
@@ -510,35 +490,26 @@ export class ChatSession implements Disposable {
 
   async #append(message: Message): Promise<void> {
     this.#messages.push(message);
-    await this.#context.services.conversations.append(this.#conversationId!, message);
+    await this.#host.services.conversations.append(this.#conversationId!, message);
   }
 
   #toolContext(conversationId: string, callId: string, signal: AbortSignal): ToolContext {
-    const workspace = this.#context.workspace;
+    const workspace = this.#host.workspace;
     if (!workspace)
       throw new NamedError('NoWorkspace', 'No workspace folder is open; ask the user to open one.');
-    const config = this.#context.config.effective;
-    const env = { ...this.#context.services.baseEnv, ...config.env };
+    const config = this.#host.config.effective;
+    const env = { ...this.#host.services.baseEnv, ...config.env };
     return {
       workspace,
-      offLimits: [this.#context.services.dataDir],
+      offLimits: [this.#host.services.dataDir],
       env,
       signal,
       timeoutMs: config.shellTimeoutMs,
       onOutput: (chunk) =>
-        this.#context.emit(
-          'tool.output',
-          this.#live.observe('tool.output', { conversationId, callId, chunk }),
-        ),
+        this.#host.emit('tool.output', this.#live.observe('tool.output', { conversationId, callId, chunk })),
       saveArtifact: (name, content) =>
-        this.#context.services.conversations.saveArtifact(conversationId, name, content),
-      shell: () => {
-        const key = JSON.stringify(env);
-        // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator,CallExpression: env only changes with trust, whose change restarts the shell first; this guards a path that may not.
-        if (this.#shell && this.#shellEnv !== key) this.resetShell();
-        this.#shellEnv = key;
-        return (this.#shell ??= new BashSession({ cwd: workspace, env }));
-      },
+        this.#host.services.conversations.saveArtifact(conversationId, name, content),
+      shell: () => this.#host.shell(env),
     };
   }
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { realpath, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { createTestEngine, makeWorkspace } from '../../../../test/support/engine';
+import { createTestEngine, groupAlive, makeWorkspace } from '../../../../test/support/engine';
 import type { NamedError } from '../../../shared/errors';
 
 const ENV_REQUEST = '[env]\nFOO = "bar"\n';
@@ -348,5 +348,43 @@ describe('a closed window', () => {
       message: 'Another workspace was opened meanwhile',
     });
     expect(context.workspace).toBeNull();
+  });
+});
+
+describe("the workspace's shell", () => {
+  const PATH = process.env.PATH ?? '/usr/bin:/bin';
+  const run = { signal: new AbortController().signal, timeoutMs: 10_000, onOutput: () => {} };
+
+  async function gone(pid: number | undefined): Promise<boolean> {
+    for (let i = 0; i < 100 && groupAlive(pid); i++) await new Promise((r) => setTimeout(r, 20));
+    return !groupAlive(pid);
+  }
+
+  it('needs a folder, runs in it, and is another shell in another folder', async () => {
+    const { context, ws } = await oneWindow({});
+    expect(failureOf(() => context.shell({ PATH }))).toMatchObject({
+      name: 'NoWorkspace',
+      message: 'No workspace folder is open; ask the user to open one.',
+    });
+    await context.openWorkspace(ws);
+    expect((await context.shell({ PATH }).run('pwd', run)).output).toBe(`${ws}\n`);
+    const first = context.shellPid;
+    expect(groupAlive(first)).toBe(true);
+    const other = await realpath(await makeWorkspace());
+    await context.openWorkspace(other);
+    expect(context.shellPid).toBeUndefined();
+    expect(await gone(first)).toBe(true);
+    expect((await context.shell({ PATH }).run('pwd', run)).output).toBe(`${other}\n`);
+    context.dispose();
+  });
+
+  it('goes with a closed window, which starts no other', async () => {
+    const { context, ws } = await oneWindow({});
+    await context.openWorkspace(ws);
+    await context.shell({ PATH }).run('true', run);
+    const pid = context.shellPid;
+    context.dispose();
+    expect(await gone(pid)).toBe(true);
+    expect(failureOf(() => context.shell({ PATH }))).toMatchObject({ name: 'Disposed' });
   });
 });

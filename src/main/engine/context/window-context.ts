@@ -15,12 +15,15 @@ import { loadProjectLayers, PROJECT_FILES } from '../config/project-layer';
 import { applyTrust, fingerprintOf, trustRequestOf } from '../config/workspace-trust';
 import { redactSnapshot } from '../config/redact';
 import { sanitizeLayer } from '../config/sanitize';
+import type { ChatHost } from '../agent/chat-host';
 import { ChatSession } from '../agent/chat-session';
+import type { ShellSession } from '../tools/shell-session';
 import { EventBatcher } from './event-batcher';
 import { DisposableStore, toDisposable, type Disposable } from '../base/disposable';
 import type { EngineServices } from './engine-services';
 import { watchProjectFiles } from './project-files-watcher';
 import { throttle } from '../base/throttle';
+import { WorkspaceShell } from './workspace-shell';
 
 const CONVERSATIONS_CHANGED_MS = 1000;
 
@@ -30,10 +33,11 @@ export type EventSink = <E extends EventName>(name: E, payload: EventPayload<E>)
 export type ClientId = string;
 
 /**
- * Everything one window (or browser tab) owns: workspace, config layers, and every resource it
- * registers. Disposing it releases all of them; nothing it holds is reachable from another context.
+ * Everything one window (or browser tab) owns: workspace, config layers, the workspace's shell, the
+ * chat session, and every resource it registers. Disposing it releases all of them; nothing it
+ * holds is reachable from another context. The chat session sees it only as its ChatHost.
  */
-export class WindowContext implements Disposable {
+export class WindowContext implements Disposable, ChatHost {
   readonly id = randomUUID();
   readonly clientId: ClientId;
   readonly #services: EngineServices;
@@ -41,6 +45,8 @@ export class WindowContext implements Disposable {
   readonly #store = new DisposableStore();
   readonly #abort = new AbortController();
   readonly chat: ChatSession;
+  // The workspace's: reset with the folder or its trust, killed with the window.
+  readonly #shell: WorkspaceShell;
   #workspace: string | null = null;
   #projectLayers: readonly ConfigLayer[] = [];
   #chatLayer: ConfigLayer = deepFreeze({ source: 'chat', values: {}, problems: [] });
@@ -75,6 +81,8 @@ export class WindowContext implements Disposable {
     );
     this.#store.add(services.conversations.onDidChange(() => listChanged.schedule()));
     this.#store.add(toDisposable(() => this.#projectWatch?.dispose()));
+    // Before the session, so the session (and its turn) goes first and the shell after it.
+    this.#shell = this.#store.add(new WorkspaceShell());
     this.chat = this.#store.add(new ChatSession(this));
     this.#store.add(this.#batcher);
   }
@@ -188,8 +196,7 @@ export class WindowContext implements Disposable {
       this.#declinedFingerprint = undefined;
       this.#watchProjectFiles(resolved);
       this.#services.settings.addRecentWorkspace(resolved);
-      this.chat.resetShell();
-      this.chat.resetGrants();
+      this.#resetShellAndGrants();
       const id = this.chat.conversationId;
       if (id) await this.#services.conversations.setWorkspace(id, resolved);
     }
@@ -301,6 +308,40 @@ export class WindowContext implements Disposable {
     });
   }
 
+  /** The workspace's persistent shell with this environment, for a tool of this window's turn. */
+  shell(env: Readonly<Record<string, string>>): ShellSession {
+    const workspace = this.#workspace;
+    if (!workspace)
+      throw new NamedError('NoWorkspace', 'No workspace folder is open; ask the user to open one.');
+    return this.#shell.get(workspace, env);
+  }
+
+  /** The workspace shell's process id; undefined until a command has started it. */
+  get shellPid(): number | undefined {
+    return this.#shell.pid;
+  }
+
+  /**
+   * A conversation opened in this window brings its chat config, and its folder when it was made
+   * elsewhere; a folder that is gone leaves the window where it is.
+   */
+  async adoptConversation(saved: { chat: ChatConfig; workspace: string | null }): Promise<void> {
+    this.restoreChatConfig(saved.chat);
+    if (saved.workspace && saved.workspace !== this.#workspace) {
+      await this.openWorkspace(saved.workspace).catch(() => undefined);
+    }
+  }
+
+  /**
+   * Another folder, or another trust in the same one: the shell starts anew (its cwd, files and env
+   * belong to what was) and every approval grant ends, the chat-level auto-approve included.
+   */
+  #resetShellAndGrants(): void {
+    this.#shell.reset();
+    this.chat.clearGrants();
+    if (this.chatConfig.autoApprove !== undefined) this.setChatConfig({}, ['autoApprove']);
+  }
+
   /** Takes a resumed conversation's chat config as this context's chat layer. */
   restoreChatConfig(values: ChatConfig): void {
     this.#assertAlive();
@@ -373,8 +414,7 @@ export class WindowContext implements Disposable {
     // A switch to another folder has reset everything already (openWorkspace); this is one folder's trust.
     if (flipped && beforeWorkspace === this.#workspace) {
       // What was approved under one trust never carries into the other; the shell's env changes too.
-      this.chat.resetShell();
-      this.chat.resetGrants();
+      this.#resetShellAndGrants();
     }
   }
 }
