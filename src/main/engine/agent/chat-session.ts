@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { toolNameSchema, type EffectiveConfig } from '../../../shared/config';
 import type { ArtifactText, LiveTurn as LiveTurnView, PendingTool } from '../../../shared/contract';
 import type { ApprovalGrant, ConversationDetail, ConversationSummary, Message } from '../../../shared/domain';
-import { NamedError, type RpcErrorShape } from '../../../shared/errors';
+import { NamedError, toErrorShape, type RpcErrorShape } from '../../../shared/errors';
 import { readRegularFile } from '../base/fs/regular-file';
 import { shownCountOf } from '../conversation-store/chat-meta';
 import type { WindowContext } from '../context/window-context';
@@ -361,11 +361,7 @@ export class ChatSession implements Disposable {
         if (outcome.reason === 'failed') await this.#failed(conversationId, turnId, outcome.error!);
         else this.#context.emit('turn.completed', { conversationId, turnId, reason: outcome.reason });
       } catch (error) {
-        const shape =
-          error instanceof NamedError
-            ? error.toShape()
-            : { name: 'Internal', message: error instanceof Error ? error.message : String(error) };
-        await this.#failed(conversationId, turnId, shape);
+        await this.#failed(conversationId, turnId, toErrorShape(error));
       } finally {
         this.#turn = undefined;
         this.#live.clear();

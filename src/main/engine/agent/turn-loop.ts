@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import type { EffectiveConfig } from '../../../shared/config';
 import type { EventName, EventPayload } from '../../../shared/contract';
 import type { Message, ToolCall, ToolResult, ToolRunFacts, TurnEndReason } from '../../../shared/domain';
-import { NamedError, type RpcErrorShape } from '../../../shared/errors';
+import { NamedError, toErrorShape, type RpcErrorShape } from '../../../shared/errors';
 import type { StreamedToolCall } from '../llm/chat-stream';
 import type { Provider } from '../llm/provider';
 import { toOpenAiMessages } from '../llm/to-openai-messages';
@@ -41,11 +41,6 @@ export interface TurnOutcome {
 const isInterrupt = (signal: AbortSignal) => signal.aborted;
 // How long a tool may take to stop on its own after Stop, well inside the one second Stop promises.
 const TOOL_STOP_GRACE_MS = 300;
-
-function errorShape(error: unknown): RpcErrorShape {
-  if (error instanceof NamedError) return error.toShape();
-  return { name: 'Internal', message: error instanceof Error ? error.message : String(error) };
-}
 
 function parseArguments(call: StreamedToolCall): Record<string, unknown> | NamedError {
   if (!call.arguments.trim()) return {};
@@ -141,7 +136,7 @@ export async function runTurn(deps: TurnDeps): Promise<TurnOutcome> {
       // Keep what was streamed: an interrupted or broken reply is still the user's to read.
       const partial = (error as { partialText?: string }).partialText ?? '';
       const interrupted = isInterrupt(signal);
-      const shape = errorShape(error);
+      const shape = toErrorShape(error);
       if (partial || interrupted) {
         const message: Message = {
           ...draft,
@@ -221,7 +216,7 @@ async function runToolCall(
   // Once the user changed the arguments, every result says so and carries what was run.
   let ran: Pick<ToolResult, 'args' | 'edited'> = {};
   const fail = (error: unknown) => {
-    const shape = errorShape(error);
+    const shape = toErrorShape(error);
     return {
       status: 'failed' as const,
       toolResult: { ok: false, output: shape.message, error: shape, ...ran },
