@@ -341,7 +341,7 @@ export class ChatSession implements Disposable {
           turnId,
           conversationId,
           config,
-          provider,
+          model: provider.languageModel(config),
           tools: selectTools(this.#context.services.tools, config.tools),
           gate: this.#gate,
           signal,

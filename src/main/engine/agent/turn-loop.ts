@@ -6,11 +6,10 @@ import type { EffectiveConfig } from '../../../shared/config';
 import type { EventName, EventPayload } from '../../../shared/contract';
 import type { Message, ToolCall, ToolResult, ToolRunFacts, TurnEndReason } from '../../../shared/domain';
 import { NamedError, toErrorShape, type RpcErrorShape } from '../../../shared/errors';
-import type { StreamedToolCall } from '../llm/chat-stream';
-import type { Provider } from '../llm/provider';
-import { toOpenAiMessages } from '../llm/to-openai-messages';
+import type { LanguageModel } from '../llm/language-model';
+import { collectReply, ProviderStreamError, type StreamedToolCall } from '../llm/model-reply';
 import type { Tool, ToolContext } from '../tools/tool';
-import { toOpenAiTools } from '../tools/tool-registry';
+import { toolSpecOf } from '../tools/tool-spec';
 import { abandonOnAbort } from './abandon-on-abort';
 import type { ApprovalGate } from './approval-gate';
 
@@ -18,7 +17,7 @@ export interface TurnDeps {
   turnId: string;
   conversationId: string;
   config: EffectiveConfig;
-  provider: Provider;
+  model: LanguageModel;
   tools: readonly Tool[];
   gate: ApprovalGate;
   signal: AbortSignal;
@@ -104,7 +103,7 @@ export async function runTurn(deps: TurnDeps): Promise<TurnOutcome> {
   const { signal, emit, conversationId } = deps;
   const history: Message[] = [...deps.history];
   const toolsByName = new Map(deps.tools.map((tool) => [tool.name, tool]));
-  const openAiTools = toOpenAiTools(deps.tools);
+  const toolSpecs = deps.tools.map(toolSpecOf);
   const timestamp = () => deps.now().toISOString();
   const record = async (message: Message) => {
     history.push(message);
@@ -120,21 +119,13 @@ export async function runTurn(deps: TurnDeps): Promise<TurnOutcome> {
     emit('message.added', { conversationId, message: draft });
     let result;
     try {
-      result = await deps.provider.stream({
-        model: deps.config.model,
-        messages: toOpenAiMessages([
-          { id: 'system', role: 'system', content: deps.systemPrompt, timestamp: draft.timestamp },
-          ...history,
-        ]),
-        tools: openAiTools,
-        // Stryker disable next-line ConditionalExpression: an undefined temperature is dropped from the JSON body anyway.
-        ...(deps.config.temperature === undefined ? {} : { temperature: deps.config.temperature }),
-        signal,
-        onText: (text) => emit('message.delta', { conversationId, messageId, text }),
-      });
+      result = await collectReply(
+        deps.model.stream({ system: deps.systemPrompt, messages: history, tools: toolSpecs, signal }),
+        (text) => emit('message.delta', { conversationId, messageId, text }),
+      );
     } catch (error) {
       // Keep what was streamed: an interrupted or broken reply is still the user's to read.
-      const partial = (error as { partialText?: string }).partialText ?? '';
+      const partial = error instanceof ProviderStreamError ? error.partialText : '';
       const interrupted = isInterrupt(signal);
       const shape = toErrorShape(error);
       if (partial || interrupted) {
