@@ -8,9 +8,9 @@ import { shownCountOf } from '../conversation-store/chat-meta';
 import type { WindowContext } from '../context/window-context';
 import type { Disposable } from '../base/disposable';
 import { Provider } from '../llm/provider';
+import { builtinToolSource } from '../tools/builtin-tool-source';
 import { BashSession } from '../tools/shell-session';
 import type { ToolContext } from '../tools/tool';
-import { selectTools } from '../tools/tool-registry';
 import { ApprovalGate, EVERY_TOOL, type ApprovalResponse } from './approval-gate';
 import { LiveTurn } from './live-turn';
 import { buildSystemPrompt } from './system-prompt';
@@ -342,7 +342,7 @@ export class ChatSession implements Disposable {
           conversationId,
           config,
           model: provider.languageModel(config),
-          tools: selectTools(this.#context.services.tools, config.tools),
+          tools: builtinToolSource(this.#context.services.tools, config.tools),
           gate: this.#gate,
           signal,
           history: this.#messages,

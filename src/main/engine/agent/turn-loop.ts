@@ -1,15 +1,14 @@
 // The agent loop: one explicit do/while with named stop conditions (STYLE.md 6). Everything it
 // calls is small: the provider streams, tools execute, the gate waits, the store appends.
 import { randomUUID } from 'node:crypto';
-import type { z } from 'zod';
 import type { EffectiveConfig } from '../../../shared/config';
 import type { EventName, EventPayload } from '../../../shared/contract';
 import type { Message, ToolCall, ToolResult, ToolRunFacts, TurnEndReason } from '../../../shared/domain';
 import { NamedError, toErrorShape, type RpcErrorShape } from '../../../shared/errors';
 import type { LanguageModel } from '../llm/language-model';
 import { collectReply, ProviderStreamError, type StreamedToolCall } from '../llm/model-reply';
-import type { Tool, ToolContext } from '../tools/tool';
-import { toolSpecOf } from '../tools/tool-spec';
+import type { ToolContext } from '../tools/tool';
+import type { SourcedTool, ToolPlace, ToolSource } from '../tools/tool-source';
 import { abandonOnAbort } from './abandon-on-abort';
 import type { ApprovalGate } from './approval-gate';
 
@@ -18,7 +17,8 @@ export interface TurnDeps {
   conversationId: string;
   config: EffectiveConfig;
   model: LanguageModel;
-  tools: readonly Tool[];
+  /** Where this turn's tools come from; listed once, at the start. */
+  tools: ToolSource;
   gate: ApprovalGate;
   signal: AbortSignal;
   /** The conversation so far; the loop appends to it through `append`. */
@@ -28,7 +28,7 @@ export interface TurnDeps {
   emit<E extends EventName>(name: E, payload: EventPayload<E>): void;
   toolContext(callId: string, signal: AbortSignal): ToolContext;
   /** Where the file tools may work, for checks made before a call is approved; null without a folder. */
-  workspace(): Pick<ToolContext, 'workspace' | 'offLimits'> | null;
+  workspace(): ToolPlace | null;
   now(): Date;
 }
 
@@ -53,18 +53,6 @@ function parseArguments(call: StreamedToolCall): Record<string, unknown> | Named
   return new NamedError(
     'InvalidToolArguments',
     `The arguments for ${call.name} were not a JSON object: ${call.arguments.slice(0, 200)}. Call the tool again with valid JSON.`,
-  );
-}
-
-/** Phrases a validation failure as something the model can fix on its next step. */
-function validationError(tool: Tool, error: z.ZodError): NamedError {
-  const problems = error.issues
-    .map((issue) => `${issue.path.join('.') || 'arguments'}: ${issue.message}`)
-    .join('; ');
-  const fields = Object.keys(tool.schema.shape).join(', ');
-  return new NamedError(
-    'InvalidToolArguments',
-    `Invalid arguments for ${tool.name} (${problems}). It takes: ${fields}.`,
   );
 }
 
@@ -102,8 +90,10 @@ function editedNote(result: ToolResult): string {
 export async function runTurn(deps: TurnDeps): Promise<TurnOutcome> {
   const { signal, emit, conversationId } = deps;
   const history: Message[] = [...deps.history];
-  const toolsByName = new Map(deps.tools.map((tool) => [tool.name, tool]));
-  const toolSpecs = deps.tools.map(toolSpecOf);
+  const tools = await deps.tools.list(signal);
+  const toolsByName = new Map(tools.map((tool) => [tool.spec.name, tool]));
+  const toolSpecs = tools.map((tool) => tool.spec);
+  const available = tools.map((tool) => tool.spec.name).join(', ');
   const timestamp = () => deps.now().toISOString();
   const record = async (message: Message) => {
     history.push(message);
@@ -172,8 +162,9 @@ export async function runTurn(deps: TurnDeps): Promise<TurnOutcome> {
         ({ status, toolResult } = await runToolCall(
           deps,
           call,
-          toolsByName.get(call.name as Tool['name']),
+          toolsByName.get(call.name),
           badCalls.get(call.id),
+          available,
         ));
       }
       const content =
@@ -200,8 +191,9 @@ export async function runTurn(deps: TurnDeps): Promise<TurnOutcome> {
 async function runToolCall(
   deps: TurnDeps,
   call: ToolCall,
-  tool: Tool | undefined,
+  tool: SourcedTool | undefined,
   argumentError: NamedError | undefined,
+  available: string,
 ): Promise<{ status: 'completed' | 'failed' | 'skipped'; toolResult: ToolResult }> {
   const { emit, conversationId, signal } = deps;
   // Once the user changed the arguments, every result says so and carries what was run.
@@ -214,8 +206,9 @@ async function runToolCall(
     };
   };
   if (!tool) {
-    const names = deps.tools.map((t) => t.name).join(', ');
-    return fail(new NamedError('UnknownTool', `There is no tool named ${call.name}. Available: ${names}.`));
+    return fail(
+      new NamedError('UnknownTool', `There is no tool named ${call.name}. Available: ${available}.`),
+    );
   }
   if (argumentError) return fail(argumentError);
   let args = call.args;
@@ -224,10 +217,11 @@ async function runToolCall(
     const refused = await precheck(deps, tool, call);
     if (refused) return fail(refused);
   }
-  if (tool.needsApproval && !deps.gate.takeAutoApproval(tool.name)) {
+  const name = tool.spec.name;
+  if (tool.needsApproval && !deps.gate.takeAutoApproval(name)) {
     // Wait first, then announce: a client may answer synchronously from its event handler.
-    const answer = deps.gate.wait(call.id, tool.name, args, signal);
-    emit('tool.pending', { conversationId, callId: call.id, tool: tool.name, args });
+    const answer = deps.gate.wait(call.id, name, args, signal);
+    emit('tool.pending', { conversationId, callId: call.id, tool: name, args });
     let decision;
     try {
       decision = await answer;
@@ -245,24 +239,20 @@ async function runToolCall(
     args = decision.args;
     if (JSON.stringify(args) !== JSON.stringify(call.args)) ran = { args, edited: true };
   }
-  const parsed = tool.schema.safeParse(args);
-  if (!parsed.success) return fail(validationError(tool, parsed.error));
+  const checked = tool.check(args);
+  if (checked instanceof NamedError) return fail(checked);
   emit('tool.started', { conversationId, callId: call.id, ...ran });
   try {
     // Raced against the signal: one tool blocked on something it cannot cancel must not hold the
     // turn (Stop), the window, or the log, which needs a result for every call to be resumable.
-    const output = await abandonOnAbort(
-      tool.execute(parsed.data, deps.toolContext(call.id, signal)),
-      signal,
-      {
-        graceMs: TOOL_STOP_GRACE_MS,
-        abandoned: () =>
-          new NamedError(
-            'Interrupted',
-            `Interrupted by the user while ${tool.name} was running; it did not stop, so whether it finished is unknown`,
-          ),
-      },
-    );
+    const output = await abandonOnAbort(checked.execute(deps.toolContext(call.id, signal)), signal, {
+      graceMs: TOOL_STOP_GRACE_MS,
+      abandoned: () =>
+        new NamedError(
+          'Interrupted',
+          `Interrupted by the user while ${name} was running; it did not stop, so whether it finished is unknown`,
+        ),
+    });
     const result = typeof output === 'string' ? { output } : output;
     return { status: 'completed', toolResult: { ok: true, ...result, ...ran } };
   } catch (error) {
@@ -271,16 +261,15 @@ async function runToolCall(
 }
 
 /** The tool's own check of the model's arguments before anyone is asked; the refusal, if any. */
-async function precheck(deps: TurnDeps, tool: Tool, call: ToolCall): Promise<unknown> {
-  if (!tool.precheck) return undefined;
+async function precheck(deps: TurnDeps, tool: SourcedTool, call: ToolCall): Promise<unknown> {
   // Arguments that do not fit are reported after the user's answer, which may fix them (Edit).
-  const parsed = tool.schema.safeParse(call.args);
-  if (!parsed.success) return undefined;
+  const checked = tool.check(call.args);
+  if (checked instanceof NamedError || !checked.precheck) return undefined;
   const workspace = deps.workspace();
   if (!workspace)
     return new NamedError('NoWorkspace', 'No workspace folder is open; ask the user to open one.');
   try {
-    await tool.precheck(parsed.data, workspace);
+    await checked.precheck(workspace);
     return undefined;
   } catch (error) {
     return error;
