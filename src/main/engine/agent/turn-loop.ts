@@ -1,5 +1,6 @@
 // The agent loop: one explicit do/while with named stop conditions (STYLE.md 6). Everything it
-// calls is small: the provider streams, tools execute, the gate waits, the store appends.
+// calls is small: the model streams (llm/language-model.ts, in the agent's own messages and tool
+// specs), the tool source lists (tools/tool-source.ts), tools execute, the gate waits, the store appends.
 import { randomUUID } from 'node:crypto';
 import type { EffectiveConfig } from '../../../shared/config';
 import type { EventName, EventPayload } from '../../../shared/contract';
