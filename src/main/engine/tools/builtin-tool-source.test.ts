@@ -79,6 +79,24 @@ describe('a call to a built-in tool', () => {
     expect(ran).toBe(false);
   });
 
+  it('a problem is placed by its path in the arguments, or on the arguments as a whole', () => {
+    const tool = sourcedTool(
+      defineTool({
+        name: 'read',
+        description: 'A tool of the test.',
+        schema: z.strictObject({ range: z.strictObject({ start: z.number() }) }),
+        needsApproval: false,
+        execute: async () => 'ran',
+      }),
+    );
+    expect((tool.check({ range: { start: 'one' } }) as NamedError).message).toMatch(
+      /^Invalid arguments for read \(range\.start: [^;]+\)\. It takes: range\.$/,
+    );
+    expect((tool.check({ range: { start: 1 }, extra: true }) as NamedError).message).toMatch(
+      /^Invalid arguments for read \(arguments: .*extra.*\)\. It takes: range\.$/,
+    );
+  });
+
   it('a tool that checks paths first refuses one outside the workspace before anyone is asked', async () => {
     const workspace = await realpath(await makeWorkspace());
     const outside = path.join(path.dirname(workspace), 'elsewhere.txt');
