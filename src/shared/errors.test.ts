@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isNamedError, NamedError, settingsCanFix } from './errors';
+import { ERROR_NAMES, isNamedError, NamedError, settingsCanFix, toErrorShape } from './errors';
 
 describe('named errors', () => {
   it('carry a stable name, the message, and data only when there is some', () => {
@@ -46,5 +46,34 @@ describe('named errors', () => {
     for (const name of ['RateLimited', 'Internal', 'Interrupted', '', null, undefined]) {
       expect(settingsCanFix(name), String(name)).toBe(false);
     }
+  });
+
+  it('are one list, each name once, frozen', () => {
+    expect(new Set(ERROR_NAMES).size).toBe(ERROR_NAMES.length);
+    expect(Object.isFrozen(ERROR_NAMES)).toBe(true);
+    expect(ERROR_NAMES).toEqual(
+      expect.arrayContaining(['Internal', 'Interrupted', 'ProviderAuth', 'StreamDropped']),
+    );
+  });
+});
+
+describe('what a failure looks like to a client', () => {
+  it('a named error is itself, data and all', () => {
+    expect(toErrorShape(new NamedError('NotFound', 'No such thing', { id: 1 }))).toEqual({
+      name: 'NotFound',
+      message: 'No such thing',
+      data: { id: 1 },
+    });
+  });
+
+  it('anything else is Internal, with its message and never its stack', () => {
+    const shape = toErrorShape(new TypeError('x is undefined'));
+    expect(shape).toEqual({ name: 'Internal', message: 'x is undefined' });
+    expect(toErrorShape('a string')).toEqual({ name: 'Internal', message: 'a string' });
+    expect(toErrorShape(42)).toEqual({ name: 'Internal', message: '42' });
+  });
+
+  it('a thrown value with no text form still gets an answer', () => {
+    expect(toErrorShape(Object.create(null))).toEqual({ name: 'Internal', message: 'The request failed' });
   });
 });

@@ -1,7 +1,8 @@
-import type { ChatConfig, EffectiveConfig } from '../../../shared/config';
+import type { ChatConfig, EffectiveConfig, ToolName } from '../../../shared/config';
 import type { EventName, EventPayload } from '../../../shared/contract';
 import type { EngineServices } from '../context/engine-services';
 import type { ShellSession } from '../tools/shell-session';
+import type { ToolSource } from '../tools/tool-source';
 
 /**
  * What a chat session needs from the window it lives in, and nothing more. The window
@@ -42,4 +43,6 @@ export interface ChatHost {
   reloadProjectFiles(): Promise<void>;
   /** The workspace's persistent shell with this environment, started on first use. */
   shell(env: Readonly<Record<string, string>>): ShellSession;
+  /** Where this window's tools come from: the built-in ones its config enables (MCP servers next). */
+  toolSource(enabled: readonly ToolName[]): ToolSource;
 }

@@ -2,13 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { toolNameSchema, type EffectiveConfig } from '../../../shared/config';
 import type { ArtifactText, LiveTurn as LiveTurnView, PendingTool } from '../../../shared/contract';
 import type { ApprovalGrant, ConversationDetail, ConversationSummary, Message } from '../../../shared/domain';
-import { NamedError, type RpcErrorShape } from '../../../shared/errors';
+import { NamedError, toErrorShape, type RpcErrorShape } from '../../../shared/errors';
 import { readRegularFile } from '../base/fs/regular-file';
 import { shownCountOf } from '../conversation-store/chat-meta';
 import type { Disposable } from '../base/disposable';
 import { Provider } from '../llm/provider';
 import type { ToolContext } from '../tools/tool';
-import { selectTools } from '../tools/tool-registry';
 import { ApprovalGate, EVERY_TOOL, type ApprovalResponse } from './approval-gate';
 import type { ChatHost } from './chat-host';
 import { LiveTurn } from './live-turn';
@@ -331,8 +330,8 @@ export class ChatSession implements Disposable {
           turnId,
           conversationId,
           config,
-          provider,
-          tools: selectTools(this.#host.services.tools, config.tools),
+          model: provider.languageModel(config),
+          tools: this.#host.toolSource(config.tools),
           gate: this.#gate,
           signal,
           history: this.#messages,
@@ -349,11 +348,7 @@ export class ChatSession implements Disposable {
         if (outcome.reason === 'failed') await this.#failed(conversationId, turnId, outcome.error!);
         else this.#host.emit('turn.completed', { conversationId, turnId, reason: outcome.reason });
       } catch (error) {
-        const shape =
-          error instanceof NamedError
-            ? error.toShape()
-            : { name: 'Internal', message: error instanceof Error ? error.message : String(error) };
-        await this.#failed(conversationId, turnId, shape);
+        await this.#failed(conversationId, turnId, toErrorShape(error));
       } finally {
         this.#turn = undefined;
         this.#live.clear();

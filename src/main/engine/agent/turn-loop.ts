@@ -1,16 +1,15 @@
 // The agent loop: one explicit do/while with named stop conditions (STYLE.md 6). Everything it
-// calls is small: the provider streams, tools execute, the gate waits, the store appends.
+// calls is small: the model streams (llm/language-model.ts, in the agent's own messages and tool
+// specs), the tool source lists (tools/tool-source.ts), tools execute, the gate waits, the store appends.
 import { randomUUID } from 'node:crypto';
-import type { z } from 'zod';
 import type { EffectiveConfig } from '../../../shared/config';
 import type { EventName, EventPayload } from '../../../shared/contract';
 import type { Message, ToolCall, ToolResult, ToolRunFacts, TurnEndReason } from '../../../shared/domain';
-import { NamedError, type RpcErrorShape } from '../../../shared/errors';
-import type { StreamedToolCall } from '../llm/chat-stream';
-import type { Provider } from '../llm/provider';
-import { toOpenAiMessages } from '../llm/to-openai-messages';
-import type { Tool, ToolContext } from '../tools/tool';
-import { toOpenAiTools } from '../tools/tool-registry';
+import { NamedError, toErrorShape, type RpcErrorShape } from '../../../shared/errors';
+import type { LanguageModel } from '../llm/language-model';
+import { collectReply, ProviderStreamError, type StreamedToolCall } from '../llm/model-reply';
+import type { ToolContext } from '../tools/tool';
+import type { SourcedTool, ToolPlace, ToolSource } from '../tools/tool-source';
 import { abandonOnAbort } from './abandon-on-abort';
 import type { ApprovalGate } from './approval-gate';
 
@@ -18,8 +17,9 @@ export interface TurnDeps {
   turnId: string;
   conversationId: string;
   config: EffectiveConfig;
-  provider: Provider;
-  tools: readonly Tool[];
+  model: LanguageModel;
+  /** Where this turn's tools come from; listed once, at the start. */
+  tools: ToolSource;
   gate: ApprovalGate;
   signal: AbortSignal;
   /** The conversation so far; the loop appends to it through `append`. */
@@ -29,7 +29,7 @@ export interface TurnDeps {
   emit<E extends EventName>(name: E, payload: EventPayload<E>): void;
   toolContext(callId: string, signal: AbortSignal): ToolContext;
   /** Where the file tools may work, for checks made before a call is approved; null without a folder. */
-  workspace(): Pick<ToolContext, 'workspace' | 'offLimits'> | null;
+  workspace(): ToolPlace | null;
   now(): Date;
 }
 
@@ -41,11 +41,6 @@ export interface TurnOutcome {
 const isInterrupt = (signal: AbortSignal) => signal.aborted;
 // How long a tool may take to stop on its own after Stop, well inside the one second Stop promises.
 const TOOL_STOP_GRACE_MS = 300;
-
-function errorShape(error: unknown): RpcErrorShape {
-  if (error instanceof NamedError) return error.toShape();
-  return { name: 'Internal', message: error instanceof Error ? error.message : String(error) };
-}
 
 function parseArguments(call: StreamedToolCall): Record<string, unknown> | NamedError {
   if (!call.arguments.trim()) return {};
@@ -59,18 +54,6 @@ function parseArguments(call: StreamedToolCall): Record<string, unknown> | Named
   return new NamedError(
     'InvalidToolArguments',
     `The arguments for ${call.name} were not a JSON object: ${call.arguments.slice(0, 200)}. Call the tool again with valid JSON.`,
-  );
-}
-
-/** Phrases a validation failure as something the model can fix on its next step. */
-function validationError(tool: Tool, error: z.ZodError): NamedError {
-  const problems = error.issues
-    .map((issue) => `${issue.path.join('.') || 'arguments'}: ${issue.message}`)
-    .join('; ');
-  const fields = Object.keys(tool.schema.shape).join(', ');
-  return new NamedError(
-    'InvalidToolArguments',
-    `Invalid arguments for ${tool.name} (${problems}). It takes: ${fields}.`,
   );
 }
 
@@ -108,8 +91,10 @@ function editedNote(result: ToolResult): string {
 export async function runTurn(deps: TurnDeps): Promise<TurnOutcome> {
   const { signal, emit, conversationId } = deps;
   const history: Message[] = [...deps.history];
-  const toolsByName = new Map(deps.tools.map((tool) => [tool.name, tool]));
-  const openAiTools = toOpenAiTools(deps.tools);
+  const tools = await deps.tools.list(signal);
+  const toolsByName = new Map(tools.map((tool) => [tool.spec.name, tool]));
+  const toolSpecs = tools.map((tool) => tool.spec);
+  const available = tools.map((tool) => tool.spec.name).join(', ');
   const timestamp = () => deps.now().toISOString();
   const record = async (message: Message) => {
     history.push(message);
@@ -125,23 +110,15 @@ export async function runTurn(deps: TurnDeps): Promise<TurnOutcome> {
     emit('message.added', { conversationId, message: draft });
     let result;
     try {
-      result = await deps.provider.stream({
-        model: deps.config.model,
-        messages: toOpenAiMessages([
-          { id: 'system', role: 'system', content: deps.systemPrompt, timestamp: draft.timestamp },
-          ...history,
-        ]),
-        tools: openAiTools,
-        // Stryker disable next-line ConditionalExpression: an undefined temperature is dropped from the JSON body anyway.
-        ...(deps.config.temperature === undefined ? {} : { temperature: deps.config.temperature }),
-        signal,
-        onText: (text) => emit('message.delta', { conversationId, messageId, text }),
-      });
+      result = await collectReply(
+        deps.model.stream({ system: deps.systemPrompt, messages: history, tools: toolSpecs, signal }),
+        (text) => emit('message.delta', { conversationId, messageId, text }),
+      );
     } catch (error) {
       // Keep what was streamed: an interrupted or broken reply is still the user's to read.
-      const partial = (error as { partialText?: string }).partialText ?? '';
+      const partial = error instanceof ProviderStreamError ? error.partialText : '';
       const interrupted = isInterrupt(signal);
-      const shape = errorShape(error);
+      const shape = toErrorShape(error);
       if (partial || interrupted) {
         const message: Message = {
           ...draft,
@@ -186,8 +163,9 @@ export async function runTurn(deps: TurnDeps): Promise<TurnOutcome> {
         ({ status, toolResult } = await runToolCall(
           deps,
           call,
-          toolsByName.get(call.name as Tool['name']),
+          toolsByName.get(call.name),
           badCalls.get(call.id),
+          available,
         ));
       }
       const content =
@@ -214,22 +192,24 @@ export async function runTurn(deps: TurnDeps): Promise<TurnOutcome> {
 async function runToolCall(
   deps: TurnDeps,
   call: ToolCall,
-  tool: Tool | undefined,
+  tool: SourcedTool | undefined,
   argumentError: NamedError | undefined,
+  available: string,
 ): Promise<{ status: 'completed' | 'failed' | 'skipped'; toolResult: ToolResult }> {
   const { emit, conversationId, signal } = deps;
   // Once the user changed the arguments, every result says so and carries what was run.
   let ran: Pick<ToolResult, 'args' | 'edited'> = {};
   const fail = (error: unknown) => {
-    const shape = errorShape(error);
+    const shape = toErrorShape(error);
     return {
       status: 'failed' as const,
       toolResult: { ok: false, output: shape.message, error: shape, ...ran },
     };
   };
   if (!tool) {
-    const names = deps.tools.map((t) => t.name).join(', ');
-    return fail(new NamedError('UnknownTool', `There is no tool named ${call.name}. Available: ${names}.`));
+    return fail(
+      new NamedError('UnknownTool', `There is no tool named ${call.name}. Available: ${available}.`),
+    );
   }
   if (argumentError) return fail(argumentError);
   let args = call.args;
@@ -238,10 +218,11 @@ async function runToolCall(
     const refused = await precheck(deps, tool, call);
     if (refused) return fail(refused);
   }
-  if (tool.needsApproval && !deps.gate.takeAutoApproval(tool.name)) {
+  const name = tool.spec.name;
+  if (tool.needsApproval && !deps.gate.takeAutoApproval(name)) {
     // Wait first, then announce: a client may answer synchronously from its event handler.
-    const answer = deps.gate.wait(call.id, tool.name, args, signal);
-    emit('tool.pending', { conversationId, callId: call.id, tool: tool.name, args });
+    const answer = deps.gate.wait(call.id, name, args, signal);
+    emit('tool.pending', { conversationId, callId: call.id, tool: name, args });
     let decision;
     try {
       decision = await answer;
@@ -259,24 +240,20 @@ async function runToolCall(
     args = decision.args;
     if (JSON.stringify(args) !== JSON.stringify(call.args)) ran = { args, edited: true };
   }
-  const parsed = tool.schema.safeParse(args);
-  if (!parsed.success) return fail(validationError(tool, parsed.error));
+  const checked = tool.check(args);
+  if (checked instanceof NamedError) return fail(checked);
   emit('tool.started', { conversationId, callId: call.id, ...ran });
   try {
     // Raced against the signal: one tool blocked on something it cannot cancel must not hold the
     // turn (Stop), the window, or the log, which needs a result for every call to be resumable.
-    const output = await abandonOnAbort(
-      tool.execute(parsed.data, deps.toolContext(call.id, signal)),
-      signal,
-      {
-        graceMs: TOOL_STOP_GRACE_MS,
-        abandoned: () =>
-          new NamedError(
-            'Interrupted',
-            `Interrupted by the user while ${tool.name} was running; it did not stop, so whether it finished is unknown`,
-          ),
-      },
-    );
+    const output = await abandonOnAbort(checked.execute(deps.toolContext(call.id, signal)), signal, {
+      graceMs: TOOL_STOP_GRACE_MS,
+      abandoned: () =>
+        new NamedError(
+          'Interrupted',
+          `Interrupted by the user while ${name} was running; it did not stop, so whether it finished is unknown`,
+        ),
+    });
     const result = typeof output === 'string' ? { output } : output;
     return { status: 'completed', toolResult: { ok: true, ...result, ...ran } };
   } catch (error) {
@@ -285,16 +262,15 @@ async function runToolCall(
 }
 
 /** The tool's own check of the model's arguments before anyone is asked; the refusal, if any. */
-async function precheck(deps: TurnDeps, tool: Tool, call: ToolCall): Promise<unknown> {
-  if (!tool.precheck) return undefined;
+async function precheck(deps: TurnDeps, tool: SourcedTool, call: ToolCall): Promise<unknown> {
   // Arguments that do not fit are reported after the user's answer, which may fix them (Edit).
-  const parsed = tool.schema.safeParse(call.args);
-  if (!parsed.success) return undefined;
+  const checked = tool.check(call.args);
+  if (checked instanceof NamedError || !checked.precheck) return undefined;
   const workspace = deps.workspace();
   if (!workspace)
     return new NamedError('NoWorkspace', 'No workspace folder is open; ask the user to open one.');
   try {
-    await tool.precheck(parsed.data, workspace);
+    await checked.precheck(workspace);
     return undefined;
   } catch (error) {
     return error;

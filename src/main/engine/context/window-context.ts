@@ -5,6 +5,7 @@ import {
   type ChatConfig,
   type ConfigLayer,
   type ConfigSnapshot,
+  type ToolName,
 } from '../../../shared/config';
 import type { EventName, EventPayload, WorkspaceInfo } from '../../../shared/contract';
 import { UNTRUSTED, type WorkspaceTrust } from '../../../shared/workspace-trust';
@@ -17,7 +18,9 @@ import { redactSnapshot } from '../config/redact';
 import { sanitizeLayer } from '../config/sanitize';
 import type { ChatHost } from '../agent/chat-host';
 import { ChatSession } from '../agent/chat-session';
+import { builtinToolSource } from '../tools/builtin-tool-source';
 import type { ShellSession } from '../tools/shell-session';
+import type { ToolSource } from '../tools/tool-source';
 import { EventBatcher } from './event-batcher';
 import { DisposableStore, toDisposable, type Disposable } from '../base/disposable';
 import type { EngineServices } from './engine-services';
@@ -314,6 +317,11 @@ export class WindowContext implements Disposable, ChatHost {
     if (!workspace)
       throw new NamedError('NoWorkspace', 'No workspace folder is open; ask the user to open one.');
     return this.#shell.get(workspace, env);
+  }
+
+  /** The built-in tools this window's config enables; an MCP source will join them here. */
+  toolSource(enabled: readonly ToolName[]): ToolSource {
+    return builtinToolSource(this.services.tools, enabled);
   }
 
   /** The workspace shell's process id; undefined until a command has started it. */

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startScriptedProvider, type ScriptedProvider } from '../../../../test/support/scripted-provider';
 import { NamedError } from '../../../shared/errors';
 import { streamChat, type StreamRequest } from './chat-stream';
+import { collectReply } from './model-reply';
 
 let scripted: ScriptedProvider;
 beforeEach(async () => {
@@ -14,9 +15,14 @@ function client() {
   return new OpenAI({ baseURL: scripted.url, apiKey: 'sk-test', maxRetries: 0 });
 }
 
-function request(overrides: Partial<StreamRequest> = {}) {
+type Request = StreamRequest & { onText(delta: string): void };
+
+/** The stream read into one reply, as the turn loop reads it. */
+const reply = (openai: OpenAI, req: Request) => collectReply(streamChat(openai, req), req.onText);
+
+function request(overrides: Partial<Request> = {}) {
   const deltas: string[] = [];
-  const req: StreamRequest = {
+  const req: Request = {
     model: 'scripted-model',
     messages: [{ role: 'user', content: 'hi' }],
     tools: [],
@@ -46,7 +52,7 @@ describe('a streamed reply', () => {
       usage: { prompt: 12, completion: 4 },
     });
     const { req, deltas } = request();
-    const result = await streamChat(client(), req);
+    const result = await reply(client(), req);
     // The empty role chunk shows nothing.
     expect(deltas).toEqual(['Hello', ' ther', 'e, wo', 'rld']);
     expect(result).toEqual({
@@ -67,10 +73,10 @@ describe('a streamed reply', () => {
       type: 'function' as const,
       function: { name: 'shell', description: 'run', parameters: { type: 'object', properties: {} } },
     };
-    const plain = await streamChat(client(), request().req);
+    const plain = await reply(client(), request().req);
     expect(plain).not.toHaveProperty('usage');
-    await streamChat(client(), request({ tools: [tool], temperature: 0 }).req);
-    await streamChat(client(), request({ temperature: 0.7 }).req);
+    await reply(client(), request({ tools: [tool], temperature: 0 }).req);
+    await reply(client(), request({ temperature: 0.7 }).req);
     const [first, second, third] = scripted.requests.map((r) => r.body);
     expect(first).toEqual({
       model: 'scripted-model',
@@ -94,7 +100,7 @@ describe('a streamed reply', () => {
         { id: 'call_b', name: 'read', args: '{"path": "notes.txt"}' },
       ],
     });
-    const result = await streamChat(client(), request().req);
+    const result = await reply(client(), request().req);
     expect(result).toMatchObject({
       text: 'Checking.',
       finishReason: 'tool_calls',
@@ -113,13 +119,13 @@ describe('a streamed reply', () => {
         { id: '', name: 'read', args: { path: 'a' } },
       ],
     });
-    const result = await streamChat(client(), request().req);
+    const result = await reply(client(), request().req);
     expect(result.toolCalls.map((call) => call.id)).toEqual(['call_a', 'call_1']);
   });
 
   it('a reply cut off at its length limit says so', async () => {
     scripted.enqueue({ kind: 'stream', text: 'Once upon a', finish: 'length' });
-    expect(await streamChat(client(), request().req)).toMatchObject({
+    expect(await reply(client(), request().req)).toMatchObject({
       text: 'Once upon a',
       finishReason: 'length',
     });
@@ -130,7 +136,7 @@ describe('a reply that does not arrive whole', () => {
   it('a stream that ends with no finish is StreamDropped, and the text so far is kept', async () => {
     scripted.enqueue({ kind: 'cut', text: 'Half a sentence' });
     const { req, deltas } = request();
-    const failure = await failureOf(streamChat(client(), req));
+    const failure = await failureOf(reply(client(), req));
     expect(failure).toBeInstanceOf(NamedError);
     expect(failure.name).toBe('StreamDropped');
     expect(failure.message).toBe('The provider closed the stream before the reply was complete.');
@@ -140,13 +146,13 @@ describe('a reply that does not arrive whole', () => {
 
   it('a socket torn down mid-reply fails with the text so far', async () => {
     scripted.enqueue({ kind: 'drop', text: 'Half a' });
-    const failure = await failureOf(streamChat(client(), request().req));
+    const failure = await failureOf(reply(client(), request().req));
     expect(failure.partialText).toBe('Half a');
   });
 
   it('a provider that goes quiet mid-reply times out, keeping the text so far', async () => {
     scripted.enqueue({ kind: 'stall', text: 'Thinking about' });
-    const failure = await failureOf(streamChat(client(), request({ idleTimeoutMs: 600 }).req));
+    const failure = await failureOf(reply(client(), request({ idleTimeoutMs: 600 }).req));
     expect(failure.name).toBe('ProviderTimeout');
     expect(failure.message).toBe('The provider sent nothing for 1 s; gave up.');
     expect(failure.partialText).toBe('Thinking about');
@@ -154,7 +160,7 @@ describe('a reply that does not arrive whole', () => {
 
   it('a provider that never answers times out with nothing kept', async () => {
     scripted.enqueue({ kind: 'hang' });
-    const failure = await failureOf(streamChat(client(), request({ idleTimeoutMs: 300 }).req));
+    const failure = await failureOf(reply(client(), request({ idleTimeoutMs: 300 }).req));
     expect(failure.name).toBe('ProviderTimeout');
     expect(failure.partialText).toBe('');
   });
@@ -162,7 +168,7 @@ describe('a reply that does not arrive whole', () => {
   it('a slow but steady stream is not a stall: each chunk restarts the wait', async () => {
     // Eight pauses of 50 ms: the reply takes longer than the 300 ms wait, no gap comes near it.
     scripted.enqueue({ kind: 'stream', text: 'slow and steady', chunkSize: 3, delayMs: 50 });
-    const result = await streamChat(client(), request({ idleTimeoutMs: 300 }).req);
+    const result = await reply(client(), request({ idleTimeoutMs: 300 }).req);
     expect(result.text).toBe('slow and steady');
   });
 
@@ -176,8 +182,8 @@ describe('a reply that does not arrive whole', () => {
         if (delta === 'two ') stop.abort(reason);
       },
     });
-    const failure = await failureOf(streamChat(client(), req));
-    expect(failure).toBe(reason);
+    const failure = await failureOf(reply(client(), req));
+    expect(failure.cause).toBe(reason);
     expect(failure.partialText).toBe('one two ');
   });
 
@@ -185,18 +191,18 @@ describe('a reply that does not arrive whole', () => {
     scripted.enqueue({ kind: 'hang' });
     const stop = new AbortController();
     const reason = new NamedError('Interrupted', 'Stopped by the user');
-    const pending = failureOf(streamChat(client(), request({ signal: stop.signal }).req));
+    const pending = failureOf(reply(client(), request({ signal: stop.signal }).req));
     while (scripted.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     stop.abort(reason);
     const failure = await pending;
-    expect(failure).toBe(reason);
+    expect(failure.cause).toBe(reason);
     expect(failure.partialText).toBe('');
   });
 
   it("a provider's refusal is passed on as the SDK's error, with no text kept", async () => {
     scripted.enqueue({ kind: 'error', status: 400, message: 'bad request' });
-    const failure = await failureOf(streamChat(client(), request().req));
-    expect(failure).toBeInstanceOf(OpenAI.BadRequestError);
+    const failure = await failureOf(reply(client(), request().req));
+    expect(failure.cause).toBeInstanceOf(OpenAI.BadRequestError);
     expect(failure.partialText).toBe('');
   });
 });
@@ -221,7 +227,7 @@ describe('chunks of odd shapes, as some providers send them', () => {
         choice({ delta: {}, finish_reason: 'tool_calls' }),
       ],
     });
-    const result = await streamChat(client(), request().req);
+    const result = await reply(client(), request().req);
     expect(result).toEqual({
       text: 'Hi',
       finishReason: 'tool_calls',
@@ -243,7 +249,7 @@ describe('the idle clock', () => {
       scripted.enqueue({ kind: 'stall', text: 'Thinking' }, { kind: 'stream', text: 'done' });
       const { req, deltas } = request({ idleTimeoutMs: 1_000 });
       let failure: (Error & { partialText?: string }) | undefined;
-      void streamChat(client(), req).catch((error: Error) => (failure = error));
+      void reply(client(), req).catch((error: Error) => (failure = error));
       vi.advanceTimersByTime(500);
       while (deltas.join('') !== 'Thinking') await settle();
       // The first check, 1 s after the start, finds only half a second of quiet.
@@ -259,7 +265,7 @@ describe('the idle clock', () => {
 
       // A reply that completes leaves no timer of its own behind.
       const before = vi.getTimerCount();
-      const whole = streamChat(client(), request({ idleTimeoutMs: 1_000 }).req);
+      const whole = reply(client(), request({ idleTimeoutMs: 1_000 }).req);
       expect((await whole).text).toBe('done');
       expect(vi.getTimerCount()).toBe(before);
     } finally {

@@ -1,21 +1,7 @@
 import type OpenAI from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
-import type { Usage } from '../../../shared/domain';
 import { NamedError } from '../../../shared/errors';
-
-export interface StreamedToolCall {
-  id: string;
-  name: string;
-  /** The raw JSON text the model produced; parsed (and checked) by the turn loop. */
-  arguments: string;
-}
-
-export interface StreamResult {
-  text: string;
-  toolCalls: StreamedToolCall[];
-  usage?: Usage;
-  finishReason: string;
-}
+import type { ModelEvent } from './language-model';
 
 export interface StreamRequest {
   model: string;
@@ -25,14 +11,14 @@ export interface StreamRequest {
   signal: AbortSignal;
   /** Fails the stream when no chunk arrives for this long. */
   idleTimeoutMs: number;
-  onText(delta: string): void;
 }
 
 /**
- * One streamed completion: text deltas go out as they come, tool-call deltas are stitched by
- * index. A stream that ends without a finish reason was dropped, and says so.
+ * One streamed completion, chunk by chunk, as the agent's events: text, tool-call pieces (by
+ * index), usage, finish. Stop ends it with the signal's reason, a stall with ProviderTimeout;
+ * anything else is the SDK's own error, for the caller to name.
  */
-export async function streamChat(client: OpenAI, request: StreamRequest): Promise<StreamResult> {
+export async function* streamChat(client: OpenAI, request: StreamRequest): AsyncGenerator<ModelEvent> {
   const idle = new AbortController();
   const signal = AbortSignal.any([request.signal, idle.signal]);
   // One timer per stream, re-armed lazily from the time of the last chunk: a clearTimeout +
@@ -53,10 +39,6 @@ export async function streamChat(client: OpenAI, request: StreamRequest): Promis
       ),
     );
   };
-  let text = '';
-  const calls: Array<{ id: string; name: string; arguments: string }> = [];
-  let usage: Usage | undefined;
-  let finishReason: string | undefined;
   try {
     timer = setTimeout(checkIdle, request.idleTimeoutMs);
     const stream = await client.chat.completions.create(
@@ -74,47 +56,36 @@ export async function streamChat(client: OpenAI, request: StreamRequest): Promis
     for await (const chunk of stream) {
       lastChunkAt = performance.now();
       if (chunk.usage) {
-        usage = { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens };
+        yield {
+          type: 'usage',
+          usage: { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens },
+        };
       }
       const choice = chunk.choices[0];
       if (!choice) continue;
       const delta = choice.delta;
-      if (delta?.content) {
-        text += delta.content;
-        request.onText(delta.content);
-      }
+      if (delta?.content) yield { type: 'text-delta', text: delta.content };
       // Stryker disable next-line ArrayDeclaration: a string part has no index, so it lands beside the calls, never among them
       for (const part of delta?.tool_calls ?? []) {
-        const call = (calls[part.index] ??= { id: '', name: '', arguments: '' });
-        if (part.id) call.id = part.id;
-        if (part.function?.name) call.name += part.function.name;
-        if (part.function?.arguments) call.arguments += part.function.arguments;
+        yield {
+          type: 'tool-call-delta',
+          index: part.index,
+          ...(part.id ? { id: part.id } : {}),
+          ...(part.function?.name ? { name: part.function.name } : {}),
+          ...(part.function?.arguments ? { arguments: part.function.arguments } : {}),
+        };
       }
-      if (choice.finish_reason) finishReason = choice.finish_reason;
+      if (choice.finish_reason) yield { type: 'finish', reason: choice.finish_reason };
     }
   } catch (error) {
-    if (idle.signal.aborted) throw Object.assign(idle.signal.reason as object, { partialText: text });
-    if (request.signal.aborted) throw Object.assign(request.signal.reason as object, { partialText: text });
-    throw Object.assign(error as object, { partialText: text });
+    if (idle.signal.aborted) throw idle.signal.reason;
+    if (request.signal.aborted) throw request.signal.reason;
+    throw error;
   } finally {
     clearTimeout(timer);
   }
-  // Interrupted: the text so far travels with the reason, for the turn to keep.
-  if (request.signal.aborted) throw Object.assign(request.signal.reason as object, { partialText: text });
+  // Interrupted: the reason is what ends the stream, for the turn to tell a stop from a failure.
+  if (request.signal.aborted) throw request.signal.reason;
   // The SDK ends an aborted stream quietly: a stall mid-reply is a timeout, not a dropped stream.
-  if (idle.signal.aborted) throw Object.assign(idle.signal.reason as object, { partialText: text });
-  if (finishReason === undefined) {
-    throw Object.assign(
-      new NamedError('StreamDropped', 'The provider closed the stream before the reply was complete.'),
-      {
-        partialText: text,
-      },
-    );
-  }
-  return {
-    text,
-    toolCalls: calls.filter(Boolean).map((call, index) => ({ ...call, id: call.id || `call_${index}` })),
-    ...(usage ? { usage } : {}),
-    finishReason,
-  };
+  if (idle.signal.aborted) throw idle.signal.reason;
 }

@@ -9,6 +9,7 @@ import {
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startScriptedProvider, type ScriptedProvider } from '../../../../test/support/scripted-provider';
 import { NamedError } from '../../../shared/errors';
+import { collectReply } from './model-reply';
 import { Provider } from './provider';
 import { providerError } from './provider-errors';
 
@@ -26,15 +27,15 @@ it('a connection that drops mid-reply says so in words, not as a low-level error
     { provider: { baseUrl: scripted.url }, requestTimeoutMs: 5_000 },
     { maxRetries: 0 },
   );
-  const failure = await provider
-    .stream({
-      model: 'm',
-      messages: [{ role: 'user', content: 'hi' }],
+  const failure = await collectReply(
+    provider.languageModel({ model: 'm' }).stream({
+      system: '',
+      messages: [{ id: 'u', role: 'user', content: 'hi', timestamp: '2026-01-01T00:00:00.000Z' }],
       tools: [],
       signal: new AbortController().signal,
-      onText: () => {},
-    })
-    .catch((error: unknown) => error);
+    }),
+    () => {},
+  ).catch((error: unknown) => error);
   expect(failure).toMatchObject({ partialText: 'Half a' });
   const { name, message } = failure as Error;
   // Either the stream ends without a finish (StreamDropped) or the socket dies under it.

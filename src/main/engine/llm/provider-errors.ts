@@ -9,6 +9,7 @@ import {
   RateLimitError,
 } from 'openai';
 import { NamedError } from '../../../shared/errors';
+import { hasErrorCode } from '../base/fs/fs-errors';
 
 /** Turns what the SDK throws into an error a person can act on, with a stable name. */
 export function providerError(error: unknown, where: { baseUrl: string; model?: string }): NamedError {
@@ -97,7 +98,7 @@ const DROPPED_CODES: readonly string[] = Object.freeze([
 function isDroppedConnection(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
     if (e instanceof TypeError && e.message === 'terminated') return true;
-    if (DROPPED_CODES.includes(String((e as { code?: unknown }).code))) return true;
+    if (DROPPED_CODES.some((code) => hasErrorCode(e, code))) return true;
   }
   return false;
 }

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startScriptedProvider, type ScriptedProvider } from '../../../../test/support/scripted-provider';
 import { NamedError } from '../../../shared/errors';
+import { collectReply } from './model-reply';
 import { Provider } from './provider';
 
 let scripted: ScriptedProvider;
@@ -19,13 +20,15 @@ const config = (provider: { baseUrl: string; apiKey?: string }, requestTimeoutMs
 
 function ask(provider: Provider, signal = new AbortController().signal) {
   const deltas: string[] = [];
-  const result = provider.stream({
-    model: 'gpt-x',
-    messages: [{ role: 'user', content: 'hi' }],
-    tools: [],
-    signal,
-    onText: (delta) => deltas.push(delta),
-  });
+  const result = collectReply(
+    provider.languageModel({ model: 'gpt-x' }).stream({
+      system: 'Be brief.',
+      messages: [{ id: 'u', role: 'user', content: 'hi', timestamp: '2026-01-01T00:00:00.000Z' }],
+      tools: [],
+      signal,
+    }),
+    (delta) => deltas.push(delta),
+  );
   return { result, deltas };
 }
 
@@ -112,7 +115,7 @@ describe('a reply through the provider', () => {
     const provider = new Provider(config({ baseUrl: scripted.url }), { maxRetries: 1 });
     const failure = await failureOf(ask(provider).result);
     expect(failure.name).toBe('ProviderUnavailable');
-    expect(failure).not.toHaveProperty('partialText');
+    expect(failure.partialText).toBe('');
     expect(scripted.requests).toHaveLength(2);
   });
 
@@ -156,7 +159,7 @@ describe('a reply through the provider', () => {
     while (deltas.join('') !== 'Partial') await new Promise((resolve) => setTimeout(resolve, 5));
     stop.abort(reason);
     const failure = await failureOf(result);
-    expect(failure).toBe(reason);
+    expect(failure.cause).toBe(reason);
     expect(failure.partialText).toBe('Partial');
   });
 });
@@ -169,8 +172,8 @@ describe('stopping', () => {
     while (deltas.join('') !== 'Partial') await new Promise((resolve) => setTimeout(resolve, 5));
     stop.abort();
     const failure = await failureOf(result);
-    expect(failure).toBe(stop.signal.reason);
-    expect(failure.name).toBe('AbortError');
+    expect(failure.cause).toBe(stop.signal.reason);
+    expect((failure.cause as Error).name).toBe('AbortError');
   });
 
   it('a model list the window stopped asking for does not answer', async () => {

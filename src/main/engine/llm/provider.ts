@@ -2,7 +2,8 @@ import OpenAI from 'openai';
 import type { EffectiveConfig } from '../../../shared/config';
 import type { ModelInfo } from '../../../shared/domain';
 import { NamedError } from '../../../shared/errors';
-import { streamChat, type StreamRequest, type StreamResult } from './chat-stream';
+import type { LanguageModel } from './language-model';
+import { OpenAiModel } from './openai-model';
 import { providerError } from './provider-errors';
 
 export interface ProviderOptions {
@@ -43,15 +44,14 @@ export class Provider {
     });
   }
 
-  async stream(request: Omit<StreamRequest, 'idleTimeoutMs'>): Promise<StreamResult> {
-    try {
-      return await streamChat(this.#client, { ...request, idleTimeoutMs: this.#idleTimeoutMs });
-    } catch (error) {
-      if (request.signal.aborted) throw error;
-      const mapped = providerError(error, { baseUrl: this.#baseUrl, model: request.model });
-      const partialText = (error as { partialText?: string }).partialText;
-      throw partialText ? Object.assign(mapped, { partialText }) : mapped;
-    }
+  /** One of this provider's models, as the agent speaks to it. */
+  languageModel(choice: Pick<EffectiveConfig, 'model' | 'temperature'>): LanguageModel {
+    return new OpenAiModel(this.#client, {
+      model: choice.model,
+      temperature: choice.temperature,
+      idleTimeoutMs: this.#idleTimeoutMs,
+      baseUrl: this.#baseUrl,
+    });
   }
 
   async listModels(signal: AbortSignal): Promise<ModelInfo[]> {

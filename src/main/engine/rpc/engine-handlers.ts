@@ -1,7 +1,7 @@
 import { isProviderReady } from '../../../shared/config';
 import type { UserSettings } from '../config/user-settings';
 import type { SettingsView, WindowState, WorkspaceInfo } from '../../../shared/contract';
-import { NamedError } from '../../../shared/errors';
+import { isNamedError, NamedError } from '../../../shared/errors';
 import type { ContextRegistry } from '../context/context-registry';
 import { holderOf, takeConversation, takeFromAway } from '../context/conversation-takeover';
 import type { WindowContext } from '../context/window-context';
@@ -50,10 +50,9 @@ export function createEngineHandlers(registry: ContextRegistry, hooks: HostHooks
       try {
         return await context.chat.open(input.id);
       } catch (error) {
-        const owner =
-          (error as NamedError).name === 'AlreadyOpen'
-            ? registry.services.owners.ownerOf(input.id)
-            : undefined;
+        const owner = isNamedError(error, 'AlreadyOpen')
+          ? registry.services.owners.ownerOf(input.id)
+          : undefined;
         if (owner !== undefined) hooks.focusClient?.(owner);
         throw error;
       }

@@ -6,7 +6,7 @@ import {
   type RequestName,
   type RequestOutput,
 } from '../../../shared/contract';
-import { NamedError, type RpcErrorShape, type RpcResult } from '../../../shared/errors';
+import { NamedError, toErrorShape, type RpcErrorShape, type RpcResult } from '../../../shared/errors';
 import type { ContextRegistry } from '../context/context-registry';
 import type { ClientId, WindowContext } from '../context/window-context';
 
@@ -28,21 +28,11 @@ function describeIssues(method: string, error: z.ZodError): string {
   return `Invalid ${method} request: ${parts.join('; ')}${more}`;
 }
 
-function toErrorShape(error: unknown): RpcErrorShape {
-  if (error instanceof NamedError) return error.toShape();
-  // Anything else is a bug: say so without leaking a stack to the client.
+/** The handler's failure for the client; anything but a NamedError is a bug, logged here. */
+function failureOf(error: unknown): RpcErrorShape {
   // Stryker disable next-line StringLiteral: the log's wording, read by no one but a developer
-  console.error('deskmate: internal error in a request handler', error);
-  return { name: 'Internal', message: error instanceof Error ? error.message : textOf(error) };
-}
-
-/** Whatever was thrown, in words; a value with no text form (a null-prototype object) must not make the answer itself throw. */
-function textOf(thrown: unknown): string {
-  try {
-    return String(thrown);
-  } catch {
-    return 'The request failed';
-  }
+  if (!(error instanceof NamedError)) console.error('deskmate: internal error in a request handler', error);
+  return toErrorShape(error);
 }
 
 /**
@@ -87,7 +77,7 @@ export class Router {
       const handler = this.#handlers[method] as Handler<typeof method>;
       return { ok: true, value: await handler(context, parsed.data as never) };
     } catch (error) {
-      return { ok: false, error: toErrorShape(error) };
+      return { ok: false, error: failureOf(error) };
     }
   }
 }

@@ -9,7 +9,6 @@ import { withLockedFolder } from '../../../../test/support/locked-folder';
 import { tempDir } from '../../../../test/support/temp-dir';
 import { toolContext } from '../../../../test/support/tool-context';
 import { appendAt, appendTool } from './append';
-import { toOpenAiTools } from './tool-registry';
 
 const openHandles = async () => (await readdir('/proc/self/fd')).length;
 
@@ -38,28 +37,6 @@ async function setup(files: Record<string, string> = {}) {
 }
 
 describe('append', () => {
-  it('offers the model one strict call: a path and the content, each described', () => {
-    expect(toOpenAiTools([appendTool])[0]).toEqual({
-      type: 'function',
-      function: {
-        name: 'append',
-        description: expect.stringMatching(
-          /^Add text to the end of a file in the workspace, exactly as given .*Creates the file and its parent folders if missing\.$/,
-        ),
-        parameters: {
-          $schema: 'http://json-schema.org/draft-07/schema#',
-          type: 'object',
-          properties: {
-            path: { type: 'string', minLength: 1, description: 'File path, relative to the workspace' },
-            content: { type: 'string', minLength: 1, description: 'Text to add at the end of the file' },
-          },
-          required: ['path', 'content'],
-          additionalProperties: false,
-        },
-      },
-    });
-  });
-
   it('needs approval', () => {
     expect(appendTool.needsApproval).toBe(true);
   });

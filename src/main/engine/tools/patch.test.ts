@@ -20,8 +20,6 @@ import { withLockedFolder } from '../../../../test/support/locked-folder';
 import { tempDir } from '../../../../test/support/temp-dir';
 import { toolContext } from '../../../../test/support/tool-context';
 import { patchTool } from './patch';
-import { PATCH_SHAPE } from './patch-format';
-import { toOpenAiTools } from './tool-registry';
 
 async function setup(files: Record<string, string> = {}) {
   const workspace = await realpath(await makeWorkspace(files));
@@ -64,28 +62,6 @@ async function expectRefused(files: Record<string, string>, file: string, patchT
 describe('patch', () => {
   it('needs approval', () => {
     expect(patchTool.needsApproval).toBe(true);
-  });
-
-  it('tells the model the hunk shape, that ORIGINAL must match one place, and when to use save instead', () => {
-    const [tool] = toOpenAiTools([patchTool]);
-    expect(tool?.type === 'function' ? tool.function.name : undefined).toBe('patch');
-    const description = tool?.type === 'function' ? tool.function.description : undefined;
-    expect(description).toMatch(/^Change part of an existing file in the workspace\. .*one or more hunks:\n/);
-    expect(description).toContain(`\n${PATCH_SHAPE}\n`);
-    expect(description).toMatch(
-      /ORIGINAL must match exactly one place in the file \(copy it from the file, with enough context lines to be unique\)\./,
-    );
-    expect(description).toMatch(
-      /Hunks apply in order; if any fails, the file is left unchanged\. To create a file or rewrite it whole, use save\.$/,
-    );
-    expect(tool?.type === 'function' ? tool.function.parameters : undefined).toMatchObject({
-      properties: {
-        path: { type: 'string', minLength: 1, description: 'File path, relative to the workspace' },
-        patch: { type: 'string', minLength: 1, description: 'One or more ORIGINAL/UPDATED hunks' },
-      },
-      required: ['path', 'patch'],
-      additionalProperties: false,
-    });
   });
 
   it('applies a single exact hunk', async () => {

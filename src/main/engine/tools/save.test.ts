@@ -18,7 +18,6 @@ import { withLockedFolder } from '../../../../test/support/locked-folder';
 import { tempDir } from '../../../../test/support/temp-dir';
 import { toolContext } from '../../../../test/support/tool-context';
 import { saveTool } from './save';
-import { toOpenAiTools } from './tool-registry';
 
 const openHandles = async () => (await readdir('/proc/self/fd')).length;
 
@@ -31,28 +30,6 @@ async function setup(files: Record<string, string> = {}) {
 }
 
 describe('save', () => {
-  it('offers the model one strict call: a path and the content, each described', () => {
-    expect(toOpenAiTools([saveTool])[0]).toEqual({
-      type: 'function',
-      function: {
-        name: 'save',
-        description: expect.stringMatching(
-          /^Write a whole file in the workspace, replacing it if it exists\. .*To change part of an existing file use patch; to add to its end use append\.$/,
-        ),
-        parameters: {
-          $schema: 'http://json-schema.org/draft-07/schema#',
-          type: 'object',
-          properties: {
-            path: { type: 'string', minLength: 1, description: 'File path, relative to the workspace' },
-            content: { type: 'string', description: 'The complete new content of the file' },
-          },
-          required: ['path', 'content'],
-          additionalProperties: false,
-        },
-      },
-    });
-  });
-
   it('needs approval', () => {
     expect(saveTool.needsApproval).toBe(true);
   });

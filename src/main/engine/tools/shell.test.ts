@@ -5,7 +5,6 @@ import { makeWorkspace } from '../../../../test/support/engine';
 import { toolContext } from '../../../../test/support/tool-context';
 import { BashSession } from './shell-session';
 import { shellTool } from './shell';
-import { toOpenAiTools } from './tool-registry';
 
 const shells: BashSession[] = [];
 afterEach(() => shells.splice(0).forEach((s) => s.dispose()));
@@ -124,28 +123,6 @@ describe('shell tool', () => {
       exitCode: 0,
     });
     expect(output.join('')).toBe('a\n\n');
-  });
-
-  it('offers the model one strict call: the command to run', () => {
-    expect(toOpenAiTools([shellTool])[0]).toMatchObject({
-      type: 'function',
-      function: {
-        name: 'shell',
-        parameters: {
-          type: 'object',
-          properties: {
-            command: {
-              type: 'string',
-              minLength: 1,
-              maxLength: 100_000,
-              description: 'The bash command to run',
-            },
-          },
-          required: ['command'],
-          additionalProperties: false,
-        },
-      },
-    });
   });
 
   it('tells the model the shell persists, stdin is empty, and long outputs are cut', () => {

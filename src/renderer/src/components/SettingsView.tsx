@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { providerSchema, type LayerSource } from '../../../shared/config';
 import type { SettingsView as Settings } from '../../../shared/contract';
 import { sameEndpoint } from '../../../shared/endpoint';
+import { isNamedError } from '../../../shared/errors';
 import type { TrustedFolder } from '../../../shared/workspace-trust';
 import { useWindow, useWindowState } from '../store/window-context';
 import './SettingsView.css';
@@ -16,7 +17,7 @@ function isWebUrl(text: string): boolean {
 /** An InvalidRequest about the provider URL: main's own check, worded for the field instead. */
 function isUrlRefusal(error: unknown): boolean {
   const issues = (error as { data?: { issues?: Array<{ path?: unknown[] }> } }).data?.issues ?? [];
-  return (error as Error).name === 'InvalidRequest' && issues.some((i) => i.path?.includes('baseUrl'));
+  return isNamedError(error, 'InvalidRequest') && issues.some((i) => i.path?.includes('baseUrl'));
 }
 
 /** Where the model in use comes from, as a user would say it. */

@@ -2,6 +2,7 @@ import type { ApprovalAction } from './approval-action';
 import type { RpcClient } from '../rpc-client';
 import { newTabAddress } from '../web-bridge';
 import type { ConversationSummary } from '../../../shared/domain';
+import { isNamedError } from '../../../shared/errors';
 import {
   loadWindow,
   refreshConversations,
@@ -106,7 +107,7 @@ export function createActions(store: WindowStore, client: RpcClient) {
         try {
           await client.call('workspace.pick', {});
         } catch (error) {
-          if ((error as Error).name === 'Unsupported') typePath();
+          if (isNamedError(error, 'Unsupported')) typePath();
           else throw error;
         }
       }),
@@ -135,7 +136,7 @@ export function createActions(store: WindowStore, client: RpcClient) {
           showConversation(store, await client.call('conversation.open', { id }));
         } catch (error) {
           // Open in another window (which a desktop host has brought forward): say so, offer a way.
-          if ((error as Error).name !== 'AlreadyOpen') throw error;
+          if (!isNamedError(error, 'AlreadyOpen')) throw error;
           showOpenElsewhere(store, id);
         }
       }),
@@ -154,7 +155,7 @@ export function createActions(store: WindowStore, client: RpcClient) {
             await client.call('window.new', { conversation: id });
             return;
           } catch (error) {
-            if ((error as Error).name !== 'Unsupported') throw error;
+            if (!isNamedError(error, 'Unsupported')) throw error;
           }
         }
         openTab({ conversation: id });
@@ -166,7 +167,7 @@ export function createActions(store: WindowStore, client: RpcClient) {
             await client.call('window.new', {});
             return;
           } catch (error) {
-            if ((error as Error).name !== 'Unsupported') throw error;
+            if (!isNamedError(error, 'Unsupported')) throw error;
           }
         }
         openTab();

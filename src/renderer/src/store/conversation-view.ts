@@ -1,4 +1,5 @@
 import type { Message, ToolResult } from '../../../shared/domain';
+import { isNamedError } from '../../../shared/errors';
 import type { MessageView, ToolCallStatus, ToolCallView, WindowState } from './window-state';
 
 type EngineStatus = 'completed' | 'failed' | 'skipped';
@@ -8,7 +9,7 @@ type EngineStatus = 'completed' | 'failed' | 'skipped';
  * the result, the model still reads it), and one the user stopped is `stopped`, not done.
  */
 export function endedStatus(status: EngineStatus, result: ToolResult): ToolCallStatus {
-  if (result.stopped || result.error?.name === 'Interrupted') return 'stopped';
+  if (result.stopped || isNamedError(result.error, 'Interrupted')) return 'stopped';
   if (status === 'completed' && result.exitCode !== undefined && result.exitCode !== 0) return 'failed';
   return status;
 }

@@ -2,6 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { isProviderReady } from '../../../shared/config';
 import type { EventName, EventPayload, LiveTurn } from '../../../shared/contract';
 import type { ConversationDetail } from '../../../shared/domain';
+import { isNamedError } from '../../../shared/errors';
 import type { RpcClient } from '../rpc-client';
 import { appendAt } from './append-at';
 import { endedStatus, viewOfMessages } from './conversation-view';
@@ -164,7 +165,7 @@ export function connectStore(store: WindowStore, client: RpcClient): () => void 
     client.onHostError?.((error) => {
       // The address's conversation is open elsewhere: the same notice as a click in the sidebar.
       const conversationId = (error.data as { conversationId?: unknown } | undefined)?.conversationId;
-      if (error.name === 'AlreadyOpen' && typeof conversationId === 'string') {
+      if (isNamedError(error, 'AlreadyOpen') && typeof conversationId === 'string') {
         showOpenElsewhere(store, conversationId);
       } else {
         set({ error: error.message, errorName: error.name });
