@@ -109,6 +109,9 @@ describe('one engine for every host', () => {
     expect(engine.settings.layer().values).toEqual({});
     expect(createEngine({ dataDir, env: {}, warn: (message) => warnings.push(message) })).toBeDefined();
     expect(warnings).toHaveLength(1);
+    // A host that listens for none still starts on a fresh file.
+    await writeFile(path.join(dataDir, 'settings.json'), '{ not json either');
+    expect(createEngine({ dataDir, env: {} }).settings.layer().values).toEqual({});
   });
 
   it("gives tools the host's environment without its secrets", async () => {
