@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EventName } from '../../shared/contract';
 import { makeWorkspace } from '../../../test/support/engine';
 import { startScriptedProvider, type ScriptedProvider } from '../../../test/support/scripted-provider';
@@ -60,6 +60,15 @@ describe('the CLI as a client of the router', () => {
     expect(events).toEqual(expect.arrayContaining(['turn.started', 'message.completed', 'turn.completed']));
     // Asked again after the end: answered at once, from what was seen.
     await expect(client.turnEnded(turnId)).resolves.toBe(conversationId);
+  });
+
+  it('keeps the end of a turn no one was waiting for, and the turn ends as it should', async () => {
+    const { client, events, provider } = await connect();
+    provider.enqueue({ kind: 'stream', text: 'Hello.' });
+    const { turnId } = await client.request('chat.send', { text: 'hi' });
+    await vi.waitFor(() => expect(events).toContain('turn.completed'));
+    await expect(client.turnEnded(turnId)).resolves.toEqual(expect.any(String));
+    expect(events).not.toContain('turn.failed');
   });
 
   it('knows a failed turn ended too', async () => {
