@@ -133,8 +133,10 @@ describe('npm run serve and npm run cli run built JavaScript', () => {
       ok: true,
       value: { total: 1, items: [{ id, name: expect.any(String) }] },
     });
+    // A clean shutdown with a client connected: 0, not the 130 of a second signal.
     serve.kill('SIGTERM');
-    const { stderr } = await output;
+    const { code, stderr } = await output;
+    expect(code, stderr).toBe(0);
     expect(stderr).toContain(`deskmate: data in ${appFolder}\n`);
   });
 });

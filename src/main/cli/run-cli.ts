@@ -75,13 +75,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     env: io.env,
     warn: (message) => io.stderr.write(`deskmate: ${message}\n`),
   });
+  // Also for the requests an event or Ctrl+C sends, which no one awaits: a failure is said, never dropped.
+  const report = (error: unknown) =>
+    io.stderr.write(`deskmate: ${error instanceof Error ? error.message : String(error)}\n`);
   const printer = createCliPrinter(io, {
     approve: values.yes,
-    respond: (callId, response) => {
-      client.request('tool.respond', { callId, response }).catch((error: unknown) => {
-        io.stderr.write(`deskmate: ${error instanceof Error ? error.message : String(error)}\n`);
-      });
-    },
+    respond: (callId, response) => void client.request('tool.respond', { callId, response }).catch(report),
   });
   // The CLI is a client of the engine like any window: its own context, every step a request.
   const client = connectCliClient(engine, 'cli', printer.sink);
@@ -106,14 +105,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     printTrust(state.workspace.trust, io.stderr);
     if (values.model) await client.request('config.set', { scope: 'chat', values: { model: values.model } });
     const { turnId } = await client.request('chat.send', { text: prompt });
-    const interrupt = () => void client.request('chat.interrupt', {});
+    const interrupt = () => void client.request('chat.interrupt', {}).catch(report);
     io.signal?.addEventListener('abort', interrupt, { once: true });
     const conversationId = await client.turnEnded(turnId);
     io.signal?.removeEventListener('abort', interrupt);
     io.stderr.write(`deskmate: conversation ${conversationId}\n`);
     return printer.failed ? 1 : 0;
   } catch (error) {
-    io.stderr.write(`deskmate: ${error instanceof Error ? error.message : String(error)}\n`);
+    report(error);
     return 1;
   } finally {
     engine.dispose();
