@@ -21,7 +21,16 @@ function devCsp(): Plugin {
 export default defineConfig({
   main: {
     build: {
-      rollupOptions: { input: { index: resolve('src/main/app/index.ts') } },
+      rollupOptions: {
+        // The app, and the two Node hosts (`npm run serve`, `npm run cli`) built beside it as plain
+        // JavaScript, so neither needs a TypeScript loader at run time. Only the app's own chunk
+        // imports electron; test/built-hosts.test.ts fails if a Node host's files do.
+        input: {
+          index: resolve('src/main/app/index.ts'),
+          serve: resolve('src/main/web/index.ts'),
+          cli: resolve('src/main/cli/index.ts'),
+        },
+      },
     },
   },
   preload: {

@@ -16,12 +16,15 @@ export interface Host {
 
 const READY = /(http:\/\/127\.0\.0\.1:\d+)\/\?token=(\S+)/;
 
-/** Starts `npm run serve`'s entry point as a real child process and waits for its ready line. */
+/**
+ * Starts what `npm run serve` runs, the built out/main/serve.js with plain node (the e2e tests run
+ * after `npm run build`), as a real child process and waits for its ready line.
+ */
 export async function startHost(env: Record<string, string> = {}, args: string[] = []): Promise<Host> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'deskmate-web-'));
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/main/web/index.ts', '--port', '0', '--data-dir', dataDir, ...args],
+    ['out/main/serve.js', '--port', '0', '--data-dir', dataDir, ...args],
     {
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -39,6 +39,20 @@ describe('named errors', () => {
     }
   });
 
+  it('are thrown again on the far side of a boundary by name, and an unknown name is Internal', () => {
+    const again = NamedError.fromShape(
+      structuredClone(new NamedError('NotFound', 'No conversation abc', { id: 'abc' }).toShape()),
+    );
+    expect(again).toBeInstanceOf(NamedError);
+    expect(again.toShape()).toEqual({
+      name: 'NotFound',
+      message: 'No conversation abc',
+      data: { id: 'abc' },
+    });
+    const unknown = NamedError.fromShape({ name: 'FromTheFuture', message: 'A newer peer said so' });
+    expect(unknown.toShape()).toEqual({ name: 'Internal', message: 'A newer peer said so' });
+  });
+
   it('offer Settings only for what a change in Settings fixes', () => {
     for (const name of ['ProviderAuth', 'ProviderNotConfigured', 'ModelNotFound', 'ProviderUnreachable']) {
       expect(settingsCanFix(name), name).toBe(true);

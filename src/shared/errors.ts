@@ -103,6 +103,17 @@ export class NamedError extends Error {
     this.data = data;
   }
 
+  /**
+   * An error that crossed a boundary, thrown again on this side. A name not on the list (an older
+   * or newer peer) is a failure we cannot name: `Internal`, with the peer's message kept.
+   */
+  static fromShape(shape: RpcErrorShape): NamedError {
+    const name = (ERROR_NAMES as readonly string[]).includes(shape.name)
+      ? (shape.name as ErrorName)
+      : 'Internal';
+    return new NamedError(name, shape.message, shape.data);
+  }
+
   toShape(): RpcErrorShape {
     return this.data === undefined
       ? { name: this.name, message: this.message }

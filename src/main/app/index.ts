@@ -2,13 +2,9 @@
 // lives in src/main/engine and runs in plain Node.
 import path from 'node:path';
 import { Menu, app, dialog } from 'electron';
-import { openUserSettings } from '../engine/config/open-settings';
-import { ContextRegistry } from '../engine/context/context-registry';
-import { createEngineServices } from '../engine/context/engine-services';
-import { parseHostArgs, resolveDataDir } from '../engine/data-dir';
+import { createEngine } from '../engine/create-engine';
+import { defaultDataDir, parseHostArgs, resolveDataDir } from '../engine/data-dir';
 import { preparePrivateDataDir } from '../engine/private-data-dir';
-import { createEngineHandlers } from '../engine/rpc/engine-handlers';
-import { Router } from '../engine/rpc/router';
 import { registerAppScheme, serveAppScheme } from './app-protocol';
 import { openElectronStoreBackend } from './electron-settings';
 import { openSecretStore } from './safe-storage-secrets';
@@ -19,42 +15,50 @@ import { WindowManager } from './windows';
 
 // Unpackaged, argv is [electron, app path, ...args]; packaged, [app, ...args].
 const args = parseHostArgs(process.argv.slice(app.isPackaged ? 1 : 2));
-const dataDir = resolveDataDir(args, process.env, app.getPath('userData'));
+// The default is Electron's own userData for this app, computed as the CLI and serve compute it and
+// set as userData: the three hosts share one folder by construction, not because two formulas agree.
+const dataDir = resolveDataDir(
+  args,
+  process.env,
+  defaultDataDir(process.env, process.platform, app.getPath('home')),
+);
 app.setPath('userData', dataDir);
 const dataDirReady = prepareDataDirOrQuit(dataDir);
 registerAppScheme(); // before ready, or app:// is not a standard, secure origin
 
 async function start(): Promise<void> {
   serveAppScheme();
-  // The secrets live in their own store file, so settings.json never holds a key, even encrypted.
-  const secrets = openSecretStore(dataDir);
-  const settings = openUserSettings(dataDir, openElectronStoreBackend, secrets);
-  for (const problem of settings.layer().problems) console.warn(`deskmate: settings: ${problem.message}`);
-  const services = createEngineServices({ dataDir, env: process.env, settings });
-  const registry = new ContextRegistry(services);
+  const engine = createEngine({
+    dataDir,
+    env: process.env,
+    openSettings: openElectronStoreBackend,
+    // The keys live in their own store, in the OS keyring when there is a real one.
+    secrets: openSecretStore(dataDir),
+    hooks: {
+      pickWorkspace: (context) => pickFolder(windows.windowOf(context.clientId)),
+      openWindow: async (options) => {
+        // A conversation already open elsewhere is brought forward, not opened twice.
+        const owner = options.conversation ? engine.services.owners.ownerOf(options.conversation) : undefined;
+        if (owner !== undefined) {
+          windows.focus(owner);
+          return false;
+        }
+        return Boolean(await windows.open(options));
+      },
+      focusClient: (clientId) => windows.focus(clientId),
+      // The preload's webUtils.getPathForFile gives chosen and dropped files their paths.
+      filePaths: true,
+    },
+    warn: (message) => console.warn(`deskmate: ${message}`),
+  });
   const windows = new WindowManager(
-    registry,
+    engine.registry,
     app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL,
     openElectronStoreBackend({ cwd: dataDir, name: 'windows' }),
   );
 
   hardenWebContents(windows.isAppUrl, { dev: !app.isPackaged && Boolean(process.env.ELECTRON_RENDERER_URL) });
-  const handlers = createEngineHandlers(registry, {
-    pickWorkspace: (context) => pickFolder(windows.windowOf(context.clientId)),
-    openWindow: async (options) => {
-      // A conversation already open elsewhere is brought forward, not opened twice.
-      const owner = options.conversation ? registry.services.owners.ownerOf(options.conversation) : undefined;
-      if (owner !== undefined) {
-        windows.focus(owner);
-        return false;
-      }
-      return Boolean(await windows.open(options));
-    },
-    focusClient: (clientId) => windows.focus(clientId),
-    // The preload's webUtils.getPathForFile gives chosen and dropped files their paths.
-    filePaths: true,
-  });
-  const ipc = bindIpc(new Router(registry, handlers), windows.isTrustedSender);
+  const ipc = bindIpc(engine.router, windows.isTrustedSender);
   Menu.setApplicationMenu(buildMenu(windows, process.platform === 'darwin'));
 
   app.on('activate', () => {
@@ -62,7 +66,7 @@ async function start(): Promise<void> {
   });
   app.on('will-quit', () => {
     ipc.dispose();
-    registry.dispose();
+    engine.dispose();
   });
   const folder = args.positionals.at(-1);
   const workspace = folder ? path.resolve(folder) : undefined;

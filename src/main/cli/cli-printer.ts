@@ -1,6 +1,9 @@
 import { printable } from '../../shared/printable';
-import type { EventName, EventPayload } from '../../shared/contract';
-import type { WindowContext, EventSink } from '../engine/context/window-context';
+import type { EventName, EventPayload, RequestInput } from '../../shared/contract';
+import type { EventSink } from '../engine/context/window-context';
+
+/** The answer to an approval card, sent back as a window would (`tool.respond`). */
+export type ToolResponder = (callId: string, response: RequestInput<'tool.respond'>['response']) => void;
 
 const MAX_RESULT_LINES = 40;
 
@@ -29,8 +32,7 @@ function indent(text: string): string {
  * Prints a turn for a terminal: the reply as it streams, each tool call and its result. Tools
  * that need approval run only with --yes; otherwise they are skipped, and the output says so.
  */
-export function createCliPrinter(io: PrinterIo, options: { approve: boolean }) {
-  let context: WindowContext | undefined;
+export function createCliPrinter(io: PrinterIo, options: { approve: boolean; respond: ToolResponder }) {
   let failed = false;
   let midLine = false;
   const line = (text: string) => {
@@ -57,10 +59,10 @@ export function createCliPrinter(io: PrinterIo, options: { approve: boolean }) {
         const { callId, tool, args } = payload as EventPayload<'tool.pending'>;
         line(`⏺ ${describeCall(tool, args)}`);
         if (options.approve) {
-          context?.chat.respond(callId, { action: 'approve' });
+          options.respond(callId, { action: 'approve' });
         } else {
           line('  skipped: this tool needs approval (run with --yes to allow it)');
-          context?.chat.respond(callId, { action: 'skip' });
+          options.respond(callId, { action: 'skip' });
         }
         break;
       }
@@ -84,9 +86,6 @@ export function createCliPrinter(io: PrinterIo, options: { approve: boolean }) {
   };
   return {
     sink,
-    attach(target: WindowContext) {
-      context = target;
-    },
     get failed() {
       return failed;
     },

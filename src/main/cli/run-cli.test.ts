@@ -146,6 +146,27 @@ describe('npm run cli', () => {
     ]);
   });
 
+  it('Ctrl+C stops the turn, keeps what was said, and names the conversation', async () => {
+    provider = await startScriptedProvider();
+    provider.enqueue({ kind: 'stream', text: 'a long reply '.repeat(500), delayMs: 20 });
+    const dataDir = await tempDir('deskmate-cli-');
+    const workspace = await makeWorkspace();
+    const env = { OPENAI_BASE_URL: provider.url, OPENAI_API_KEY: 'sk-cli', DESKMATE_MODEL: 'scripted-model' };
+    const run = await runCli(['--data-dir', dataDir, '--workspace', workspace, 'go'], env, (child) => {
+      // Once the reply is streaming: the first words are out by then.
+      child.stdout?.once('data', () => setTimeout(() => child.kill('SIGINT'), 200));
+    });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('a long reply');
+    expect(run.stdout).toContain('[interrupted]');
+    const id = /deskmate: conversation (\S+)/.exec(run.stderr)?.[1];
+    expect(id).toBeDefined();
+    const opened = await new ConversationStore(dataDir).open(id!);
+    expect(opened.messages.map((m) => m.role)).toEqual(['user', 'assistant']);
+    expect(opened.messages[1]?.metadata?.interrupted).toBe(true);
+    expect(opened.messages[1]?.content.length).toBeLessThan('a long reply '.repeat(500).length);
+  });
+
   it('killed mid-turn, it leaves every completed message in a log that parses', async () => {
     provider = await startScriptedProvider({
       respond: (request) =>

@@ -1,15 +1,11 @@
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import envPaths from 'env-paths';
-import { openConfBackend } from '../engine/config/conf-backend';
 import type { EnvironmentVariables } from '../engine/config/environment-layer';
-import { openUserSettings } from '../engine/config/open-settings';
-import { FileSecretStore } from '../engine/config/secret-store';
-import { ContextRegistry } from '../engine/context/context-registry';
-import { createEngineServices } from '../engine/context/engine-services';
-import { resolveDataDir } from '../engine/data-dir';
+import { createEngine } from '../engine/create-engine';
+import { defaultDataDir, resolveDataDir } from '../engine/data-dir';
 import { preparePrivateDataDir } from '../engine/private-data-dir';
+import { connectCliClient } from './cli-client';
 import { createCliPrinter } from './cli-printer';
 import { printable } from '../../shared/printable';
 import { printTrust } from './print-trust';
@@ -65,7 +61,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       ? { dataDir: path.resolve(here, values['data-dir']), positionals: [] }
       : { positionals: [] },
     io.env,
-    envPaths('deskmate', { suffix: '' }).data,
+    // The app's own folder (Electron's userData): a conversation made here is in the app's list.
+    defaultDataDir(io.env),
   );
   try {
     preparePrivateDataDir(dataDir, (message) => io.stderr.write(`deskmate: warning: ${message}\n`));
@@ -73,40 +70,51 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stderr.write(`deskmate: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
-  const settings = openUserSettings(dataDir, openConfBackend, new FileSecretStore(dataDir));
-  const registry = new ContextRegistry(createEngineServices({ dataDir, env: io.env, settings }));
-  const printer = createCliPrinter(io, { approve: values.yes });
-  const context = registry.create('cli', printer.sink);
-  printer.attach(context);
+  const engine = createEngine({
+    dataDir,
+    env: io.env,
+    warn: (message) => io.stderr.write(`deskmate: ${message}\n`),
+  });
+  // Also for the requests an event or Ctrl+C sends, which no one awaits: a failure is said, never dropped.
+  const report = (error: unknown) =>
+    io.stderr.write(`deskmate: ${error instanceof Error ? error.message : String(error)}\n`);
+  const printer = createCliPrinter(io, {
+    approve: values.yes,
+    respond: (callId, response) => void client.request('tool.respond', { callId, response }).catch(report),
+  });
+  // The CLI is a client of the engine like any window: its own context, every step a request.
+  const client = connectCliClient(engine, 'cli', printer.sink);
   try {
     const workspace = path.resolve(here, values.workspace ?? '.');
-    await context.openWorkspace(workspace);
+    await client.request('workspace.open', { path: workspace });
     // --trust covers the folder given, as it is now; not a folder a conversation moves to.
-    if (values.trust) context.trustForThisRun();
+    if (values.trust) client.context.trustForThisRun();
     if (values.conversation) {
-      await context.chat.open(values.conversation);
-      if (context.workspace !== (await realpath(workspace)))
-        io.stderr.write(`deskmate: conversation ${values.conversation} works in ${context.workspace}\n`);
+      await client.request('conversation.open', { id: values.conversation });
+      const { workspace: now } = await client.request('config.get', {});
+      if (now !== (await realpath(workspace)))
+        io.stderr.write(`deskmate: conversation ${values.conversation} works in ${now}\n`);
     }
     // Said for the folder the turn runs in, after everything that could change it.
-    for (const problem of context.config.warnings) {
+    const state = await client.request('window.state', {});
+    for (const problem of (await client.request('config.get', {})).warnings) {
       io.stderr.write(
         `deskmate: warning: ${printable(`${problem.path ? `${problem.path}: ` : ''}${problem.message}`)}\n`,
       );
     }
-    printTrust(context.trust, io.stderr);
-    if (values.model) context.setChatConfig({ model: values.model });
-    const { done } = await context.chat.send(prompt);
-    const interrupt = () => context.chat.interrupt();
+    printTrust(state.workspace.trust, io.stderr);
+    if (values.model) await client.request('config.set', { scope: 'chat', values: { model: values.model } });
+    const { turnId } = await client.request('chat.send', { text: prompt });
+    const interrupt = () => void client.request('chat.interrupt', {}).catch(report);
     io.signal?.addEventListener('abort', interrupt, { once: true });
-    await done;
+    const conversationId = await client.turnEnded(turnId);
     io.signal?.removeEventListener('abort', interrupt);
-    io.stderr.write(`deskmate: conversation ${context.chat.conversationId}\n`);
+    io.stderr.write(`deskmate: conversation ${conversationId}\n`);
     return printer.failed ? 1 : 0;
   } catch (error) {
-    io.stderr.write(`deskmate: ${error instanceof Error ? error.message : String(error)}\n`);
+    report(error);
     return 1;
   } finally {
-    registry.dispose();
+    engine.dispose();
   }
 }

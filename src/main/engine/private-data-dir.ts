@@ -96,7 +96,7 @@ function anotherUsers(dir: string, info: Stats): string | undefined {
 /** Makes the folder 0700; false when something is already there under its name. */
 function create(dir: string): boolean {
   try {
-    // The parents are ordinary folders (~/.local/share): they get the usual mode, only the data folder is private.
+    // The parents are ordinary folders (~/.config): they get the usual mode, only the data folder is private.
     mkdirSync(path.dirname(dir), { recursive: true });
     // Stryker disable next-line ObjectLiteral: the chmod below sets 0700 either way; this mode only closes the moment between the two calls
     mkdirSync(dir, { mode: PRIVATE_DIR_MODE });

@@ -5,7 +5,7 @@ import { parseServeArgs, USAGE, type ServeArgsContext } from './serve-args';
 const context: ServeArgsContext = {
   env: {},
   cwd: '/home/me/project',
-  platformDataDir: '/home/me/.local/share/deskmate',
+  platformDataDir: '/home/me/.config/deskmate',
   defaultStaticDir: '/opt/deskmate/out/renderer',
 };
 

@@ -1,10 +1,11 @@
+import { mkdir, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { tempDir } from '../../../test/support/temp-dir';
 import { USAGE } from './serve-args';
-import { runServeCommand, serveArgsContext, type ServeProcess } from './serve-command';
+import { packageRoot, runServeCommand, serveArgsContext, type ServeProcess } from './serve-command';
 import { makeStaticFixture } from '../../../test/support/web-test-support';
 
 const TOKEN = 'serve-command-token-0123456789-abcdefghij';
@@ -61,10 +62,25 @@ describe('where npm run serve looks', () => {
   });
 
   it.runIf(process.platform === 'linux')('keeps its data in the platform data folder, named deskmate', () => {
-    const dataHome = process.env.XDG_DATA_HOME || path.join(homedir(), '.local', 'share');
+    // The app's own folder (Electron's userData), from the environment the command was given.
     expect(serveArgsContext({ env: {}, cwd: () => '/pkg' }).platformDataDir).toBe(
-      path.join(dataHome, 'deskmate'),
+      path.join(homedir(), '.config', 'deskmate'),
     );
+    expect(serveArgsContext({ env: { XDG_CONFIG_HOME: '/cfg' }, cwd: () => '/pkg' }).platformDataDir).toBe(
+      path.join('/cfg', 'deskmate'),
+    );
+  });
+
+  it('finds the package folder from wherever its code runs: the sources or the build', async () => {
+    const root = await tempDir('deskmate-package-');
+    await mkdir(path.join(root, 'out', 'main'), { recursive: true });
+    await writeFile(path.join(root, 'package.json'), '{}');
+    expect(packageRoot(path.join(root, 'out', 'main'))).toBe(root);
+    expect(packageRoot(root)).toBe(root);
+    expect(packageRoot(path.resolve('src/main/web'))).toBe(path.resolve('.'));
+    // Nowhere above: the folder it started from.
+    const loose = await tempDir('deskmate-nopackage-');
+    expect(packageRoot(loose)).toBe(loose);
   });
 
   it('serves the renderer the build wrote, from the package, wherever the command was typed', () => {

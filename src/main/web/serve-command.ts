@@ -1,9 +1,10 @@
 // What `npm run serve` does with the process it runs in: read the arguments, start the host, print
 // why it could not, and shut down cleanly on SIGINT or SIGTERM. index.ts only hands it `process`,
 // so every branch here runs in a test as well as in the real command.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import envPaths from 'env-paths';
+import { defaultDataDir } from '../engine/data-dir';
 import { parseServeArgs, USAGE, type ServeArgsContext } from './serve-args';
 import { serve, type RunningServe, type ServeIo } from './serve';
 
@@ -16,6 +17,17 @@ export interface ServeProcess extends ServeIo {
   exitCode?: number | string | null | undefined;
 }
 
+/**
+ * The package folder: the nearest one above this file holding package.json. This file runs from
+ * src/main/web under the tests and from out/main once built, so no fixed `../..` fits both.
+ */
+export function packageRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    if (dir === path.dirname(dir)) return from;
+  }
+}
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 /** Where relative paths, the data folder and the built renderer are found for this process. */
@@ -24,8 +36,9 @@ export function serveArgsContext(proc: Pick<ServeProcess, 'env' | 'cwd'>): Serve
     env: proc.env,
     // `npm run` moves to the package folder; INIT_CWD is where the user typed the command.
     cwd: proc.env.INIT_CWD || proc.cwd(),
-    platformDataDir: envPaths('deskmate', { suffix: '' }).data,
-    defaultStaticDir: path.resolve(here, '../../../out/renderer'),
+    // The app's own folder (Electron's userData), so the app, the CLI and serve share conversations.
+    platformDataDir: defaultDataDir(proc.env),
+    defaultStaticDir: path.join(packageRoot(here), 'out', 'renderer'),
   };
 }
 

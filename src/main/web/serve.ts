@@ -1,14 +1,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { openConfBackend } from '../engine/config/conf-backend';
 import type { EnvironmentVariables } from '../engine/config/environment-layer';
-import { openUserSettings } from '../engine/config/open-settings';
-import { FileSecretStore } from '../engine/config/secret-store';
-import { ContextRegistry } from '../engine/context/context-registry';
-import { createEngineServices } from '../engine/context/engine-services';
+import type { ContextRegistry } from '../engine/context/context-registry';
+import { createEngine } from '../engine/create-engine';
 import { preparePrivateDataDir } from '../engine/private-data-dir';
-import { createEngineHandlers } from '../engine/rpc/engine-handlers';
-import { Router } from '../engine/rpc/router';
 import { createToken } from './access-token';
 import type { ServeOptions } from './serve-args';
 import { startWebServer, type WebServer } from './web-server';
@@ -26,18 +21,17 @@ export interface RunningServe {
   close(): Promise<void>;
 }
 
-/** Builds the engine as every Node host does, starts the web server, prints the one ready line. */
+/** Builds the engine as every host does, starts the web server, prints the one ready line. */
 export async function serve(options: ServeOptions, io: ServeIo): Promise<RunningServe> {
   const token = createToken(io.env);
   preparePrivateDataDir(options.dataDir, (message) => io.stderr.write(`deskmate: warning: ${message}\n`));
-  const settings = openUserSettings(options.dataDir, openConfBackend, new FileSecretStore(options.dataDir));
-  for (const problem of settings.layer().problems)
-    io.stderr.write(`deskmate: settings: ${problem.message}\n`);
-  const registry = new ContextRegistry(
-    createEngineServices({ dataDir: options.dataDir, env: io.env, settings }),
-  );
-  // No openWindow (a tab opens its own new tab) and no pickWorkspace (there is no native dialog).
-  const router = new Router(registry, createEngineHandlers(registry, {}));
+  // No host hooks: a tab opens its own new tab, and there is no native folder dialog.
+  const engine = createEngine({
+    dataDir: options.dataDir,
+    env: io.env,
+    warn: (message) => io.stderr.write(`deskmate: ${message}\n`),
+  });
+  const { registry, router } = engine;
   if (!existsSync(path.join(options.staticDir, 'index.html'))) {
     io.stderr.write(`deskmate: warning: no built renderer in ${options.staticDir}; run \`npm run build\`\n`);
   }
@@ -72,7 +66,7 @@ export async function serve(options: ServeOptions, io: ServeIo): Promise<Running
     registry,
     async close() {
       await server.close();
-      registry.dispose();
+      engine.dispose();
     },
   };
 }

@@ -1,4 +1,4 @@
-import { NamedError } from '../../../shared/errors';
+import { isNamedError, NamedError } from '../../../shared/errors';
 import type { ContextRegistry } from './context-registry';
 import type { WindowContext } from './window-context';
 
@@ -42,7 +42,7 @@ export async function takeConversation(holder: WindowContext, conversationId: st
     holder.chat.detach();
   } catch (error) {
     // Stryker disable next-line ConditionalExpression: detach fails only as Busy once the holder is known to be alive. (Its opposite, every failure passed on as it is, is caught by the opening-a-folder test.)
-    if ((error as NamedError).name !== 'Busy') throw error;
+    if (!isNamedError(error, 'Busy')) throw error;
     throw new NamedError('Busy', 'The other window is opening a folder or conversation; try again', {
       conversationId,
     });
