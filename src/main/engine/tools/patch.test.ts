@@ -20,7 +20,7 @@ import { withLockedFolder } from '../../../../test/support/locked-folder';
 import { tempDir } from '../../../../test/support/temp-dir';
 import { toolContext } from '../../../../test/support/tool-context';
 import { patchTool } from './patch';
-import { PATCH_SHAPE } from './patch-format';
+import { PATCH_SHAPE } from '../../../shared/patch-format';
 import { toOpenAiTools } from './tool-registry';
 
 async function setup(files: Record<string, string> = {}) {
