@@ -1,5 +1,6 @@
 import { readPatch } from '../../../shared/patch-format';
 import { CopyButton } from './Markdown';
+import './ToolArgs.css';
 
 interface DiffLine {
   kind: 'del' | 'add' | 'meta' | 'raw';
