@@ -173,19 +173,13 @@ export const requests = Object.freeze({
   /** A full tool output kept beside this window's conversation; never any other file. */
   'artifact.read': request<ArtifactText>()(z.strictObject({ name: artifactName })),
   'config.get': request<ConfigSnapshot>()(empty),
+  /** The conversation's own config (the chat layer); the user's settings are `settings.set`. */
   'config.set': request<ConfigSnapshot>()(
-    z.discriminatedUnion('scope', [
-      z.strictObject({
-        scope: z.literal('chat'),
-        values: chatConfigSchema,
-        unset: unsetKeys(chatConfigSchema).optional(),
-      }),
-      z.strictObject({
-        scope: z.literal('user'),
-        values: userConfigSchema,
-        unset: unsetKeys(userConfigSchema).optional(),
-      }),
-    ]),
+    z.strictObject({
+      scope: z.literal('chat'),
+      values: chatConfigSchema,
+      unset: unsetKeys(chatConfigSchema).optional(),
+    }),
   ),
   'workspace.open': request<WorkspaceInfo>()(z.strictObject({ path: absolutePath })),
   'workspace.pick': request<WorkspaceInfo>()(empty),
