@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, test } from '@playwright/test';
-import { startHost, type Host } from './headless-host';
+import { startHost, type Host } from '../../test/support/headless-host';
 
 // Another local user's server on another 127.0.0.1 port. Cookies ignore ports, so anything the
 // browser keeps for 127.0.0.1 as a cookie reaches it the moment any page sends the victim's browser

@@ -1,5 +1,4 @@
-import { mkdtemp, realpath, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import {
@@ -8,7 +7,8 @@ import {
   type ScriptedProvider,
   type Step,
 } from '../../test/support/scripted-provider';
-import { startHost, type Host } from './headless-host';
+import { startHost, type Host } from '../../test/support/headless-host';
+import { tempWorkspace } from './tab';
 
 // The renderer works under the strict CSP (no inline style or script, no eval): every main view is
 // walked against the built renderer and the real engine, and not one violation may be reported.
@@ -100,7 +100,7 @@ test.afterAll(async () => {
 test('the main views render under the strict CSP without a single violation', async ({ page }) => {
   const violations = await collectViolations(page);
   // A folder holding the file the patch changes: a write tool asks only inside a workspace.
-  const folder = await realpath(await mkdtemp(path.join(tmpdir(), 'deskmate-csp-')));
+  const folder = await tempWorkspace('deskmate-csp-');
   await writeFile(path.join(folder, 'a.ts'), 'old\n');
   const response = await page.goto(`${host.url}&workspace=${encodeURIComponent(folder)}`);
   const policy = response?.headers()['content-security-policy'] ?? '';

@@ -7,7 +7,7 @@ import {
   type Step,
 } from '../../test/support/scripted-provider';
 import { filesHolding } from '../../test/support/secret-scan';
-import { startHost, type Host } from './headless-host';
+import { startHost, type Host } from '../../test/support/headless-host';
 
 // A hostile repository opened in a browser tab, through the real host and engine: the trust prompt
 // lists exactly what it asks for; declined, nothing of it runs and no key shows; trusted, exactly

@@ -1,5 +1,4 @@
-import { mkdtemp, realpath, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import {
@@ -8,8 +7,8 @@ import {
   type ScriptedProvider,
   type Step,
 } from '../../test/support/scripted-provider';
-import { startHost, type Host } from './headless-host';
-import { lastUserText, send } from './tab';
+import { startHost, type Host } from '../../test/support/headless-host';
+import { lastUserText, send, tempWorkspace } from './tab';
 
 // What differs between hosts, as a user meets it in a browser tab: a conversation open in another
 // tab, and the controls a desktop host gives natively (windows, folder dialog, file chooser).
@@ -166,7 +165,7 @@ test.describe('desktop controls in a browser tab', () => {
   });
 
   test('Open Folder and Ctrl+O open the path field with the focus in it', async ({ page }) => {
-    const folder = await realpath(await mkdtemp(path.join(tmpdir(), 'deskmate-open-')));
+    const folder = await tempWorkspace('deskmate-open-');
     await page.goto(host.url);
     await expect(page.getByTestId('composer')).toBeVisible();
 
@@ -187,7 +186,7 @@ test.describe('desktop controls in a browser tab', () => {
   });
 
   test('the attachment button takes a typed path, and the file reaches the model', async ({ page }) => {
-    const folder = await realpath(await mkdtemp(path.join(tmpdir(), 'deskmate-attach-')));
+    const folder = await tempWorkspace('deskmate-attach-');
     const file = path.join(folder, 'notes.txt');
     await writeFile(file, 'the attached words 7342');
     await page.goto(host.url);
@@ -305,7 +304,7 @@ test('no "No API key" banner while the user is in Settings setting one up', asyn
 test('a broken project file: the badge shows the file, line and error; fixing the file clears it', async ({
   page,
 }) => {
-  const folder = await realpath(await mkdtemp(path.join(tmpdir(), 'deskmate-project-')));
+  const folder = await tempWorkspace('deskmate-project-');
   const file = path.join(folder, 'gptme.toml');
   await writeFile(file, 'temperature = 0.5\nmodel = "gpt-c\n');
   await page.goto(`${host.url}&workspace=${encodeURIComponent(folder)}`);

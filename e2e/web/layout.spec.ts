@@ -7,7 +7,7 @@ import {
   type ScriptedProvider,
   type Step,
 } from '../../test/support/scripted-provider';
-import { startHost, type Host } from './headless-host';
+import { startHost, type Host } from '../../test/support/headless-host';
 import { lastUserText, send, tabOpener, tempWorkspace } from './tab';
 
 // The window's layout: following new content, narrow windows, the sidebar, rename, keyboard.

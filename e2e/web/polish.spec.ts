@@ -5,7 +5,7 @@ import {
   type ScriptedProvider,
   type Step,
 } from '../../test/support/scripted-provider';
-import { startHost, type Host } from './headless-host';
+import { startHost, type Host } from '../../test/support/headless-host';
 import { lastUserText, send, tabOpener, tempWorkspace } from './tab';
 
 // What a tester walking the app noticed: notes said on the wrong card, one turn drawn as many

@@ -1,5 +1,4 @@
-import { mkdir, mkdtemp, realpath, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import {
@@ -7,7 +6,8 @@ import {
   type ScriptedProvider,
   type Step,
 } from '../../test/support/scripted-provider';
-import { startHost, type Host } from './headless-host';
+import { startHost, type Host } from '../../test/support/headless-host';
+import { tempWorkspace } from './tab';
 
 // Screenshots of the main views, against the built renderer and the real engine. They assert what
 // must be on screen; the pictures themselves are for a person to look at (test-results/screenshots).
@@ -99,7 +99,7 @@ for (const { width, scheme } of VARIANTS) {
     const page = await context.newPage();
     const shot = (name: string) => page.screenshot({ path: `${SHOTS}/${name}-${width}-${scheme}.png` });
     // A project folder holding the file the patch changes: a write tool asks only inside a workspace.
-    const folder = await realpath(await mkdtemp(path.join(tmpdir(), 'deskmate-shots-')));
+    const folder = await tempWorkspace('deskmate-shots-');
     await mkdir(path.join(folder, 'src'));
     await writeFile(path.join(folder, 'src', 'parser.ts'), '  const tokens = tokenize(source);\n');
     await page.goto(`${host.url}&workspace=${encodeURIComponent(folder)}`);

@@ -5,7 +5,7 @@ import {
   type ScriptedProvider,
   type Step,
 } from '../../test/support/scripted-provider';
-import { startHost, type Host } from './headless-host';
+import { startHost, type Host } from '../../test/support/headless-host';
 import { lastUserText, send, tabOpener, tempWorkspace } from './tab';
 
 // The sidebar as a user sees it across tabs: what it lists, how it counts, where it keeps things.

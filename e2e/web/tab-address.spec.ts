@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { startScriptedProvider, type ScriptedProvider } from '../../test/support/scripted-provider';
-import { startHost, type Host } from './headless-host';
+import { startHost, type Host } from '../../test/support/headless-host';
 import { send, tabOpener, tempWorkspace } from './tab';
 
 // A browser tab's address says what it shows: a reload keeps it, and an address typed into the

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, type Page } from '@playwright/test';
 import type { RecordedRequest } from '../../test/support/scripted-provider';
-import type { Host } from './headless-host';
+import type { Host } from '../../test/support/headless-host';
 
 /** A fresh folder for a tab to work in, its real path (what the header shows). */
 export async function tempWorkspace(prefix = 'deskmate-e2e-'): Promise<string> {

@@ -7,7 +7,7 @@ import {
   type ScriptedProvider,
   type Step,
 } from '../../test/support/scripted-provider';
-import { startHost, type Host } from './headless-host';
+import { startHost, type Host } from '../../test/support/headless-host';
 import { send, tabOpener, tempWorkspace } from './tab';
 
 // Several browser tabs on one headless host: each tab is its own context.

@@ -7,7 +7,7 @@ import {
   type ScriptedProvider,
   type Step,
 } from '../../test/support/scripted-provider';
-import { startHost, type Host } from './headless-host';
+import { startHost, type Host } from '../../test/support/headless-host';
 import { send, tabOpener, tempWorkspace } from './tab';
 
 // Tool cards as a user meets them: what ran, how it ended, and what may run without asking.

@@ -1,5 +1,4 @@
-import { mkdtemp, readdir, readFile, realpath } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import {
@@ -8,8 +7,8 @@ import {
   type ScriptedProvider,
   type Step,
 } from '../../test/support/scripted-provider';
-import { startHost, type Host } from './headless-host';
-import { lastUserText, send, tabOpener } from './tab';
+import { startHost, type Host } from '../../test/support/headless-host';
+import { lastUserText, send, tabOpener, tempWorkspace } from './tab';
 
 // The life of a turn as the window shows it: streamed, reloaded mid-way, failed, retried.
 
@@ -110,7 +109,7 @@ test('a reload while a command runs shows its output so far and then the rest', 
       };
     return { kind: 'stream', text: 'Counted to ten.' };
   };
-  await openTab(page, await realpath(await mkdtemp(path.join(tmpdir(), 'deskmate-turn-'))));
+  await openTab(page, await tempWorkspace('deskmate-turn-'));
   await send(page, 'Count for me');
   const card = page.locator('[data-testid=tool-call][data-tool=shell]');
   await card.getByTestId('tool-approve').click();
@@ -222,7 +221,7 @@ test('copy a reply, see when it was written, and regenerate the last one', async
 test('deleting a message takes its tool exchange with it and the conversation still resumes', async ({
   page,
 }) => {
-  const folder = await realpath(await mkdtemp(path.join(tmpdir(), 'deskmate-turn-')));
+  const folder = await tempWorkspace('deskmate-turn-');
   const { writeFile } = await import('node:fs/promises');
   await writeFile(path.join(folder, 'notes.txt'), 'one\ntwo\n');
   behaviour = (request) => {

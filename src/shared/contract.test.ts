@@ -188,17 +188,19 @@ describe('request payloads', () => {
     expect(
       check('config.set', { scope: 'chat', values: { model: 'm' }, unset: ['temperature', 'autoApprove'] }),
     ).toBe('ok');
-    expect(
-      check('config.set', { scope: 'user', values: { prompt: 'p' }, unset: ['provider', 'shellTimeoutMs'] }),
-    ).toBe('ok');
+    expect(check('settings.set', { values: { prompt: 'p' }, unset: ['provider', 'shellTimeoutMs'] })).toBe(
+      'ok',
+    );
     expect(check('config.set', { scope: 'chat', values: { prompt: 'p' } })).not.toBe('ok');
     expect(check('config.set', { scope: 'chat', values: {}, unset: ['prompt'] })).toMatchObject({
       path: ['unset', 0],
     });
-    expect(check('config.set', { scope: 'user', values: {}, unset: ['autoApprove'] })).toMatchObject({
+    expect(check('settings.set', { values: {}, unset: ['autoApprove'] })).toMatchObject({
       path: ['unset', 0],
     });
     expect(check('config.set', { scope: 'project', values: {} })).not.toBe('ok');
+    // The user's settings have one request of their own.
+    expect(check('config.set', { scope: 'user', values: {} })).not.toBe('ok');
     expect(
       check('config.set', {
         scope: 'chat',
@@ -223,10 +225,9 @@ describe('request payloads', () => {
     const unsettable = (payload: (key: string) => unknown, method: RequestName = 'config.set') =>
       every.filter((key) => check(method, payload(key)) === 'ok');
     expect(unsettable((key) => ({ scope: 'chat', values: {}, unset: [key] }))).toEqual(chat);
-    expect(unsettable((key) => ({ scope: 'user', values: {}, unset: [key] }))).toEqual(user);
     expect(unsettable((key) => ({ values: {}, unset: [key] }), 'settings.set')).toEqual(user);
     expect(check('config.set', { scope: 'chat', values: {}, unset: chat })).toBe('ok');
-    expect(check('config.set', { scope: 'user', values: {}, unset: user })).toBe('ok');
+    expect(check('settings.set', { values: {}, unset: user })).toBe('ok');
     expect(check('settings.set', { values: { env: { A: 'b' } } })).not.toBe('ok');
   });
 

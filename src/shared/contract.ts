@@ -173,19 +173,13 @@ export const requests = Object.freeze({
   /** A full tool output kept beside this window's conversation; never any other file. */
   'artifact.read': request<ArtifactText>()(z.strictObject({ name: artifactName })),
   'config.get': request<ConfigSnapshot>()(empty),
+  /** The conversation's own config (the chat layer); the user's settings are `settings.set`. */
   'config.set': request<ConfigSnapshot>()(
-    z.discriminatedUnion('scope', [
-      z.strictObject({
-        scope: z.literal('chat'),
-        values: chatConfigSchema,
-        unset: unsetKeys(chatConfigSchema).optional(),
-      }),
-      z.strictObject({
-        scope: z.literal('user'),
-        values: userConfigSchema,
-        unset: unsetKeys(userConfigSchema).optional(),
-      }),
-    ]),
+    z.strictObject({
+      scope: z.literal('chat'),
+      values: chatConfigSchema,
+      unset: unsetKeys(chatConfigSchema).optional(),
+    }),
   ),
   'workspace.open': request<WorkspaceInfo>()(z.strictObject({ path: absolutePath })),
   'workspace.pick': request<WorkspaceInfo>()(empty),
@@ -225,76 +219,77 @@ export const requests = Object.freeze({
   'host.capabilities': request<HostCapabilities>()(empty),
 });
 
+/** An event: its payload type, carried as a phantom like a request's output. */
+export interface EventDef<P> {
+  readonly payload?: P;
+}
+
+function event<P>(): EventDef<P> {
+  return {};
+}
+
 /**
  * Every event and its payload. Payloads are the engine's own values, typed here and never parsed,
- * so only the names exist at run time (`eventNames`).
+ * so only the names exist at run time (`eventNames`, this table's keys).
  */
-export interface EventPayloads {
-  'message.added': { conversationId: string; message: Message };
+export const events = Object.freeze({
+  'message.added': event<{ conversationId: string; message: Message }>(),
   /**
    * Batched: text accumulated since the last delta for this message. `offset` is the length of the
    * message's text before it, so a window drawn from a snapshot can skip what it already has.
    */
-  'message.delta': { conversationId: string; messageId: string; text: string; offset?: number | undefined };
-  'message.completed': { conversationId: string; message: Message };
+  'message.delta': event<{
+    conversationId: string;
+    messageId: string;
+    text: string;
+    offset?: number | undefined;
+  }>(),
+  'message.completed': event<{ conversationId: string; message: Message }>(),
   /** Messages taken out of the conversation (a reply being retried, a deleted exchange). */
-  'message.removed': { conversationId: string; messageIds: string[] };
-  'tool.pending': { conversationId: string; callId: string; tool: string; args: Record<string, unknown> };
+  'message.removed': event<{ conversationId: string; messageIds: string[] }>(),
+  'tool.pending': event<{
+    conversationId: string;
+    callId: string;
+    tool: string;
+    args: Record<string, unknown>;
+  }>(),
   /** With `args` and `edited` when the user changed the call before approving it: what runs. */
-  'tool.started': {
+  'tool.started': event<{
     conversationId: string;
     callId: string;
     args?: Record<string, unknown> | undefined;
     edited?: true | undefined;
-  };
+  }>(),
   /** Batched like message.delta, `offset` likewise. */
-  'tool.output': { conversationId: string; callId: string; chunk: string; offset?: number | undefined };
-  'tool.completed': {
+  'tool.output': event<{
+    conversationId: string;
+    callId: string;
+    chunk: string;
+    offset?: number | undefined;
+  }>(),
+  'tool.completed': event<{
     conversationId: string;
     callId: string;
     status: 'completed' | 'failed' | 'skipped';
     result: ToolResult;
-  };
-  'turn.started': { conversationId: string; turnId: string };
-  'turn.completed': { conversationId: string; turnId: string; reason: TurnEndReason };
-  'turn.failed': { conversationId: string; turnId: string; error: RpcErrorShape };
-  'config.changed': ConfigSnapshot;
-  'workspace.changed': WorkspaceInfo;
-  'grants.changed': { grants: ApprovalGrant[] };
+  }>(),
+  'turn.started': event<{ conversationId: string; turnId: string }>(),
+  'turn.completed': event<{ conversationId: string; turnId: string; reason: TurnEndReason }>(),
+  'turn.failed': event<{ conversationId: string; turnId: string; error: RpcErrorShape }>(),
+  'config.changed': event<ConfigSnapshot>(),
+  'workspace.changed': event<WorkspaceInfo>(),
+  'grants.changed': event<{ grants: ApprovalGrant[] }>(),
   /** Another window took this window's conversation over: the window is left with a new, empty chat. */
-  'conversation.taken': { conversationId: string };
+  'conversation.taken': event<{ conversationId: string }>(),
   /**
    * The conversation list changed somewhere (any window, this one too): list again. Says nothing
    * of what or whose, so a window learns only what `conversation.list` would tell it; at most one
    * a second while a turn streams.
    */
-  'conversations.changed': Record<string, never>;
-}
+  'conversations.changed': event<Record<string, never>>(),
+});
 
-/** The names, each once; the compiler checks the list against EventPayloads both ways. */
-const EVENT_NAMES = [
-  'message.added',
-  'message.delta',
-  'message.completed',
-  'message.removed',
-  'tool.pending',
-  'tool.started',
-  'tool.output',
-  'tool.completed',
-  'turn.started',
-  'turn.completed',
-  'turn.failed',
-  'config.changed',
-  'workspace.changed',
-  'grants.changed',
-  'conversation.taken',
-  'conversations.changed',
-] as const satisfies readonly (keyof EventPayloads)[];
-type Assert<T extends true> = T;
-/** Fails to compile while an event of EventPayloads is missing from EVENT_NAMES. */
-export type EveryEventListed = Assert<
-  [Exclude<keyof EventPayloads, (typeof EVENT_NAMES)[number]>] extends [never] ? true : false
->;
+export type EventPayloads = { [E in keyof typeof events]: NonNullable<(typeof events)[E]['payload']> };
 
 export type Requests = typeof requests;
 export type RequestName = keyof Requests;
@@ -306,7 +301,7 @@ export type EventName = keyof EventPayloads;
 export type EventPayload<E extends EventName> = EventPayloads[E];
 
 export const requestNames = Object.freeze(Object.keys(requests) as RequestName[]);
-export const eventNames: readonly EventName[] = Object.freeze([...EVENT_NAMES]);
+export const eventNames = Object.freeze(Object.keys(events) as EventName[]);
 // Typed as a set of anything so that any value can be asked: `has` compares without converting, so
 // a non-string (an array holding a name, say) is never found and needs no check of its own.
 const EVENT_NAME_SET: ReadonlySet<unknown> = new Set(eventNames);

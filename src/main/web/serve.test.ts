@@ -58,8 +58,7 @@ describe('serve', () => {
       { server: running.server, token: TOKEN },
       { query: { workspace: await makeWorkspace() } },
     );
-    const stored = await client.request('config.set', {
-      scope: 'user',
+    const stored = await client.request('settings.set', {
       values: { provider: { apiKey: 'sk-stored-key' } },
     });
     expect(stored.ok).toBe(true);

@@ -266,7 +266,7 @@ describe('sessions across reloads', () => {
     const { session } = first.session;
     await first.close();
     // The user layer is shared: every context, the detached one too, hears of the change.
-    await watcher.request('config.set', { scope: 'user', values: { temperature: 0.7 } });
+    await watcher.request('settings.set', { values: { temperature: 0.7 } });
 
     const resumed = await TestClient.connect(test, { query: { session, resume: '1' } });
     const replayed = await resumed.waitFor(
@@ -276,7 +276,7 @@ describe('sessions across reloads', () => {
     expect(resumed.frames[0]).toEqual({ type: 'session', session, resumed: true });
 
     await resumed.close();
-    await watcher.request('config.set', { scope: 'user', values: { temperature: 0.9 } });
+    await watcher.request('settings.set', { values: { temperature: 0.9 } });
     const reloaded = await TestClient.connect(test, { query: { session } });
     await reloaded.request('config.get', {});
     expect(reloaded.events()).toEqual([]);

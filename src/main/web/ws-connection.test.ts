@@ -224,7 +224,7 @@ describe('a tab that comes back', () => {
       await first.close();
       temperature += 0.1;
       // The user layer is shared: the detached context hears of the change too.
-      await watcher.request('config.set', { scope: 'user', values: { temperature } });
+      await watcher.request('settings.set', { values: { temperature } });
       const back = await TestClient.connect(test, { query: { session, ...(resume ? { resume } : {}) } });
       expect(back.session.resumed, String(resume)).toBe(true);
       // Missed events go out right after the session frame, before any answer.

@@ -177,6 +177,33 @@ describe('tool cards', () => {
     expect(within(card).getByText('src/x.ts')).toBeTruthy();
   });
 
+  it('shows each hunk of a patch, and a patch the tool will refuse as written under the reason', async () => {
+    const { card } = await pending('patch', {
+      path: 'src/x.ts',
+      patch:
+        '<<<<<<< ORIGINAL\na\n=======\nb\n>>>>>>> UPDATED\n<<<<<<< ORIGINAL\nc\n=======\n>>>>>>> UPDATED',
+    });
+    const diff = within(card).getByTestId('patch-diff');
+    expect([...diff.children].map((line) => `${line.className} ${line.textContent}`)).toEqual([
+      'diff-meta @@ hunk 1',
+      'diff-del - a',
+      'diff-add + b',
+      'diff-meta @@ hunk 2',
+      'diff-del - c',
+    ]);
+    cleanup();
+
+    const cut = await pending('patch', { path: 'src/x.ts', patch: '<<<<<<< ORIGINAL\na\n=======\nb' });
+    const shown = within(cut.card).getByTestId('patch-diff');
+    expect([...shown.children].map((line) => `${line.className} ${line.textContent}`)).toEqual([
+      'diff-meta Not a valid patch: Hunk 1 ends without >>>>>>> UPDATED',
+      'diff-raw <<<<<<< ORIGINAL',
+      'diff-raw a',
+      'diff-raw =======',
+      'diff-raw b',
+    ]);
+  });
+
   it('folds the result under the card and shows an error as an error', async () => {
     const { rc, card } = await pending('shell', { command: 'false' });
     act(() => {

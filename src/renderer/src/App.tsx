@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import './App.css';
 import { Composer } from './components/Composer';
 import { ConversationNotice } from './components/ConversationNotice';
 import { EmptyState } from './components/EmptyState';

@@ -4,7 +4,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { createRpcClient, type WindowApi } from './rpc-client';
 import './styles.css';
-import { installWebBridge } from './web-bridge';
+import { installWebBridge } from './web-bridge/web-bridge';
 
 // In Electron the preload has put the API on window; in a browser tab, the headless host's
 // bridge provides the same API over a WebSocket.

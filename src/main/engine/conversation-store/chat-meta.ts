@@ -4,11 +4,12 @@ import type { ConversationSummary, Message } from '../../../shared/domain';
 import { sanitizeLayer } from '../config/sanitize';
 import { nameFromText } from './conversation-name';
 
+const nameSourceSchema = z.enum(['default', 'auto', 'user']);
 /**
  * Who chose the name. Only a `default` name is replaced by one made from the first user message;
  * a `user` name is never replaced by anything but another rename.
  */
-export type NameSource = 'default' | 'auto' | 'user';
+export type NameSource = z.infer<typeof nameSourceSchema>;
 
 /** What `chat.json` holds beside a conversation's log. */
 export interface ChatMeta {
@@ -36,7 +37,7 @@ export interface ChatMeta {
 
 const metaFileSchema = z.object({
   name: z.string().min(1),
-  nameSource: z.enum(['default', 'auto', 'user']).catch('auto'),
+  nameSource: nameSourceSchema.catch('auto'),
   createdAt: z.string(),
   updatedAt: z.string(),
   messageCount: z.number().int().min(0).catch(0),

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ALL_TOOLS } from '../tools/all-tools';
 import { appendTool } from '../tools/append';
 import { patchTool } from '../tools/patch';
-import { PATCH_SHAPE } from '../tools/patch-format';
+import { PATCH_SHAPE } from '../../../shared/patch-format';
 import { saveTool } from '../tools/save';
 import { shellTool } from '../tools/shell';
 import type { Tool } from '../tools/tool';

@@ -61,21 +61,18 @@ describe('the settings view', () => {
 });
 
 describe('config.set', () => {
-  it("the user scope changes every window's config and answers with the key redacted", async () => {
+  it("the user's settings change every window's config, shown with the key redacted", async () => {
     const { engine, context, call } = await windowOf(undefined, { OPENAI_API_KEY: 'sk-env-key-9876' });
     const other = engine.connect('other');
+    await call('settings.set', { values: { model: 'shared-model' } });
     const snapshot = await call<{ effective: { model: string; provider: { apiKey?: string } } }>(
-      'config.set',
-      {
-        scope: 'user',
-        values: { model: 'shared-model' },
-      },
+      'config.get',
     );
     expect(snapshot.effective.model).toBe('shared-model');
     expect(snapshot.effective.provider.apiKey).toBe('••••9876');
     expect(other.config.effective.model).toBe('shared-model');
     expect(context.chatConfig).toEqual({});
-    await call('config.set', { scope: 'user', values: {}, unset: ['model'] });
+    await call('settings.set', { values: {}, unset: ['model'] });
     expect(engine.settings.layer().values).not.toHaveProperty('model');
   });
 

@@ -108,12 +108,7 @@ export function createEngineHandlers(registry: ContextRegistry, hooks: HostHooks
       return { models: await provider.listModels(context.signal) };
     },
     'config.get': (context) => context.publicConfig(),
-    'config.set': (context, input) => {
-      if (input.scope === 'chat') return context.setChatConfig(input.values, input.unset);
-      // The user layer is shared: every context recomputes through its settings listener.
-      settings.update(input.values, input.unset);
-      return context.publicConfig();
-    },
+    'config.set': (context, input) => context.setChatConfig(input.values, input.unset),
     'workspace.open': (context, input) => context.openWorkspace(input.path),
     'workspace.pick': async (context): Promise<WorkspaceInfo> => {
       if (!hooks.pickWorkspace)
@@ -143,6 +138,7 @@ export function createEngineHandlers(registry: ContextRegistry, hooks: HostHooks
       return windowState(context);
     },
     'settings.set': (_context, input) => {
+      // The user layer is shared: every context recomputes through its settings listener.
       settings.update(input.values, input.unset);
       return settingsView(settings);
     },

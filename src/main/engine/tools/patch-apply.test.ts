@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { underMutationTesting } from '../../../../test/support/mutation-run';
 import { applyHunks, reindent } from './patch-apply';
-import type { Hunk } from './patch-format';
+import type { Hunk } from '../../../shared/patch-format';
 
 const h = (original: string, updated: string | null): Hunk => ({
   original: original.split('\n'),

@@ -1,5 +1,5 @@
 import { NamedError } from '../../../shared/errors';
-import type { Hunk } from './patch-format';
+import type { Hunk } from '../../../shared/patch-format';
 
 type LineCompare = (line: string) => string;
 

@@ -3,7 +3,7 @@ import { NamedError } from '../../../shared/errors';
 import { writeFileAtomic } from '../base/fs/atomic-write';
 import { readRegularFile } from '../base/fs/regular-file';
 import { applyHunks } from './patch-apply';
-import { PATCH_SHAPE, parsePatch } from './patch-format';
+import { PATCH_SHAPE, parsePatch } from '../../../shared/patch-format';
 import { assertWritable, targetFile, writeError } from './target-file';
 import { defineTool } from './tool';
 import { refuseOutsideWorkspace } from './workspace-path';

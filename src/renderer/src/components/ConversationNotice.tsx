@@ -1,5 +1,6 @@
 import { useWindow, useWindowState } from '../store/window-context';
 import './ConversationNotice.css';
+import './ErrorBanner.css';
 
 /**
  * Where a conversation is, when it is not here: open in another window (take it over, or in a

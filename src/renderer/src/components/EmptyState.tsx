@@ -1,4 +1,5 @@
 import { useWindowState } from '../store/window-context';
+import './EmptyState.css';
 
 const mod = typeof navigator !== 'undefined' && /Mac/.test(navigator.platform) ? '⌘' : 'Ctrl+';
 

@@ -1,5 +1,6 @@
 import { settingsCanFix } from '../../../shared/errors';
 import { useWindow, useWindowState } from '../store/window-context';
+import './ErrorBanner.css';
 
 export function ErrorBanner() {
   const { actions } = useWindow();

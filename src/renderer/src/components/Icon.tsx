@@ -1,4 +1,6 @@
 // Inline SVG icons: emoji glyphs depend on the system's fonts and render as boxes on some machines.
+import './Icon.css';
+
 const PATHS = {
   paperclip:
     'M21.4 11.1 12.2 20.3a6 6 0 0 1-8.5-8.5l9.2-9.2a4 4 0 0 1 5.7 5.7l-9.2 9.2a2 2 0 0 1-2.8-2.8l8.5-8.5',

@@ -2,6 +2,7 @@ import { memo, useDeferredValue, useState, type ComponentProps, type ReactNode }
 import ReactMarkdown from 'react-markdown';
 import rehypeHighlight from 'rehype-highlight';
 import remarkGfm from 'remark-gfm';
+import './Markdown.css';
 
 function textOf(node: ReactNode): string {
   if (typeof node === 'string' || typeof node === 'number') return String(node);

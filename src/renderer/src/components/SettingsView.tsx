@@ -41,7 +41,7 @@ export function SettingsView() {
   const providerReady = useWindowState((s) => s.providerReady);
   const warnings = useWindowState((s) => s.config?.warnings ?? []);
   const config = useWindowState((s) => s.config);
-  const from = (key: 'baseUrl' | 'apiKey') =>
+  const from = (key: keyof typeof providerSchema.shape) =>
     [...(config?.layers ?? [])].reverse().find((l) => l.values.provider?.[key] !== undefined)?.source;
   const layers = [...(config?.layers ?? [])].reverse();
   const modelFrom = layers.find((l) => l.values.model !== undefined)?.source;

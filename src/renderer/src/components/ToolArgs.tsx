@@ -1,28 +1,30 @@
+import { readPatch } from '../../../shared/patch-format';
 import { CopyButton } from './Markdown';
+import './ToolArgs.css';
 
 interface DiffLine {
-  kind: 'del' | 'add' | 'meta';
+  kind: 'del' | 'add' | 'meta' | 'raw';
   text: string;
 }
 
-/** Shows gptme's ORIGINAL/UPDATED hunks as a diff: removed lines, then added lines, per hunk. */
+/**
+ * Shows gptme's ORIGINAL/UPDATED hunks as a diff: removed lines, then added lines, per hunk. A
+ * patch the tool will refuse is shown as written, under the reason, so the user sees why before
+ * approving it.
+ */
 export function patchToDiff(patch: string): DiffLine[] {
-  const lines: DiffLine[] = [];
-  let mode: 'none' | 'del' | 'add' = 'none';
-  let hunk = 0;
-  for (const line of patch.split('\n')) {
-    if (/^<{7} ORIGINAL\s*$/.test(line)) {
-      mode = 'del';
-      lines.push({ kind: 'meta', text: `@@ hunk ${++hunk}` });
-    } else if (/^={7}\s*$/.test(line) && mode === 'del') {
-      mode = 'add';
-    } else if (/^>{7} UPDATED\s*$/.test(line)) {
-      mode = 'none';
-    } else if (mode !== 'none') {
-      lines.push({ kind: mode, text: line });
-    }
+  const reading = readPatch(patch);
+  if ('problem' in reading) {
+    return [
+      { kind: 'meta', text: `Not a valid patch: ${reading.problem}` },
+      ...patch.split('\n').map((text) => ({ kind: 'raw' as const, text })),
+    ];
   }
-  return lines;
+  return reading.hunks.flatMap((hunk, index) => [
+    { kind: 'meta' as const, text: `@@ hunk ${index + 1}` },
+    ...hunk.original.map((text) => ({ kind: 'del' as const, text })),
+    ...hunk.updated.map((text) => ({ kind: 'add' as const, text })),
+  ]);
 }
 
 function str(value: unknown): string {

@@ -2,6 +2,7 @@ import { useEffect, useRef, type KeyboardEvent } from 'react';
 import { printable } from '../../../shared/printable';
 import { needsTrustPrompt, type EnvRisk, type TrustRequest } from '../../../shared/workspace-trust';
 import { useWindow, useWindowState } from '../store/window-context';
+import './TrustPrompt.css';
 
 const RISK: Record<EnvRisk, { label: string; meaning: string }> = {
   'runs-code': { label: 'runs code', meaning: 'decides which programs run, or loads code into them' },

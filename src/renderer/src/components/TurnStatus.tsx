@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useWindowState } from '../store/window-context';
+import './TurnStatus.css';
 
 const LABEL = {
   thinking: 'Thinking',

@@ -1,6 +1,6 @@
 import type { ApprovalAction } from './approval-action';
 import type { RpcClient } from '../rpc-client';
-import { newTabAddress } from '../web-bridge';
+import { newTabAddress } from '../web-bridge/tab-address';
 import type { ConversationSummary } from '../../../shared/domain';
 import { isNamedError } from '../../../shared/errors';
 import {

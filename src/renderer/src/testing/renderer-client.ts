@@ -1,5 +1,6 @@
 // The renderer's side of the IPC boundary, for component tests: records each request and lets
 // the test push events, exactly as the preload or the web bridge would deliver them.
+import { TOOL_NAMES } from '../../../shared/config';
 import { UNTRUSTED } from '../../../shared/workspace-trust';
 import type {
   EventName,
@@ -33,7 +34,7 @@ export function createRendererClient(answers: Answers = {}) {
         prompt: '',
         files: [],
         env: {},
-        tools: ['shell', 'read', 'save', 'append', 'patch'],
+        tools: [...TOOL_NAMES],
         autoApprove: 0,
         maxSteps: 30,
         requestTimeoutMs: 60000,

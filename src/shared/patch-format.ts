@@ -1,4 +1,4 @@
-import { NamedError } from '../../../shared/errors';
+import { NamedError } from './errors';
 
 /** One change: ORIGINAL lines to find, UPDATED lines to put in their place (LF-split, no terminators). */
 export interface Hunk {
@@ -22,15 +22,19 @@ function markerOf(line: string): Marker | undefined {
   return undefined;
 }
 
-function malformed(detail: string): NamedError {
-  return new NamedError('PatchMalformed', `${detail}. Each hunk must look like:\n${PATCH_SHAPE}`);
+/** A patch read: its hunks, or what is wrong with it (one sentence, naming the hunk and line). */
+export type PatchReading = { readonly hunks: Hunk[] } | { readonly problem: string };
+
+function malformed(detail: string): PatchReading {
+  return { problem: detail };
 }
 
 /**
- * Parses gptme's conflict-marker hunks. Text between hunks (a code fence, a remark) is ignored, as
- * gptme does; a marker out of place is an error, since guessing would edit the wrong lines.
+ * Parses gptme's conflict-marker hunks, for the patch tool and for the window that shows the patch
+ * as a diff before it runs. Text between hunks (a code fence, a remark) is ignored, as gptme does;
+ * a marker out of place is a problem, since guessing would edit the wrong lines.
  */
-export function parsePatch(patch: string): Hunk[] {
+export function readPatch(patch: string): PatchReading {
   const lines = patch.split(/\r?\n/);
   const hunks: Hunk[] = [];
   let state: 'outside' | 'original' | 'updated' = 'outside';
@@ -45,25 +49,25 @@ export function parsePatch(patch: string): Hunk[] {
       if (marker === 'original') {
         state = 'original';
       } else if (marker === 'divider') {
-        throw malformed(`Found ${DIVIDER_MARKER} at ${where} before any ${ORIGINAL_MARKER}`);
+        return malformed(`Found ${DIVIDER_MARKER} at ${where} before any ${ORIGINAL_MARKER}`);
       } else if (marker === 'updated') {
-        throw malformed(`Found ${UPDATED_MARKER} at ${where} before any ${ORIGINAL_MARKER}`);
+        return malformed(`Found ${UPDATED_MARKER} at ${where} before any ${ORIGINAL_MARKER}`);
       }
     } else if (state === 'original') {
       if (marker === 'divider') {
         if (original.length === 0) {
-          throw malformed(
+          return malformed(
             `Hunk ${hunkNumber} has an empty ORIGINAL; patch needs existing lines to find ` +
               '(use save to create or replace a whole file, append to add at its end)',
           );
         }
         state = 'updated';
       } else if (marker === 'original') {
-        throw malformed(
+        return malformed(
           `Hunk ${hunkNumber}: found a second ${ORIGINAL_MARKER} at ${where}; expected ${DIVIDER_MARKER}`,
         );
       } else if (marker === 'updated') {
-        throw malformed(
+        return malformed(
           `Hunk ${hunkNumber}: found ${UPDATED_MARKER} at ${where}; expected ${DIVIDER_MARKER} first`,
         );
       } else {
@@ -77,11 +81,11 @@ export function parsePatch(patch: string): Hunk[] {
         updated = [];
         state = 'outside';
       } else if (marker === 'original') {
-        throw malformed(
+        return malformed(
           `Hunk ${hunkNumber}: found ${ORIGINAL_MARKER} at ${where}; expected ${UPDATED_MARKER}`,
         );
       } else if (marker === 'divider') {
-        throw malformed(
+        return malformed(
           `Hunk ${hunkNumber}: found a second ${DIVIDER_MARKER} at ${where}; expected ${UPDATED_MARKER}`,
         );
       } else {
@@ -91,13 +95,22 @@ export function parsePatch(patch: string): Hunk[] {
   }
 
   if (state === 'original') {
-    throw malformed(`Hunk ${hunks.length + 1} ends without ${DIVIDER_MARKER} and ${UPDATED_MARKER}`);
+    return malformed(`Hunk ${hunks.length + 1} ends without ${DIVIDER_MARKER} and ${UPDATED_MARKER}`);
   }
   if (state === 'updated') {
-    throw malformed(`Hunk ${hunks.length + 1} ends without ${UPDATED_MARKER}`);
+    return malformed(`Hunk ${hunks.length + 1} ends without ${UPDATED_MARKER}`);
   }
   if (hunks.length === 0) {
-    throw malformed('No hunk found in the patch');
+    return malformed('No hunk found in the patch');
   }
-  return hunks;
+  return { hunks };
+}
+
+/** The hunks of a patch, or a `PatchMalformed` error showing the shape a hunk must have. */
+export function parsePatch(patch: string): Hunk[] {
+  const reading = readPatch(patch);
+  if ('problem' in reading) {
+    throw new NamedError('PatchMalformed', `${reading.problem}. Each hunk must look like:\n${PATCH_SHAPE}`);
+  }
+  return reading.hunks;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PATCH_SHAPE, parsePatch } from './patch-format';
+import { PATCH_SHAPE, parsePatch, readPatch } from './patch-format';
 
 const hunk = (original: string, updated: string) =>
   `<<<<<<< ORIGINAL\n${original}\n=======\n${updated}\n>>>>>>> UPDATED`;
@@ -109,5 +109,15 @@ describe('parsePatch', () => {
     expect(malformedMessage(`${hunk('a', 'b')}\n<<<<<<< ORIGINAL\nc\n>>>>>>> UPDATED`)).toContain(
       'Hunk 2: found >>>>>>> UPDATED at line 8',
     );
+  });
+});
+
+describe('readPatch', () => {
+  it('gives the hunks of a whole patch, and the reason alone for a broken one, for the diff view', () => {
+    expect(readPatch(hunk('a', 'b'))).toEqual({ hunks: [{ original: ['a'], updated: ['b'] }] });
+    expect(readPatch(`${hunk('a', 'b')}\n<<<<<<< ORIGINAL\nc`)).toEqual({
+      problem: 'Hunk 2 ends without ======= and >>>>>>> UPDATED',
+    });
+    expect(readPatch('')).toEqual({ problem: 'No hunk found in the patch' });
   });
 });
