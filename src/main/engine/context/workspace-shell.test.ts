@@ -64,7 +64,9 @@ describe('a workspace shell', () => {
     const old = shell.pid;
     shell.dispose();
     expect(await gone(old)).toBe(true);
-    expect(() => shell.get(cwd, { PATH })).toThrow(expect.objectContaining({ name: 'Disposed' }));
+    expect(() => shell.get(cwd, { PATH })).toThrow(
+      expect.objectContaining({ name: 'Disposed', message: 'The window was closed' }),
+    );
     expect(shell.pid).toBeUndefined();
   });
 });
