@@ -7,7 +7,17 @@ import deskmate from './eslint-rules/index.js';
 const testFiles = ['**/*.test.ts', '**/*.test.tsx', 'e2e/**', 'bench/**', 'test/**'];
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**'] },
+  {
+    ignores: [
+      'out/**',
+      'dist/**',
+      'node_modules/**',
+      'test-results/**',
+      'playwright-report/**',
+      '.stryker-tmp/**',
+      'reports/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

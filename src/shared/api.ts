@@ -14,13 +14,13 @@ import type { RpcResult } from './errors';
 
 type Namespace = RequestName extends `${infer NS}.${string}` ? NS : never;
 
-export type NamespaceApi<NS extends Namespace> = {
+type NamespaceApi<NS extends Namespace> = {
   [M in RequestName as M extends `${NS}.${infer Op}` ? Op : never]: (
     input: RequestInput<M>,
   ) => Promise<RpcResult<RequestOutput<M>>>;
 };
 
-export type EventListener<E extends EventName> = (payload: EventPayload<E>) => void;
+type EventListener<E extends EventName> = (payload: EventPayload<E>) => void;
 
 export type DeskmateApi = { [NS in Namespace]: NamespaceApi<NS> } & {
   on<E extends EventName>(name: E, listener: EventListener<E>): () => void;

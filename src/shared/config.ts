@@ -12,7 +12,7 @@ export const envNameSchema = z
   .regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'must be an environment variable name')
   .refine((key) => !FORBIDDEN_KEYS.includes(key), 'is a reserved name');
 
-export const modelIdSchema = z.string().trim().min(1).max(200);
+const modelIdSchema = z.string().trim().min(1).max(200);
 
 export const providerSchema = z.strictObject({
   baseUrl: z
@@ -28,9 +28,9 @@ export const providerSchema = z.strictObject({
  * running window (tests, the CLI), but it is not restored from a saved conversation, where it can
  * only come from before grants were per tool: asking again is the safe reading.
  */
-export const toolGrantsSchema = z.partialRecord(toolNameSchema, z.literal('always'));
-export type ToolGrants = z.infer<typeof toolGrantsSchema>;
-export const autoApproveSchema = z.union([
+const toolGrantsSchema = z.partialRecord(toolNameSchema, z.literal('always'));
+type ToolGrants = z.infer<typeof toolGrantsSchema>;
+const autoApproveSchema = z.union([
   z.literal('always'),
   z.number().int().min(0).max(10_000),
   toolGrantsSchema,
@@ -92,8 +92,6 @@ export const projectConfigSchema = configValuesSchema.pick({
   tools: true,
   shellTimeoutMs: true,
 });
-export type ProjectConfig = z.infer<typeof projectConfigSchema>;
-
 export interface EffectiveConfig {
   provider: { baseUrl: string; apiKey?: string };
   model: string;

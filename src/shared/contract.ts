@@ -22,7 +22,7 @@ import type { RpcErrorShape } from './errors';
 import type { TrustedFolder, WorkspaceTrust } from './workspace-trust';
 
 /** A request: its validated input schema, and its output type carried as a phantom. */
-export interface RequestDef<I extends z.ZodType, O> {
+interface RequestDef<I extends z.ZodType, O> {
   readonly input: I;
   readonly output?: O;
 }
@@ -232,7 +232,7 @@ function event<P>(): EventDef<P> {
  * Every event and its payload. Payloads are the engine's own values, typed here and never parsed,
  * so only the names exist at run time (`eventNames`, this table's keys).
  */
-export const events = Object.freeze({
+const events = Object.freeze({
   'message.added': event<{ conversationId: string; message: Message }>(),
   /**
    * Batched: text accumulated since the last delta for this message. `offset` is the length of the
@@ -289,9 +289,9 @@ export const events = Object.freeze({
   'conversations.changed': event<Record<string, never>>(),
 });
 
-export type EventPayloads = { [E in keyof typeof events]: NonNullable<(typeof events)[E]['payload']> };
+type EventPayloads = { [E in keyof typeof events]: NonNullable<(typeof events)[E]['payload']> };
 
-export type Requests = typeof requests;
+type Requests = typeof requests;
 export type RequestName = keyof Requests;
 export type RequestInput<M extends RequestName> = z.input<Requests[M]['input']>;
 export type ParsedInput<M extends RequestName> = z.output<Requests[M]['input']>;

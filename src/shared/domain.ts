@@ -80,8 +80,6 @@ export interface ModelInfo {
   ownedBy?: string;
 }
 
-export type ToolStatus = 'pending' | 'running' | 'completed' | 'failed' | 'skipped';
-
 export interface ToolResult extends ToolRunFacts {
   ok: boolean;
   output: string;

@@ -4,7 +4,7 @@
 /** Why an environment variable deserves a second look before a folder is trusted. */
 export type EnvRisk = 'runs-code' | 'network';
 
-export interface RequestedEnv {
+interface RequestedEnv {
   name: string;
   value: string;
   /** The project file that sets it. */
@@ -12,7 +12,7 @@ export interface RequestedEnv {
   risk?: EnvRisk;
 }
 
-export interface RequestedSetting {
+interface RequestedSetting {
   key: string;
   value: string;
   file: string;

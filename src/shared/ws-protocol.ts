@@ -26,14 +26,14 @@ export function isSessionId(value: unknown): value is string {
   return typeof value === 'string' && SESSION_ID.test(value);
 }
 
-export interface RequestFrame {
+interface RequestFrame {
   type: 'request';
   id: number;
   method: string;
   input: unknown;
 }
 
-export interface ResponseFrame {
+interface ResponseFrame {
   type: 'response';
   id: number;
   result: RpcResult<unknown>;
@@ -46,19 +46,18 @@ export interface EventFrame {
 }
 
 /** Sent first on every connection: the session to keep, and whether it found its old context. */
-export interface SessionFrame {
+interface SessionFrame {
   type: 'session';
   session: string;
   resumed: boolean;
 }
 
 /** A problem not tied to a request: a URL's workspace that could not be opened, an unreadable frame. */
-export interface ErrorFrame {
+interface ErrorFrame {
   type: 'error';
   error: RpcErrorShape;
 }
 
-export type ClientFrame = RequestFrame;
 export type ServerFrame = ResponseFrame | EventFrame | SessionFrame | ErrorFrame;
 
 export type ParsedClientFrame =

@@ -3,7 +3,7 @@
 /** The privileged scheme the built renderer is served from (see app-protocol.ts). */
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'deskmate';
-export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
+const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
 
 /**

@@ -10,7 +10,7 @@ import { createCliPrinter } from './cli-printer';
 import { printable } from '../../shared/printable';
 import { printTrust } from './print-trust';
 
-export const USAGE =
+const USAGE =
   'usage: npm run cli -- [--data-dir DIR] [--workspace DIR] [--model ID] [--yes] [--trust] [--conversation ID] "PROMPT"';
 
 export interface CliIo {

@@ -3,7 +3,7 @@ import { NamedError } from '../../shared/errors';
 import { WS_PARAMS } from '../../shared/ws-protocol';
 
 /** The shortest `DESKMATE_TOKEN` accepted: the token is all that stands between a page and a shell. */
-export const MIN_TOKEN_LENGTH = 32;
+const MIN_TOKEN_LENGTH = 32;
 
 /**
  * `DESKMATE_TOKEN` when set (a fixed URL to bookmark), else 32 random bytes for this start. A fixed

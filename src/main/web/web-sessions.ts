@@ -97,7 +97,7 @@ export class WebSession {
   }
 }
 
-export function newSessionId(): string {
+function newSessionId(): string {
   return randomBytes(18).toString('base64url');
 }
 

@@ -35,12 +35,6 @@ export class ContextRegistry implements Disposable {
     return this.#contexts.get(clientId);
   }
 
-  require(clientId: ClientId): WindowContext {
-    const context = this.#contexts.get(clientId);
-    if (!context) throw new NamedError('NoContext', 'No conversation is attached to this window');
-    return context;
-  }
-
   /** Disposes and forgets the context of a client that went away; false if it had none. */
   release(clientId: ClientId): boolean {
     const context = this.#contexts.get(clientId);

@@ -9,7 +9,7 @@ const nameSourceSchema = z.enum(['default', 'auto', 'user']);
  * Who chose the name. Only a `default` name is replaced by one made from the first user message;
  * a `user` name is never replaced by anything but another rename.
  */
-export type NameSource = z.infer<typeof nameSourceSchema>;
+type NameSource = z.infer<typeof nameSourceSchema>;
 
 /** What `chat.json` holds beside a conversation's log. */
 export interface ChatMeta {

@@ -755,7 +755,10 @@ describe('ConversationStore', () => {
   describe('grants kept with a conversation', () => {
     it('keep where an auto-approve was granted only together with the auto-approve', async () => {
       const { store } = await makeStore();
-      const granted = await store.create({ chat: { autoApprove: { shell: 'always' } }, grantScope: 'scope-a' });
+      const granted = await store.create({
+        chat: { autoApprove: { shell: 'always' } },
+        grantScope: 'scope-a',
+      });
       expect((await store.readMeta(granted.id)).grantScope).toBe('scope-a');
       const plain = await store.create({ chat: { model: 'm' }, grantScope: 'scope-a' });
       expect(await store.readMeta(plain.id)).not.toHaveProperty('grantScope');

@@ -10,7 +10,7 @@ import { NamedError, toErrorShape, type RpcErrorShape, type RpcResult } from '..
 import type { ContextRegistry } from '../context/context-registry';
 import type { ClientId, WindowContext } from '../context/window-context';
 
-export type Handler<M extends RequestName> = (
+type Handler<M extends RequestName> = (
   context: WindowContext,
   input: ParsedInput<M>,
 ) => Promise<RequestOutput<M>> | RequestOutput<M>;

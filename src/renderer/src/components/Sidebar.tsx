@@ -6,7 +6,7 @@ import { Icon } from './Icon';
 import './Sidebar.css';
 
 /** How often "just now", "5 min ago" and the date groups are worked out again. */
-export const RELATIVE_TIME_MS = 30_000;
+const RELATIVE_TIME_MS = 30_000;
 
 /** The time now, again every `ms`: what a relative time is relative to. */
 function useNow(ms: number): Date {
@@ -27,7 +27,7 @@ function relative(iso: string, now: Date): string {
 }
 
 /** Given the count of messages the conversation shows (not the tool results in its cards). */
-export function messageCount(n: number): string {
+function messageCount(n: number): string {
   return `${n} message${n === 1 ? '' : 's'}`;
 }
 

@@ -12,7 +12,7 @@ interface DiffLine {
  * patch the tool will refuse is shown as written, under the reason, so the user sees why before
  * approving it.
  */
-export function patchToDiff(patch: string): DiffLine[] {
+function patchToDiff(patch: string): DiffLine[] {
   const reading = readPatch(patch);
   if ('problem' in reading) {
     return [

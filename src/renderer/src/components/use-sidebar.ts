@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 
 /** Below this window width the sidebar starts collapsed and opens over the conversation. */
-export const NARROW_QUERY = '(max-width: 899px)';
+const NARROW_QUERY = '(max-width: 899px)';
 const KEY = 'deskmate.sidebar';
 
 function matches(query: string): boolean {

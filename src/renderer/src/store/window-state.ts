@@ -32,7 +32,7 @@ export interface MessageView extends Message {
 }
 
 /** A conversation that is, or was, somewhere else: said in the window, with what the user can do. */
-export type ConversationNotice =
+type ConversationNotice =
   { kind: 'open-elsewhere'; conversationId: string; name: string } | { kind: 'taken'; name: string };
 
 export type TurnPhase = 'thinking' | 'streaming' | 'waiting' | 'running';

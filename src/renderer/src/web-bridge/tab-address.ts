@@ -4,7 +4,7 @@ import { WS_PARAMS, WS_PATH } from '../../../shared/ws-protocol';
 import { readKey, tabStorage, TOKEN_KEY, writeKey, type TabStorage } from './tab-storage';
 
 /** The first non-empty `token` parameter of an address, or null. */
-export function tokenInAddress(href: string): string | null {
+function tokenInAddress(href: string): string | null {
   return new URL(href).searchParams.getAll(WS_PARAMS.token).find((value) => value !== '') ?? null;
 }
 

@@ -11,7 +11,7 @@ export const TOKEN_HELP = 'Open the address Deskmate printed when it started';
 export type TokenProblem = 'missing' | 'refused';
 
 /** What went wrong, in words a user can act on, after TOKEN_HELP. */
-export function tokenProblemText(problem: TokenProblem): string {
+function tokenProblemText(problem: TokenProblem): string {
   return problem === 'missing'
     ? 'This tab has no token: its address carries none, and it was not opened from a Deskmate tab.'
     : 'Deskmate refused the token this tab holds: it was probably restarted, and each start prints a new token.';

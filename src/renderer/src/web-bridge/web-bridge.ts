@@ -7,7 +7,7 @@ import { addressWithoutToken, takePageToken } from './tab-address';
 import { showTokenProblem } from './token-problem';
 import { WebSocketTransport, type BridgeStatus, type WebBridgeOptions } from './websocket-transport';
 
-export interface WebBridgeControl {
+interface WebBridgeControl {
   readonly status: BridgeStatus;
   onStatus(listener: (status: BridgeStatus) => void): () => void;
   /** Problems not tied to a request: a URL's workspace that would not open, events lost in a gap. */

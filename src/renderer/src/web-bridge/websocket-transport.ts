@@ -11,7 +11,7 @@ import { checkTokenOverHttp, type TokenCheck } from './token-check';
 import { refusedError, type TokenProblem } from './token-problem';
 
 /** 'refused': the server will not take this tab's token (or it has none); the bridge has stopped. */
-export type BridgeState = 'connecting' | 'open' | 'closed' | 'refused';
+type BridgeState = 'connecting' | 'open' | 'closed' | 'refused';
 
 export interface BridgeStatus {
   state: BridgeState;
