@@ -252,6 +252,8 @@ test.describe('settings', () => {
   }) => {
     await page.goto(host.url);
     const picker = page.getByTestId('model-picker');
+    // As a user would: type once the field shows the model in effect (the field is new until then).
+    await expect(picker).not.toHaveValue('');
     await picker.click();
     await picker.fill('gtp-c');
     await expect(page.getByTestId('model-unlisted')).toHaveText('not listed by the provider');
