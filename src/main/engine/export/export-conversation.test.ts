@@ -15,7 +15,10 @@ async function engineWithConversation(name = 'Fix the build') {
   for (const message of workedConversation().messages) await conversations.append(made.id, message);
   const log = path.join(engine.dataDir, 'conversations', made.id, 'conversation.jsonl');
   const call = async (format: string, id = made.id) =>
-    (await engine.router.handle('w', 'conversation.export', { id, format })) as RpcResult<ExportedConversation>;
+    (await engine.router.handle('w', 'conversation.export', {
+      id,
+      format,
+    })) as RpcResult<ExportedConversation>;
   return { engine, id: made.id, log, call };
 }
 

@@ -73,8 +73,8 @@ function attributesOf(tagName: string, properties: Properties): Array<[string, s
   const kept: Array<[string, string | true]> = [];
   const classes = tokens(properties.className);
   if (classes.length > 0) kept.push(['class', classes.join(' ')]);
-  const id = tokens(properties.id)[0];
-  if (id) kept.push(['id', id]);
+  // An id is one token as a whole, never the first word of something longer.
+  if (typeof properties.id === 'string' && TOKEN.test(properties.id)) kept.push(['id', properties.id]);
   if (typeof properties.title === 'string') kept.push(['title', properties.title]);
   if (tagName === 'a' && typeof properties.href === 'string' && SAFE_HREF.test(properties.href.trim())) {
     kept.push(['href', properties.href.trim()]);
