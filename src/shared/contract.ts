@@ -19,6 +19,7 @@ import type {
   TurnEndReason,
 } from './domain';
 import type { RpcErrorShape } from './errors';
+import { EXPORT_FORMATS } from './export-format';
 import type { TrustedFolder, WorkspaceTrust } from './workspace-trust';
 
 /** A request: its validated input schema, and its output type carried as a phantom. */
@@ -149,6 +150,13 @@ export const requests = Object.freeze({
   'conversation.delete': request<{ deleted: boolean }>()(z.strictObject({ id })),
   'conversation.fork': request<ConversationSummary>()(
     z.strictObject({ id, atMessage: z.number().int().min(0).max(10_000_000).optional() }),
+  ),
+  /**
+   * The conversation as a file to save: Markdown, one self-contained HTML page, or its log as gptme
+   * reads it (`jsonl`, every line as it is on disk). Read only: from any window, open elsewhere or not.
+   */
+  'conversation.export': request<{ fileName: string; text: string }>()(
+    z.strictObject({ id, format: z.enum(EXPORT_FORMATS) }),
   ),
   'chat.send': request<{ turnId: string }>()(
     z.strictObject({

@@ -9,6 +9,7 @@ import { connectCliClient } from './cli-client';
 import { createCliPrinter } from './cli-printer';
 import { printable } from '../../shared/printable';
 import { printTrust } from './print-trust';
+import { EXPORT_USAGE, runExportCommand } from './export-command';
 
 const USAGE =
   'usage: npm run cli -- [--data-dir DIR] [--workspace DIR] [--model ID] [--yes] [--trust] [--conversation ID] "PROMPT"';
@@ -24,6 +25,8 @@ export interface CliIo {
 
 /** Runs one turn to its end. Returns the exit code: 0, or 1 with the error on stderr. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  // A subcommand is the first word on its own; a prompt that starts with the same word is quoted whole.
+  if (argv[0] === 'export') return runExportCommand(argv.slice(1), io);
   let parsed;
   try {
     parsed = parseArgs({
@@ -45,7 +48,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   const { values, positionals } = parsed;
   if (values.help) {
-    io.stdout.write(`${USAGE}\n`);
+    io.stdout.write(`${USAGE}\n${EXPORT_USAGE}\n`);
     return 0;
   }
   const prompt = positionals.join(' ').trim();

@@ -181,6 +181,23 @@ export class ConversationStore {
     return this.#queue.run(id, async () => (await this.#load(paths, id)).meta);
   }
 
+  /**
+   * The log as it is on disk, every line, read or not (an export of it); empty before the first
+   * message. NotFound for no such conversation.
+   */
+  async readLog(id: string): Promise<string> {
+    const paths = conversationPaths(this.#root, id);
+    return this.#queue.run(id, async () => {
+      await this.#load(paths, id);
+      try {
+        return await readFile(paths.log, 'utf8');
+      } catch (error) {
+        if (hasErrorCode(error, 'ENOENT')) return '';
+        throw error;
+      }
+    });
+  }
+
   /** One line, one write; a crash while writing it loses this message and nothing before it. */
   async append(id: string, message: Message): Promise<ConversationSummary> {
     checkMessages([message]);

@@ -5,6 +5,7 @@ import { isNamedError, NamedError } from '../../../shared/errors';
 import type { ContextRegistry } from '../context/context-registry';
 import { holderOf, takeConversation, takeFromAway } from '../context/conversation-takeover';
 import type { WindowContext } from '../context/window-context';
+import { exportConversation } from '../export/export-conversation';
 import { Provider } from '../llm/provider';
 import { testConnection } from './test-connection';
 import type { Handlers } from './router';
@@ -84,6 +85,8 @@ export function createEngineHandlers(registry: ContextRegistry, hooks: HostHooks
       return { deleted: await conversations.delete(input.id) };
     },
     'conversation.fork': (_context, input) => conversations.fork(input.id, input.atMessage),
+    'conversation.export': (_context, input) =>
+      exportConversation(conversations, input.id, input.format, new Date()),
     'chat.send': async (context, input) => {
       const { turnId } = await context.chat.send(input.text, input.attachments);
       return { turnId };

@@ -17,6 +17,7 @@ const valid: { [M in RequestName]: RequestInput<M> } = {
   'conversation.rename': { id: 'c1', name: 'n' },
   'conversation.delete': { id: 'c1' },
   'conversation.fork': { id: 'c1', atMessage: 1 },
+  'conversation.export': { id: 'c1', format: 'html' },
   'chat.send': { text: 'hi', attachments: [ABS] },
   'chat.interrupt': {},
   'chat.retry': {},

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useWindow, useWindowState } from '../store/window-context';
 import { ConfigWarnings } from './ConfigWarnings';
+import { ExportMenu } from './ExportMenu';
 import { GrantsControl } from './GrantsControl';
 import './Header.css';
 import { TrustBadge } from './TrustPrompt';
@@ -160,6 +161,7 @@ export function Header({
           </select>
         )}
         <ModelPicker />
+        <ExportMenu />
         <button
           type="button"
           data-testid="settings-open"
