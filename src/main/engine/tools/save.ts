@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { writeFileAtomic } from '../base/fs/atomic-write';
 import { assertWritable, targetFile, writeError } from './target-file';
+import { refusePlaceholderLines } from './placeholder-lines';
 import { defineTool } from './tool';
 import { refuseOutsideWorkspace } from './workspace-path';
 
@@ -14,8 +15,12 @@ export const saveTool = defineTool({
     content: z.string().describe('The complete new content of the file'),
   }),
   needsApproval: true,
-  precheck: refuseOutsideWorkspace,
+  async precheck(args, ctx) {
+    refusePlaceholderLines(args.content, args.path, 'save');
+    await refuseOutsideWorkspace(args, ctx);
+  },
   async execute(args, ctx) {
+    refusePlaceholderLines(args.content, args.path, 'save');
     const target = await targetFile(ctx.workspace, args.path, { create: true, offLimits: ctx.offLimits });
     const { existing } = target;
     try {
