@@ -19,6 +19,8 @@ interface SimpleCommand {
   words: Word[];
   /** Its standard input is the output of the command before it (`a | b`). */
   piped: boolean;
+  /** The bodies of its here-documents (`<<EOF`): data for `cat`, code for a shell. */
+  heredocs: string[];
 }
 
 /** Reads a shell command into simple commands. Substitutions are kept on their word, to be read too. */
@@ -29,6 +31,9 @@ function lex(source: string): SimpleCommand[] {
   let text = '';
   let substitutions: string[] = [];
   let inWord = false;
+  let heredocs: string[] = [];
+  // Here-documents opened on this line: their bodies start after its line break.
+  let opened: Array<{ delimiter: string; into: string[] }> = [];
   const endWord = () => {
     if (inWord) words.push({ text, substitutions });
     text = '';
@@ -37,8 +42,9 @@ function lex(source: string): SimpleCommand[] {
   };
   const endCommand = (nextPiped: boolean) => {
     endWord();
-    if (words.length > 0) commands.push({ words, piped });
+    if (words.length > 0) commands.push({ words, piped, heredocs });
     words = [];
+    heredocs = [];
     piped = nextPiped;
   };
   /** The index of the `)` closing a group opened just before `start` (quotes respected), or the end. */
@@ -135,6 +141,29 @@ function lex(source: string): SimpleCommand[] {
       const or = next === '|';
       endCommand(!or);
       i += or || next === '&' ? 2 : 1;
+    } else if (c === '<' && next === '<' && source[i + 2] !== '<') {
+      endWord();
+      const delimiter = /^-?[ \t]*(?:'([^'\n]*)'|"([^"\n]*)"|([^\s;&|<>()]+))/.exec(
+        source.slice(i + 2, i + 2 + 256),
+      );
+      const word = delimiter?.[1] ?? delimiter?.[2] ?? delimiter?.[3];
+      if (delimiter && word) opened.push({ delimiter: word.replaceAll('\\', ''), into: heredocs });
+      i += 2 + (delimiter?.[0].length ?? 0);
+    } else if (c === '\n' && opened.length > 0) {
+      endCommand(false);
+      i++;
+      for (const { delimiter, into } of opened) {
+        const body: string[] = [];
+        while (i < source.length) {
+          const end = source.indexOf('\n', i);
+          const line = source.slice(i, end === -1 ? undefined : end);
+          i = end === -1 ? source.length : end + 1;
+          if (line.trim() === delimiter) break;
+          body.push(line);
+        }
+        into.push(body.join('\n'));
+      }
+      opened = [];
     } else if (c === ';' || c === '&' || c === '\n' || c === '(' || c === ')') {
       endCommand(false);
       i++;
@@ -242,7 +271,8 @@ function gitReason(args: readonly string[]): string | undefined {
   // Global options before the subcommand; -C and -c take a value.
   let i = 0;
   while (args[i]?.startsWith('-')) i += args[i] === '-C' || args[i] === '-c' ? 2 : 1;
-  const sub = args[i];
+  // Lower case, as gptme matches: on a case-insensitive file system `GIT` is git.
+  const sub = args[i]?.toLowerCase();
   const rest = args.slice(i + 1);
   switch (sub) {
     case 'add':
@@ -284,6 +314,13 @@ function commandReason(command: SimpleCommand, depth: number): string | undefine
   if (shell && codeIndex !== -1) {
     const inner = reasonAt(args[codeIndex + 1] ?? '', depth + 1);
     if (inner) return inner;
+  }
+  // A here-document is data, unless a shell reads it as its script (`bash <<EOF`).
+  if (shell && codeIndex === -1) {
+    for (const body of command.heredocs) {
+      const inner = reasonAt(body, depth + 1);
+      if (inner) return inner;
+    }
   }
   if (name === 'eval') {
     const inner = reasonAt(args.join(' '), depth + 1);
