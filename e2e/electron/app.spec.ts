@@ -212,7 +212,7 @@ test('a turn asks before saving, and the approved file lands in the workspace', 
   await expect(card).toHaveAttribute('data-status', 'pending');
   await card.getByTestId('tool-approve').click();
   await expect(page.getByText('Saved.')).toBeVisible();
-  expect(await readFile(path.join(workspace, 'hello.txt'), 'utf8')).toBe('hi from electron');
+  expect(await readFile(path.join(workspace, 'hello.txt'), 'utf8')).toBe('hi from electron\n');
 });
 
 test('Stop during a long reply keeps the partial text', async () => {

@@ -213,7 +213,7 @@ test('"always" is for one tool, shows in the header, and can be taken back', asy
   await expect(page.getByRole('dialog', { name: 'Approval grants' })).toBeHidden();
   await save.getByTestId('tool-auto').click();
   await expect(page.getByText('Saved.')).toBeVisible();
-  expect(await readFile(path.join(folder, 'notes.txt'), 'utf8')).toBe('hi');
+  expect(await readFile(path.join(folder, 'notes.txt'), 'utf8')).toBe('hi\n');
 
   // Revoked: the next shell call asks again, and the control is gone.
   await grants.getByRole('button', { name: 'Allowed: shell, save' }).click();

@@ -91,6 +91,8 @@ export interface PendingTool {
   callId: string;
   tool: string;
   args: Record<string, unknown>;
+  /** Why the user should look twice (a dangerous command), asked even under a grant. */
+  warning?: string;
 }
 
 /** The running turn's unrecorded part, for a window that (re)draws itself in the middle of it. */
@@ -260,6 +262,8 @@ const events = Object.freeze({
     callId: string;
     tool: string;
     args: Record<string, unknown>;
+    /** Why the user should look twice (a dangerous command); such a call is asked even under a grant. */
+    warning?: string;
   }>(),
   /** With `args` and `edited` when the user changed the call before approving it: what runs. */
   'tool.started': event<{

@@ -48,6 +48,7 @@ export const ERROR_NAMES = Object.freeze([
   'BinaryFile',
   'FileTooLarge',
   'InvalidRange',
+  'PlaceholderLines',
   'PermissionDenied',
   'ReadOnly',
   'DiskFull',

@@ -22,6 +22,69 @@ function markerOf(line: string): Marker | undefined {
   return undefined;
 }
 
+// A line standing for unchanged code the model left out, as gptme reads it: optional indentation,
+// a comment marker (`#`, `//`, or vim's `"`), one space and three dots ("# ...", "// ... rest").
+const PLACEHOLDER = /^[ \t]*(?:#|\/\/|") \.\.\./;
+
+export function isPlaceholderLine(line: string): boolean {
+  return PLACEHOLDER.test(line);
+}
+
+/** The runs of lines between placeholder lines (as many runs as placeholders, plus one). */
+function runsBetweenPlaceholders(lines: readonly string[]): string[][] {
+  const runs: string[][] = [[]];
+  for (const line of lines) {
+    if (isPlaceholderLine(line)) runs.push([]);
+    else runs.at(-1)?.push(line);
+  }
+  return runs;
+}
+
+function sameLines(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((line, index) => line === b[index]);
+}
+
+/**
+ * A hunk with placeholder lines is several smaller changes, as in gptme: the runs of lines between
+ * its placeholders pair up (ORIGINAL's first with UPDATED's first, and so on), a run that is the
+ * same on both sides stands for itself and is skipped, and each other pair is a change of its own.
+ * A hunk without placeholders is its only part. Call on hunks `readPatch` accepted (same number of
+ * placeholders on both sides).
+ */
+export function hunkParts(hunk: Hunk): Hunk[] {
+  const originals = runsBetweenPlaceholders(hunk.original);
+  if (originals.length === 1) return [hunk];
+  const updates = runsBetweenPlaceholders(hunk.updated);
+  return originals.flatMap((original, index) => {
+    const updated = updates[index] ?? [];
+    return sameLines(original, updated) ? [] : [{ original, updated }];
+  });
+}
+
+/** Why a hunk's placeholder lines cannot be read as "unchanged code here", if they cannot. */
+function placeholderProblem(hunk: Hunk, hunkNumber: number): string | undefined {
+  const inOriginal = hunk.original.filter(isPlaceholderLine).length;
+  const inUpdated = hunk.updated.filter(isPlaceholderLine).length;
+  if (inOriginal !== inUpdated) {
+    return (
+      `Hunk ${hunkNumber} has ${inOriginal} placeholder line(s) such as "# ..." in ORIGINAL and ` +
+      `${inUpdated} in UPDATED. A placeholder stands for unchanged lines, so it must appear at the same ` +
+      'place on both sides; or write the lines out in full'
+    );
+  }
+  const originals = runsBetweenPlaceholders(hunk.original);
+  const updates = runsBetweenPlaceholders(hunk.updated);
+  const empty = originals.findIndex((run, index) => run.length === 0 && (updates[index]?.length ?? 0) > 0);
+  if (inOriginal > 0 && empty !== -1) {
+    return (
+      `Hunk ${hunkNumber}: UPDATED adds lines ${empty === 0 ? 'before its first placeholder line' : `after placeholder line ${empty}`} ` +
+      'where ORIGINAL has none to find the place by; copy the line next to them from the file into both ' +
+      'ORIGINAL and UPDATED'
+    );
+  }
+  return undefined;
+}
+
 /** A patch read: its hunks, or what is wrong with it (one sentence, naming the hunk and line). */
 export type PatchReading = { readonly hunks: Hunk[] } | { readonly problem: string };
 
@@ -75,6 +138,8 @@ export function readPatch(patch: string): PatchReading {
       }
     } else {
       if (marker === 'updated') {
+        const problem = placeholderProblem({ original, updated }, hunkNumber);
+        if (problem !== undefined) return malformed(problem);
         hunks.push({ original, updated });
         // Fresh lists for the next hunk: the pushed ones belong to the hunk now.
         original = [];

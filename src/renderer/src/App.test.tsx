@@ -118,7 +118,7 @@ describe('streaming', () => {
 });
 
 describe('tool cards', () => {
-  async function pending(tool: string, args: Record<string, unknown>) {
+  async function pending(tool: string, args: Record<string, unknown>, warning?: string) {
     const rc = await renderApp();
     act(() => {
       rc.emit('turn.started', { conversationId: 'c', turnId: 't' });
@@ -127,7 +127,13 @@ describe('tool cards', () => {
         conversationId: 'c',
         message: message('a', 'assistant', 'On it.', { tool_calls: [{ id: 'call-1', name: tool, args }] }),
       });
-      rc.emit('tool.pending', { conversationId: 'c', callId: 'call-1', tool, args });
+      rc.emit('tool.pending', {
+        conversationId: 'c',
+        callId: 'call-1',
+        tool,
+        args,
+        ...(warning ? { warning } : {}),
+      });
     });
     const card = await screen.findByTestId('tool-call');
     expect(card.dataset.status).toBe('pending');
@@ -152,6 +158,21 @@ describe('tool cards', () => {
     const { rc, card } = await pending('shell', { command: 'ls' });
     await user.click(within(card).getByText('Always allow shell in this conversation'));
     expect(rc.callsOf('tool.respond')).toEqual([{ callId: 'call-1', response: { action: 'always' } }]);
+  });
+
+  it('shows why a dangerous command is asked about again, and nothing for an ordinary one', async () => {
+    const { card } = await pending(
+      'shell',
+      { command: 'git add .' },
+      'This command stages every change at once.',
+    );
+    expect(within(card).getByTestId('tool-warning').textContent).toBe(
+      'Asked again despite any grant: This command stages every change at once.',
+    );
+    expect(within(card).getByTestId('tool-approve')).toBeTruthy();
+    cleanup();
+    const ordinary = await pending('shell', { command: 'ls' });
+    expect(within(ordinary.card).queryByTestId('tool-warning')).toBeNull();
   });
 
   it('Edit lets the user change the arguments, then runs them', async () => {

@@ -288,7 +288,7 @@ describe('through the engine', () => {
     await waitForEvent(log, 'tool.pending', (p) => p.callId === 'a1');
     context.chat.respond('a1', { action: 'auto', count: 1 });
     await first.done;
-    expect(await readFile(path.join(workspace, 'auto.txt'), 'utf8')).toBe('A');
+    expect(await readFile(path.join(workspace, 'auto.txt'), 'utf8')).toBe('A\n');
     const second = await context.chat.send('run');
     await waitForEvent(log, 'tool.pending', (p) => p.callId === 'a2');
     context.chat.respond('a2', { action: 'always' });

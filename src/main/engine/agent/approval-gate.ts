@@ -1,4 +1,5 @@
 import type { EffectiveConfig } from '../../../shared/config';
+import type { PendingTool } from '../../../shared/contract';
 import type { ApprovalGrant } from '../../../shared/domain';
 import { NamedError } from '../../../shared/errors';
 import type { Disposable } from '../base/disposable';
@@ -15,6 +16,7 @@ export type Decision = { run: true; args: Record<string, unknown> } | { run: fal
 interface Waiter {
   tool: string;
   args: Record<string, unknown>;
+  warning: string | undefined;
   resolve(decision: Decision): void;
   reject(error: unknown): void;
 }
@@ -77,8 +79,13 @@ export class ApprovalGate implements Disposable {
   }
 
   /** What is waiting, for a window that reloads mid-turn and must show the cards again. */
-  pendingCalls(): Array<{ callId: string; tool: string; args: Record<string, unknown> }> {
-    return [...this.#waiting].map(([callId, waiter]) => ({ callId, tool: waiter.tool, args: waiter.args }));
+  pendingCalls(): PendingTool[] {
+    return [...this.#waiting].map(([callId, { tool, args, warning }]) => ({
+      callId,
+      tool,
+      args,
+      ...(warning === undefined ? {} : { warning }),
+    }));
   }
 
   /** True when this tool's next call runs without asking (using up one of a counted grant). */
@@ -94,7 +101,14 @@ export class ApprovalGate implements Disposable {
     return true;
   }
 
-  wait(callId: string, tool: string, args: Record<string, unknown>, signal: AbortSignal): Promise<Decision> {
+  /** Waits for the user's answer; `warning` (a dangerous command) is kept for a window that reloads. */
+  wait(
+    callId: string,
+    tool: string,
+    args: Record<string, unknown>,
+    signal: AbortSignal,
+    warning?: string,
+  ): Promise<Decision> {
     if (this.#disposed) return Promise.reject(new NamedError('Disposed', 'The window was closed'));
     return new Promise<Decision>((resolve, reject) => {
       const onAbort = () => {
@@ -107,6 +121,7 @@ export class ApprovalGate implements Disposable {
       this.#waiting.set(callId, {
         tool,
         args,
+        warning,
         resolve: (decision) => {
           signal.removeEventListener('abort', onAbort);
           resolve(decision);

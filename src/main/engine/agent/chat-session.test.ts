@@ -165,7 +165,7 @@ describe('approvals, enforced in main', () => {
     await expect(readFile(path.join(workspace, 'a.txt'), 'utf8')).rejects.toThrow();
     context.chat.respond('s1', { action: 'approve' });
     await done;
-    expect(await readFile(path.join(workspace, 'a.txt'), 'utf8')).toBe('approved');
+    expect(await readFile(path.join(workspace, 'a.txt'), 'utf8')).toBe('approved\n');
     expect(await waitForEvent(log, 'tool.completed')).toMatchObject({ status: 'completed' });
   });
 
@@ -195,7 +195,7 @@ describe('approvals, enforced in main', () => {
     await waitForEvent(log, 'tool.pending');
     context.chat.respond('s1', { action: 'edit', args: { path: 'b.txt', content: 'user text' } });
     await done;
-    expect(await readFile(path.join(workspace, 'b.txt'), 'utf8')).toBe('user text');
+    expect(await readFile(path.join(workspace, 'b.txt'), 'utf8')).toBe('user text\n');
     await expect(readFile(path.join(workspace, 'a.txt'))).rejects.toThrow();
   });
 

@@ -153,7 +153,7 @@ describe('tool call arguments the model got wrong', () => {
     await waitForEvent(log, 'tool.pending', (p) => p.callId === 'f1');
     context.chat.respond('f1', { action: 'edit', args: { path: 'a.txt', content: 'fixed' } });
     await first.done;
-    expect(await readFile(path.join(workspace, 'a.txt'), 'utf8')).toBe('fixed');
+    expect(await readFile(path.join(workspace, 'a.txt'), 'utf8')).toBe('fixed\n');
     // Approved as it was, it fails on what is missing, after the answer.
     const second = await context.chat.send('save b');
     await waitForEvent(log, 'tool.pending', (p) => p.callId === 'f2');
@@ -274,7 +274,7 @@ describe('approval', () => {
       await context.chat.send('save')
     ).done;
     expect(errors).toEqual([]);
-    expect(await readFile(path.join(workspace, 'q.txt'), 'utf8')).toBe('quick');
+    expect(await readFile(path.join(workspace, 'q.txt'), 'utf8')).toBe('quick\n');
   });
 });
 

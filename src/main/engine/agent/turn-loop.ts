@@ -219,10 +219,19 @@ async function runToolCall(
     if (refused) return fail(refused);
   }
   const name = tool.spec.name;
-  if (tool.needsApproval && !deps.gate.takeAutoApproval(name)) {
+  // A dangerous call (a shell command such as `git add .` or `curl … | sh`) is asked about even
+  // under a grant, and uses none of a counted one: the grant was given for ordinary calls.
+  const warning = warningOf(tool, call);
+  if (tool.needsApproval && (warning !== undefined || !deps.gate.takeAutoApproval(name))) {
     // Wait first, then announce: a client may answer synchronously from its event handler.
-    const answer = deps.gate.wait(call.id, name, args, signal);
-    emit('tool.pending', { conversationId, callId: call.id, tool: name, args });
+    const answer = deps.gate.wait(call.id, name, args, signal, warning);
+    emit('tool.pending', {
+      conversationId,
+      callId: call.id,
+      tool: name,
+      args,
+      ...(warning === undefined ? {} : { warning }),
+    });
     let decision;
     try {
       decision = await answer;
@@ -259,6 +268,12 @@ async function runToolCall(
   } catch (error) {
     return fail(error);
   }
+}
+
+/** Why the user should look at this call even under a grant, if the tool says so. */
+function warningOf(tool: SourcedTool, call: ToolCall): string | undefined {
+  const checked = tool.check(call.args);
+  return checked instanceof NamedError ? undefined : checked.warning;
 }
 
 /** The tool's own check of the model's arguments before anyone is asked; the refusal, if any. */

@@ -2,6 +2,7 @@ import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { z } from 'zod';
 import { assertWritable, targetFile, writeError } from './target-file';
+import { refusePlaceholderLines } from './placeholder-lines';
 import { defineTool } from './tool';
 import { refuseOutsideWorkspace } from './workspace-path';
 
@@ -50,8 +51,12 @@ export const appendTool = defineTool({
     content: z.string().min(1).describe('Text to add at the end of the file'),
   }),
   needsApproval: true,
-  precheck: refuseOutsideWorkspace,
+  async precheck(args, ctx) {
+    refusePlaceholderLines(args.content, args.path, 'append');
+    await refuseOutsideWorkspace(args, ctx);
+  },
   async execute(args, ctx) {
+    refusePlaceholderLines(args.content, args.path, 'append');
     const target = await targetFile(ctx.workspace, args.path, { create: true, offLimits: ctx.offLimits });
     let before: number;
     try {

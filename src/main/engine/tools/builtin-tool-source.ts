@@ -22,8 +22,10 @@ export function sourcedTool(tool: Tool): SourcedTool {
       if (!parsed.success) return validationError(tool, parsed.error);
       const { data } = parsed;
       const precheck = tool.precheck?.bind(tool);
+      const warning = tool.warning?.(data);
       return {
         ...(precheck ? { precheck: (place) => precheck(data, place) } : {}),
+        ...(warning === undefined ? {} : { warning }),
         execute: (context) => tool.execute(data, context),
       };
     },

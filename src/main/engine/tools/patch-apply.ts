@@ -1,5 +1,5 @@
 import { NamedError } from '../../../shared/errors';
-import type { Hunk } from '../../../shared/patch-format';
+import { hunkParts, type Hunk } from '../../../shared/patch-format';
 
 type LineCompare = (line: string) => string;
 
@@ -142,24 +142,35 @@ export function reindent(lines: readonly string[], from: string, to: string): st
   return lines.map((line) => (!isBlank(line) && line.startsWith(from) ? to + line.slice(from.length) : line));
 }
 
+/** Which change an error is about: a hunk, or one part of a hunk split at its placeholder lines. */
+interface Where {
+  readonly hunk: number;
+  readonly part?: number;
+  readonly parts?: number;
+}
+
+function label(where: Where): string {
+  return where.part === undefined
+    ? `Hunk ${where.hunk}`
+    : `Hunk ${where.hunk}, part ${where.part} of ${where.parts} (its lines between placeholder lines)`;
+}
+
 /** `lineNumbers` holds every match, or MAX_REPORTED + 1 of them when the search stopped early. */
-function notUnique(hunkNumber: number, lineNumbers: readonly number[]): NamedError {
+function notUnique(where: Where, lineNumbers: readonly number[]): NamedError {
   const more = lineNumbers.length > MAX_REPORTED;
   const shown = lineNumbers.slice(0, MAX_REPORTED).join(', ');
-  const where = more
+  const times = more
     ? `more than ${MAX_REPORTED} times (first at lines ${shown})`
     : `${lineNumbers.length} times (at lines ${shown})`;
   return new NamedError(
     'PatchNotUnique',
-    `Hunk ${hunkNumber}: ORIGINAL matches ${where}; ` +
+    `${label(where)}: ORIGINAL matches ${times}; ` +
       'add lines of surrounding context to ORIGINAL (and UPDATED) so it matches exactly one place',
-    more
-      ? { hunk: hunkNumber, matchesMoreThan: MAX_REPORTED }
-      : { hunk: hunkNumber, matches: lineNumbers.length },
+    more ? { ...where, matchesMoreThan: MAX_REPORTED } : { ...where, matches: lineNumbers.length },
   );
 }
 
-function notFound(text: string, hunk: Hunk, hunkNumber: number): NamedError {
+function notFound(text: string, hunk: Hunk, where: Where): NamedError {
   // Stryker disable next-line StringLiteral: ORIGINAL has at least one line
   const first = hunk.original.find((line) => !isBlank(line)) ?? hunk.original[0] ?? '';
   const firstAt = text.split('\n').findIndex((line) => line.trim() === first.trim());
@@ -169,19 +180,19 @@ function notFound(text: string, hunk: Hunk, hunkNumber: number): NamedError {
       : `That line is at line ${firstAt + 1}, but the lines after it differ; read the file there and copy ORIGINAL exactly.`;
   return new NamedError(
     'PatchNotFound',
-    `Hunk ${hunkNumber}: ORIGINAL not found in the file. Its first line: ${JSON.stringify(first)}. ${hint}`,
-    { hunk: hunkNumber },
+    `${label(where)}: ORIGINAL not found in the file. Its first line: ${JSON.stringify(first)}. ${hint}`,
+    { ...where },
   );
 }
 
-function applyHunk(text: string, hunk: Hunk, hunkNumber: number): string {
+function applyHunk(text: string, hunk: Hunk, where: Where): string {
   const original = hunk.original.join('\n');
   const updated = hunk.updated.join('\n');
   if (original === updated) {
     throw new NamedError(
       'PatchNoChange',
-      `Hunk ${hunkNumber}: ORIGINAL and UPDATED are identical, so it changes nothing`,
-      { hunk: hunkNumber },
+      `${label(where)}: ORIGINAL and UPDATED are identical, so it changes nothing`,
+      { ...where },
     );
   }
 
@@ -190,13 +201,13 @@ function applyHunk(text: string, hunk: Hunk, hunkNumber: number): string {
     // forever on it); as a line it is as ambiguous as any blank line in the file.
     throw new NamedError(
       'PatchMalformed',
-      `Hunk ${hunkNumber}: ORIGINAL is a single blank line, which matches everywhere; ` +
+      `${label(where)}: ORIGINAL is a single blank line, which matches everywhere; ` +
         'copy the lines around the place to change into ORIGINAL',
-      { hunk: hunkNumber },
+      { ...where },
     );
   }
   const exact = exactMatches(text, original, MAX_REPORTED + 1);
-  if (exact.length > 1) throw notUnique(hunkNumber, lineNumbersAt(text, exact));
+  if (exact.length > 1) throw notUnique(where, lineNumbersAt(text, exact));
   const [at] = exact;
   if (at !== undefined) {
     let end = at + original.length;
@@ -211,7 +222,7 @@ function applyHunk(text: string, hunk: Hunk, hunkNumber: number): string {
     const starts = lineMatches(lines, hunk.original, compare, MAX_REPORTED + 1);
     if (starts.length > 1)
       throw notUnique(
-        hunkNumber,
+        where,
         starts.map((start) => start + 1),
       );
     const [start] = starts;
@@ -235,7 +246,7 @@ function applyHunk(text: string, hunk: Hunk, hunkNumber: number): string {
       '\n',
     );
   }
-  throw notFound(text, hunk, hunkNumber);
+  throw notFound(text, hunk, where);
 }
 
 /** True when every line break is CRLF, so the file can be worked on as LF and turned back. */
@@ -258,7 +269,21 @@ export async function applyHunks(
   let text = crlf ? content.replaceAll('\r\n', '\n') : content;
   for (const [index, hunk] of hunks.entries()) {
     options.signal?.throwIfAborted();
-    text = applyHunk(text, hunk, index + 1);
+    const parts = hunkParts(hunk);
+    if (parts.length === 0) {
+      throw new NamedError(
+        'PatchNoChange',
+        `Hunk ${index + 1}: apart from its placeholder lines, ORIGINAL and UPDATED are identical, so it changes nothing`,
+        { hunk: index + 1 },
+      );
+    }
+    for (const [partIndex, part] of parts.entries()) {
+      const where =
+        parts.length === 1 && part === hunk
+          ? { hunk: index + 1 }
+          : { hunk: index + 1, part: partIndex + 1, parts: parts.length };
+      text = applyHunk(text, part, where);
+    }
     // Each hunk reads the whole file, so a patch of thousands of hunks on a large file would hold
     // the main thread for as long: after each hunk, Stop and the other windows get their turn.
     await new Promise((resolve) => setImmediate(resolve));

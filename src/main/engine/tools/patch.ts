@@ -22,7 +22,8 @@ export const patchTool = defineTool({
     'Change part of an existing file in the workspace. The patch holds one or more hunks:\n' +
     `${PATCH_SHAPE}\n` +
     'ORIGINAL must match exactly one place in the file (copy it from the file, with enough context ' +
-    'lines to be unique). Hunks apply in order; if any fails, the file is left unchanged. ' +
+    'lines to be unique). A placeholder line such as `# ...` or `// ...` at the same place in ORIGINAL ' +
+    'and UPDATED stands for unchanged lines; the lines around it are matched separately. Hunks apply in order; if any fails, the file is left unchanged. ' +
     'To create a file or rewrite it whole, use save.',
   schema: z.strictObject({
     path: z.string().min(1).describe('File path, relative to the workspace'),

@@ -73,11 +73,11 @@ describe('read', () => {
     expect(await read({ path: 'big.txt', start_line: 2001 })).toContain('2500\tline 2500');
   });
 
-  it('reports a missing file, a directory and a binary file by name', async () => {
+  it('reports a missing file and a binary file by name, and lists a directory', async () => {
     const { workspace, read } = await setup({ 'dir/keep.txt': 'x' });
     await writeFile(path.join(workspace, 'image.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]));
     await expect(read({ path: 'nope.txt' })).rejects.toMatchObject({ name: 'NotFound' });
-    await expect(read({ path: 'dir' })).rejects.toMatchObject({ name: 'IsADirectory' });
+    expect(await read({ path: 'dir' })).toBe('dir (folder, 1 entry)\nkeep.txt');
     await expect(read({ path: 'image.png' })).rejects.toMatchObject({ name: 'BinaryFile' });
   });
 
@@ -140,17 +140,13 @@ describe('read', () => {
     expect(await read({ path: 'a.txt' })).toBe('1\tone\n2\t\n3\tthree');
   });
 
-  it('says what to do instead of reading a folder or a binary file', async () => {
+  it('lists a folder, and says what a binary file is', async () => {
     const { workspace, read } = await setup({ 'dir/keep.txt': 'x' });
     await writeFile(
       path.join(workspace, 'late.bin'),
       Buffer.concat([Buffer.alloc(8 * 1024 - 1, 'x'), Buffer.from([0])]),
     );
-    await expect(read({ path: 'dir' })).rejects.toMatchObject({
-      name: 'IsADirectory',
-      message: 'dir is a directory; use shell (ls) to list it',
-      data: { path: 'dir' },
-    });
+    expect(await read({ path: 'dir' })).toBe('dir (folder, 1 entry)\nkeep.txt');
     await expect(read({ path: 'late.bin' })).rejects.toMatchObject({
       name: 'BinaryFile',
       message: 'late.bin looks like a binary file (it contains NUL bytes)',

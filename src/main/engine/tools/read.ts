@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { NamedError } from '../../../shared/errors';
+import { listFolder } from './list-folder';
 import { readWorkspaceFile } from './target-file';
 import { defineTool } from './tool';
 
@@ -29,16 +30,10 @@ function numbered(lines: readonly string[], firstNumber: number): string {
     .join('\n');
 }
 
-/** Says what to do instead, for the refusals a model can work around. */
-function withHint(error: unknown, requested: string): unknown {
-  // Stryker disable next-line ConditionalExpression: an unnamed error is neither of the two below, and passes on as it is either way
+/** Says what to do instead, for a refusal a model can work around. */
+function withHint(error: unknown): unknown {
+  // Stryker disable next-line ConditionalExpression: an unnamed error is not the one below, and passes on as it is either way
   if (!(error instanceof NamedError)) return error;
-  if (error.name === 'IsADirectory')
-    return new NamedError(
-      'IsADirectory',
-      `${requested} is a directory; use shell (ls) to list it`,
-      error.data,
-    );
   if (error.name === 'FileTooLarge')
     return new NamedError(
       'FileTooLarge',
@@ -51,22 +46,30 @@ function withHint(error: unknown, requested: string): unknown {
 export const readTool = defineTool({
   name: 'read',
   description:
-    'Read a text file in the workspace. Returns its lines numbered like `cat -n`. ' +
+    "Read a text file in the workspace, or list a folder. Returns a file's lines numbered like `cat -n`, " +
+    "or a folder's entries one a line (folders end in /, symbolic links in @). " +
     `Give start_line/end_line (1-based, inclusive) to read part of a long file; at most ${MAX_LINES} lines are shown at once.`,
   schema: z.strictObject({
-    path: z.string().min(1).describe('File path, relative to the workspace'),
+    path: z.string().min(1).describe('File or folder path, relative to the workspace'),
     start_line: z.number().int().min(1).optional().describe('First line to show, 1-based'),
     end_line: z.number().int().min(1).optional().describe('Last line to show, inclusive'),
   }),
   needsApproval: false,
   async execute(args, ctx) {
-    const buffer = await readWorkspaceFile(ctx.workspace, args.path, {
-      maxBytes: MAX_FILE_BYTES,
-      signal: ctx.signal,
-      offLimits: ctx.offLimits,
-    }).catch((error: unknown) => {
-      throw withHint(error, args.path);
-    });
+    let buffer: Buffer;
+    try {
+      buffer = await readWorkspaceFile(ctx.workspace, args.path, {
+        maxBytes: MAX_FILE_BYTES,
+        signal: ctx.signal,
+        offLimits: ctx.offLimits,
+      });
+    } catch (error) {
+      // A folder is listed, as gptme's read does: read needs no approval where shell's ls does.
+      if (error instanceof NamedError && error.name === 'IsADirectory') {
+        return listFolder(ctx.workspace, args.path, { offLimits: ctx.offLimits, signal: ctx.signal });
+      }
+      throw withHint(error);
+    }
     if (buffer.subarray(0, BINARY_SNIFF_BYTES).includes(0)) {
       throw new NamedError('BinaryFile', `${args.path} looks like a binary file (it contains NUL bytes)`, {
         path: args.path,

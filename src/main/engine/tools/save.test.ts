@@ -59,7 +59,7 @@ describe('save', () => {
   it('accepts an absolute path inside the workspace', async () => {
     const { workspace, save, contents } = await setup();
     await save({ path: path.join(workspace, 'abs.txt'), content: 'x' });
-    expect(await contents('abs.txt')).toBe('x');
+    expect(await contents('abs.txt')).toBe('x\n');
   });
 
   it('refuses to save onto a directory and leaves it alone', async () => {
@@ -114,8 +114,8 @@ describe('save', () => {
   it('saves a file whose name is as long as the file system allows', async () => {
     const { save, contents } = await setup();
     const name = `${'n'.repeat(251)}.txt`;
-    expect(await save({ path: name, content: 'x' })).toBe(`Saved 1 bytes to ${name} (new file)`);
-    expect(await contents(name)).toBe('x');
+    expect(await save({ path: name, content: 'x' })).toBe(`Saved 2 bytes to ${name} (new file)`);
+    expect(await contents(name)).toBe('x\n');
   });
 
   it('reports a file standing where a folder is needed', async () => {
@@ -183,5 +183,31 @@ describe('save', () => {
       });
       expect(await outsideFiles()).toEqual(untouched);
     });
+  });
+
+  // gptme's save ends every file with a line break (test_save_overwrites_binary_file: "new content" is
+  // saved as "new content\n"); a file without one breaks `cat`, diffs and POSIX tools.
+  it('ends the file with a line break when the content has none, in the style of its other breaks', async () => {
+    const { save, contents } = await setup({ 'old.bin': '\u0000\u0001' });
+    expect(await save({ path: 'old.bin', content: 'new content' })).toBe(
+      'Saved 12 bytes to old.bin (overwrote)',
+    );
+    expect(await contents('old.bin')).toBe('new content\n');
+    await save({ path: 'win.txt', content: 'a\r\nb' });
+    expect(await contents('win.txt')).toBe('a\r\nb\r\n');
+    await save({ path: 'mixed.txt', content: 'a\r\nb\nc' });
+    expect(await contents('mixed.txt')).toBe('a\r\nb\nc\n');
+  });
+
+  it('adds nothing to content that already ends a line, and keeps an empty file empty', async () => {
+    const { save, contents } = await setup();
+    await save({ path: 'a.txt', content: 'a\n' });
+    await save({ path: 'b.txt', content: 'b\r\n' });
+    await save({ path: 'empty.txt', content: '' });
+    expect([await contents('a.txt'), await contents('b.txt'), await contents('empty.txt')]).toEqual([
+      'a\n',
+      'b\r\n',
+      '',
+    ]);
   });
 });

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { NamedError } from '../../../shared/errors';
 import { exitCodeNote } from '../../../shared/tool-notes';
 import { capOutput, needsCap } from './cap-output';
+import { dangerousCommand } from './dangerous-command';
 import { defineTool } from './tool';
 
 export const shellTool = defineTool({
@@ -16,6 +17,11 @@ export const shellTool = defineTool({
     command: z.string().min(1).max(100_000).describe('The bash command to run'),
   }),
   needsApproval: true,
+  // gptme refuses these outright; Deskmate asks the user again, even under "auto" or "always".
+  warning: (args) => {
+    const reason = dangerousCommand(args.command);
+    return reason === undefined ? undefined : `This command ${reason}.`;
+  },
   async execute({ command }, context) {
     const result = await context.shell().run(command, {
       signal: context.signal,

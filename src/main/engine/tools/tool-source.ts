@@ -14,6 +14,8 @@ export interface CheckedCall {
    * for a tool with no such check. Opens nothing the model names: the user has not said yes.
    */
   precheck?(place: ToolPlace): Promise<void>;
+  /** Why the user should look at this call even under a grant (shown on the card); absent if not. */
+  readonly warning?: string;
   /** The text the model sees, or that text with facts for the card; throws a NamedError to fail. */
   execute(context: ToolContext): Promise<string | ToolOutput>;
 }

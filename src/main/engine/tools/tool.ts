@@ -45,6 +45,11 @@ export interface Tool<
    */
   precheck?(args: z.output<S>, context: Pick<ToolContext, 'workspace' | 'offLimits'>): Promise<void>;
   /**
+   * Why this call deserves the user's own look even when the tool runs without asking (a grant):
+   * a sentence for the card, or undefined. Such a call is asked about again (issue 13).
+   */
+  warning?(args: z.output<S>): string | undefined;
+  /**
    * Returns the text the model sees, or that text with facts for the card and the log (exit code,
    * stopped, the artifact holding a cut output). Throws a NamedError for a failure the model should read.
    */

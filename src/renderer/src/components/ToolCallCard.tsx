@@ -257,6 +257,11 @@ export function ToolCallCard({ callId }: { callId: string }) {
       ) : (
         <ToolArgs tool={call.tool} args={call.args} />
       )}
+      {pending && call.warning && (
+        <div className="tool-warning" data-testid="tool-warning">
+          Asked again despite any grant: {call.warning}
+        </div>
+      )}
       {pending && !editing && (
         <div className="tool-actions">
           <button

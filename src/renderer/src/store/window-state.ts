@@ -25,6 +25,8 @@ export interface ToolCallView {
   startedAt?: number;
   /** The user changed the arguments before it ran; `args` are the ones that ran. */
   edited?: boolean;
+  /** Why the engine asks about this call even under a grant (a dangerous command). */
+  warning?: string;
 }
 
 export interface MessageView extends Message {

@@ -98,9 +98,9 @@ export function connectStore(store: WindowStore, client: RpcClient): () => void 
         return { messageIds: kept, messages, failure };
       }),
     ),
-    on('tool.pending', ({ callId, tool, args }) =>
+    on('tool.pending', ({ callId, tool, args, warning }) =>
       set((s) => ({
-        ...patchTool(s, callId, { tool, args, status: 'pending' }),
+        ...patchTool(s, callId, { tool, args, status: 'pending', ...(warning ? { warning } : {}) }),
         turn: s.turn ? { ...s.turn, phase: 'waiting', since: Date.now() } : s.turn,
       })),
     ),
