@@ -62,7 +62,7 @@ describe('the message log', () => {
     await writeFile(file, `${serializeMessages([message(1)])}{"id":"cut`);
     await appendMessage(file, message(2));
     const text = await readFile(file, 'utf8');
-    expect(text.endsWith(`${JSON.stringify(message(2))}\n`)).toBe(true);
+    expect(text.endsWith(serializeMessages([message(2)]))).toBe(true);
     expect(parseMessageLog(text)).toEqual({
       messages: [message(1), message(2)],
       skippedLines: 1,
@@ -79,9 +79,9 @@ describe('rewriting the log', () => {
     );
     expect(messages.map((m) => m.id)).toEqual(['m1', 'm3']);
     const lines = next.split('\n');
-    expect(lines[0]).toBe(JSON.stringify(message(1)));
+    expect(lines[0]).toBe(serializeMessages([message(1)]).trimEnd());
     expect(lines[1]).toBe('not json');
-    expect(JSON.parse(lines[2]!)).toMatchObject({ id: 'm3', content: 'changed' });
+    expect(JSON.parse(lines[2]!)).toMatchObject({ content: 'changed', metadata: { id: 'm3' } });
     expect(lines[3]).toBe('{"cut');
     expect(next.endsWith('\n')).toBe(true);
   });
