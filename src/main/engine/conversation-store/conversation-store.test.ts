@@ -717,6 +717,17 @@ describe('ConversationStore', () => {
       expect((await store.open(id)).messages).toEqual([]);
     });
 
+    it('refuses a timestamp gptme could not read, which would make the whole log unloadable there', async () => {
+      const { store } = await makeStore();
+      const { id } = await store.create();
+      const late = { ...message('user', 'ok'), timestamp: 'yesterday' };
+      await expect(store.append(id, late)).rejects.toMatchObject({
+        name: 'InvalidRequest',
+        data: { index: 0 },
+      });
+      expect((await store.open(id)).messages).toEqual([]);
+    });
+
     it('says what a fork point is', async () => {
       const { store } = await makeStore();
       const { id } = await store.create();

@@ -25,6 +25,7 @@ import {
 } from './message-log';
 import { readMetaFile, setBrokenMetaAside, writeMetaFile } from './meta-file';
 import { readGptmeChatConfig } from './gptme-chat-config';
+import { parseGptmeTimestamp } from './gptme-timestamp';
 import { numberedFileName, safeFileName } from './safe-file-name';
 
 export interface ConversationStoreOptions {
@@ -85,8 +86,11 @@ function checkWorkspace(workspace: string | null): string | null {
 }
 
 function checkMessages(messages: readonly Message[]): void {
-  const bad = messages.findIndex((message) => !isMessage(message));
-  // A message that could not be read back would be lost silently on the next open.
+  // A message that could not be read back would be lost silently on the next open; a timestamp gptme
+  // cannot parse would make the whole log unloadable for gptme.
+  const bad = messages.findIndex(
+    (message) => !isMessage(message) || parseGptmeTimestamp(message.timestamp) === undefined,
+  );
   if (bad >= 0) throw invalid('A message needs an id, a role, text content and a timestamp.', { index: bad });
 }
 
