@@ -203,3 +203,55 @@ describe('a message, written as a gptme line', () => {
     expect(messageFromLine(lineOfMessage(bare), context)).toEqual(bare);
   });
 });
+
+describe('the edges of a line', () => {
+  it('token counts that are not finite numbers are not kept, and no key is written for what is absent', () => {
+    const read = messageFromLine(
+      {
+        role: 'assistant',
+        content: 'a',
+        timestamp: at,
+        metadata: { usage: { input_tokens: null, output_tokens: 2, cache_read_tokens: 'x' } },
+      },
+      context,
+    );
+    expect(read?.metadata).toStrictEqual({ usage: { promptTokens: 0, completionTokens: 2 } });
+    const written = lineOfMessage({
+      id: 'a',
+      role: 'assistant',
+      content: 'x',
+      timestamp: at,
+      metadata: { usage: { promptTokens: 1, completionTokens: 2 } },
+    });
+    expect(written).toStrictEqual({
+      role: 'assistant',
+      content: 'x',
+      timestamp: at,
+      metadata: { usage: { input_tokens: 1, output_tokens: 2 }, id: 'a' },
+    });
+  });
+
+  it('only an assistant has calls in its content, and only a system message with a text call_id is a result', () => {
+    const text = '@shell(c1): {"command": "ls"}';
+    expect(messageFromLine({ role: 'user', content: text, timestamp: at }, context)).toStrictEqual({
+      id: 'gptme-derived',
+      role: 'user',
+      content: text,
+      timestamp: at,
+    });
+    expect(messageFromLine({ role: 'system', content: 'x', timestamp: at, call_id: 5 }, context)?.role).toBe(
+      'system',
+    );
+    const user = { id: 'u', role: 'user' as const, content: 'hi', timestamp: at, tool_calls: [] };
+    expect(lineOfMessage({ ...user, tool_calls: [{ id: 'c', name: 'shell', args: {} }] }).content).toBe('hi');
+  });
+
+  it('any line with a top-level id is read as Deskmate wrote it before, whatever its role', () => {
+    const old = { id: 'u1', role: 'user', content: 'hi', timestamp: at };
+    expect(messageFromLine(old, context)).toBe(old);
+    expect(messageFromLine({ ...old, content: 5 }, context)).toBeUndefined();
+    expect(
+      messageFromLine({ role: 'tool', content: 'x', timestamp: at, call_id: 'c' }, context),
+    ).toBeUndefined();
+  });
+});
