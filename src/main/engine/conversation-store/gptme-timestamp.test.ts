@@ -38,3 +38,25 @@ describe("a gptme timestamp, read as dateutil's isoparse reads it", () => {
     expect(parseGptmeTimestamp('2028-02-29T00:00:00Z')).toBe('2028-02-29T00:00:00.000Z');
   });
 });
+
+describe('the bounds of a gptme timestamp', () => {
+  it('takes the first and last of each field, and refuses a zero month or day', () => {
+    expect(parseGptmeTimestamp('2026-01-01T00:00:00Z')).toBe('2026-01-01T00:00:00.000Z');
+    expect(parseGptmeTimestamp('2026-12-31T23:59:59+23:59')).toBe('2026-12-31T00:00:59.000Z');
+    expect(parseGptmeTimestamp('2026-00-10')).toBeUndefined();
+    expect(parseGptmeTimestamp('2026-03-00')).toBeUndefined();
+  });
+
+  it('reads a naive time in the local zone and a zoned one in its own, wherever the machine is', () => {
+    const zone = process.env.TZ;
+    process.env.TZ = 'America/New_York';
+    try {
+      expect(parseGptmeTimestamp('2026-03-02T10:00:00')).toBe('2026-03-02T15:00:00.000Z');
+      expect(parseGptmeTimestamp('2026-03-02T10:00:00Z')).toBe('2026-03-02T10:00:00.000Z');
+      expect(parseGptmeTimestamp('2026-03-02T10:00:00+00:00')).toBe('2026-03-02T10:00:00.000Z');
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+  });
+});
