@@ -71,4 +71,14 @@ describe("tool calls in an assistant's content, as gptme writes them", () => {
     expect(splitToolCalls(content).calls).toEqual([{ id: 'call__2_', name: 'my_tool', args: {} }]);
     expect(joinToolCalls('', [{ id: 'c', name: '', args: {} }])).toBe('@_(c): {}');
   });
+
+  it('nested objects, fences only at a line start and closed by a bare fence, text left as it was', () => {
+    expect(splitToolCalls('@a(1): {"x": {"y": 1}}').calls).toEqual([
+      { id: '1', name: 'a', args: { x: { y: 1 } } },
+    ]);
+    expect(splitToolCalls('```\n@a(1): {}\n```py').calls).toHaveLength(1);
+    expect(splitToolCalls('a ```\n@a(1): {}\n```').calls).toHaveLength(1);
+    expect(splitToolCalls('```\n@a(1): {}\n```').calls).toHaveLength(0);
+    expect(splitToolCalls('hello  \n')).toEqual({ text: 'hello  \n', calls: [] });
+  });
 });
