@@ -12,9 +12,16 @@ export interface ToolCall {
 export interface Usage {
   promptTokens: number;
   completionTokens: number;
+  /** gptme's `cache_read_tokens` / `cache_creation_tokens`, kept when a gptme log has them. */
+  cacheReadTokens?: number;
+  cacheCreationTokens?: number;
 }
 
-/** gptme's message schema, plus the ids and tool calls needed to resume a conversation exactly. */
+/**
+ * A message as the engine and the window see it. On disk it is a line of gptme's schema
+ * (conversation-store/gptme-line.ts): a `tool` result is a `system` message with `call_id`, the
+ * tool calls are `@name(call_id): {json}` lines in the assistant's content, and the id is metadata.
+ */
 export interface Message {
   id: string;
   role: Role;
@@ -24,8 +31,17 @@ export interface Message {
   files?: string[];
   call_id?: string;
   tool_calls?: ToolCall[];
+  /** gptme's: kept out of the conversation's view, still sent to the model. */
+  hide?: boolean;
+  /** gptme's: never trimmed from the model's context. */
+  pinned?: boolean;
+  /** gptme's, kept as they were read so a rewrite loses nothing. */
+  file_hashes?: Record<string, string>;
+  ephemeral_ttl?: number;
   metadata?: {
     model?: string;
+    /** In USD, as gptme records it. */
+    cost?: number;
     usage?: Usage;
     interrupted?: boolean;
     error?: string;
@@ -73,6 +89,10 @@ export interface ConversationSummary {
 
 export interface ConversationDetail extends ConversationSummary {
   messages: Message[];
+  /** Lines of the log that could not be read: kept on disk, skipped here, said in the window. */
+  skippedLines?: number;
+  /** The last line could not be read: the message being written when the process stopped. */
+  truncatedTail?: boolean;
 }
 
 export interface ModelInfo {

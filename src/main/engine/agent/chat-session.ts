@@ -257,7 +257,9 @@ export class ChatSession implements Disposable {
         if (m.id !== last.id) return m;
         if (drop) return null;
         const { failure: _failure, ...metadata } = m.metadata ?? {};
-        return { ...m, metadata };
+        // The log's gptme form writes no empty metadata: none here either, so memory matches disk.
+        const { metadata: _old, ...rest } = m;
+        return Object.keys(metadata).length ? { ...rest, metadata } : rest;
       });
       if (drop) this.#host.emit('message.removed', { conversationId, messageIds: [last.id] });
       return await this.#run(conversationId, config, provider);

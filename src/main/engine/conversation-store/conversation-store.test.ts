@@ -5,6 +5,7 @@ import { usePermissiveUmask } from '../../../../test/support/permissive-umask';
 import { tempDir } from '../../../../test/support/temp-dir';
 import type { Message } from '../../../shared/domain';
 import { ConversationStore } from './conversation-store';
+import { serializeMessages } from './message-log';
 
 /** A clock that moves one second forward on every reading, so orders are certain. */
 function tickingClock(start = '2026-11-26T10:00:00.000Z'): () => Date {
@@ -127,7 +128,10 @@ describe('ConversationStore', () => {
       const m = message('user', 'multi\nline');
       await store.append(id, m);
       const text = await readFile(path.join(dir(id), 'conversation.jsonl'), 'utf8');
-      expect(text).toBe(`${JSON.stringify(m)}\n`);
+      // gptme's form: its keys only at the top, Deskmate's id kept in metadata.
+      expect(text).toBe(
+        `${JSON.stringify({ role: 'user', content: m.content, timestamp: m.timestamp, metadata: { id: m.id } })}\n`,
+      );
     });
 
     it('opens a log whose last line was cut by a crash, with every complete message', async () => {
@@ -172,7 +176,9 @@ describe('ConversationStore', () => {
 
       const lines = (await readFile(path.join(dir(id), 'conversation.jsonl'), 'utf8')).split('\n');
       expect(lines.pop()).toBe('');
-      expect(lines.map((l) => JSON.parse(l) as Message)).toEqual(sent);
+      expect(lines.map((l) => (JSON.parse(l) as { metadata: { id: string } }).metadata.id)).toEqual(
+        sent.map((m) => m.id),
+      );
       const opened = await store.open(id);
       expect(opened.messages).toEqual(sent);
       expect((await store.readMeta(id)).messageCount).toBe(200);
@@ -562,7 +568,7 @@ describe('ConversationStore', () => {
       ]);
       expect(messages).toEqual([a, failed]);
       expect(await readFile(log, 'utf8')).toBe(
-        `${JSON.stringify(a)}\n{broken\n${JSON.stringify(failed)}\n${future}\n`,
+        `${JSON.stringify(a)}\n{broken\n${serializeMessages([failed])}${future}\n`,
       );
       expect(await store.readMeta(id)).toMatchObject({ messageCount: 2, shownCount: 2 });
       const opened = await store.open(id);
@@ -707,6 +713,17 @@ describe('ConversationStore', () => {
         name: 'InvalidRequest',
         message: 'A message needs an id, a role, text content and a timestamp.',
         data: { index: 1 },
+      });
+      expect((await store.open(id)).messages).toEqual([]);
+    });
+
+    it('refuses a timestamp gptme could not read, which would make the whole log unloadable there', async () => {
+      const { store } = await makeStore();
+      const { id } = await store.create();
+      const late = { ...message('user', 'ok'), timestamp: 'yesterday' };
+      await expect(store.append(id, late)).rejects.toMatchObject({
+        name: 'InvalidRequest',
+        data: { index: 0 },
       });
       expect((await store.open(id)).messages).toEqual([]);
     });

@@ -24,6 +24,8 @@ import {
   type ParsedLog,
 } from './message-log';
 import { readMetaFile, setBrokenMetaAside, writeMetaFile } from './meta-file';
+import { readGptmeChatConfig } from './gptme-chat-config';
+import { parseGptmeTimestamp } from './gptme-timestamp';
 import { numberedFileName, safeFileName } from './safe-file-name';
 
 export interface ConversationStoreOptions {
@@ -84,8 +86,11 @@ function checkWorkspace(workspace: string | null): string | null {
 }
 
 function checkMessages(messages: readonly Message[]): void {
-  const bad = messages.findIndex((message) => !isMessage(message));
-  // A message that could not be read back would be lost silently on the next open.
+  // A message that could not be read back would be lost silently on the next open; a timestamp gptme
+  // cannot parse would make the whole log unloadable for gptme.
+  const bad = messages.findIndex(
+    (message) => !isMessage(message) || parseGptmeTimestamp(message.timestamp) === undefined,
+  );
   if (bad >= 0) throw invalid('A message needs an id, a role, text content and a timestamp.', { index: bad });
 }
 
@@ -240,17 +245,23 @@ export class ConversationStore {
     let messages: Message[] = [];
     await this.#change(id, async (current, paths) => {
       let text = '';
+      let modified: string | undefined;
       try {
         text = await readFile(paths.log, 'utf8');
+        modified = (await stat(paths.log)).mtime.toISOString();
       } catch (error) {
         if (!hasErrorCode(error, 'ENOENT')) throw error;
       }
-      const rewritten = rewriteMessageLog(text, (message, index, all) => {
-        const next = change(message, index, all);
-        // Stryker disable next-line ConditionalExpression: an unchanged message was read as one, and passes
-        if (next !== null && next !== message) checkMessages([next]);
-        return next;
-      });
+      const rewritten = rewriteMessageLog(
+        text,
+        (message, index, all) => {
+          const next = change(message, index, all);
+          // Stryker disable next-line ConditionalExpression: an unchanged message was read as one, and passes
+          if (next !== null && next !== message) checkMessages([next]);
+          return next;
+        },
+        modified,
+      );
       messages = rewritten.messages;
       if (rewritten.text !== text) await writeFileAtomic(paths.log, rewritten.text, PRIVATE_FILE_MODE);
       return { ...current, messageCount: messages.length, shownCount: shownCountOf(messages) };
@@ -443,15 +454,17 @@ export class ConversationStore {
       throw error;
     }
     const { messages } = await readMessageLog(paths.log);
+    // A folder gptme wrote has its name, model and workspace in config.toml's [chat] table.
+    const gptme = await readGptmeChatConfig(paths.dir);
     const recovered: ChatMeta = {
-      name: id,
-      nameSource: 'default',
+      name: gptme.name ?? id,
+      nameSource: gptme.name ? 'user' : 'default',
       createdAt: messages[0]?.timestamp ?? modified.toISOString(),
       updatedAt: modified.toISOString(),
       messageCount: messages.length,
       shownCount: shownCountOf(messages),
-      workspace: null,
-      chat: {},
+      workspace: gptme.workspace ?? null,
+      chat: gptme.model ? { model: gptme.model } : {},
     };
     return withAutoName(recovered, messages);
   }

@@ -62,7 +62,7 @@ describe('the message log', () => {
     await writeFile(file, `${serializeMessages([message(1)])}{"id":"cut`);
     await appendMessage(file, message(2));
     const text = await readFile(file, 'utf8');
-    expect(text.endsWith(`${JSON.stringify(message(2))}\n`)).toBe(true);
+    expect(text.endsWith(serializeMessages([message(2)]))).toBe(true);
     expect(parseMessageLog(text)).toEqual({
       messages: [message(1), message(2)],
       skippedLines: 1,
@@ -79,9 +79,9 @@ describe('rewriting the log', () => {
     );
     expect(messages.map((m) => m.id)).toEqual(['m1', 'm3']);
     const lines = next.split('\n');
-    expect(lines[0]).toBe(JSON.stringify(message(1)));
+    expect(lines[0]).toBe(serializeMessages([message(1)]).trimEnd());
     expect(lines[1]).toBe('not json');
-    expect(JSON.parse(lines[2]!)).toMatchObject({ id: 'm3', content: 'changed' });
+    expect(JSON.parse(lines[2]!)).toMatchObject({ content: 'changed', metadata: { id: 'm3' } });
     expect(lines[3]).toBe('{"cut');
     expect(next.endsWith('\n')).toBe(true);
   });
@@ -181,5 +181,40 @@ describe('isMessage', () => {
 
   it('reads an empty log as no messages, with nothing lost', () => {
     expect(parseMessageLog('')).toEqual({ messages: [], skippedLines: 0, truncatedTail: false });
+  });
+});
+
+describe('a log gptme wrote', () => {
+  const line = (content: string, extra: Record<string, unknown> = {}) =>
+    JSON.stringify({ role: 'user', content, timestamp: '2026-03-02T10:00:00', ...extra });
+
+  it('gives each line an id made from its text, the same on every read and rewrite, numbered when repeated', () => {
+    const text = [line('a'), line('b'), line('a'), line('a')].join('\n');
+    const ids = parseMessageLog(text).messages.map((m) => m.id);
+    expect(new Set(ids).size).toBe(4);
+    expect(ids[2]).toBe(`${ids[0]}-1`);
+    expect(ids[3]).toBe(`${ids[0]}-2`);
+    expect(ids[0]).toMatch(/^gptme-[0-9a-f]{16}$/);
+    expect(parseMessageLog(text).messages.map((m) => m.id)).toEqual(ids);
+    const seen: string[] = [];
+    rewriteMessageLog(text, (m) => (seen.push(m.id), m));
+    expect(seen).toEqual(ids);
+    // Dropping one line leaves the others their ids (a delete in the window finds what it showed).
+    const { messages } = rewriteMessageLog(text, (m) => (m.id === ids[1] ? null : m));
+    expect(messages.map((m) => m.id)).toEqual([ids[0], ids[2], ids[3]]);
+  });
+
+  it('dates a line without a timestamp by the fallback, and reads the file with its modification time', async () => {
+    const text = JSON.stringify({ role: 'system', content: 'old', hide: true });
+    expect(parseMessageLog(text).truncatedTail).toBe(true);
+    expect(parseMessageLog(text, '2020-01-01T00:00:00.000Z').messages[0]?.timestamp).toBe(
+      '2020-01-01T00:00:00.000Z',
+    );
+    expect(rewriteMessageLog(text, (m) => m, '2020-01-01T00:00:00.000Z').messages).toHaveLength(1);
+    const dir = await tempDir();
+    const file = path.join(dir, 'conversation.jsonl');
+    await writeFile(file, `${text}\n`);
+    const { mtime } = await stat(file);
+    expect((await readMessageLog(file)).messages[0]?.timestamp).toBe(mtime.toISOString());
   });
 });

@@ -1,7 +1,9 @@
-import { open, readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { open, readFile, stat } from 'node:fs/promises';
 import type { Message, Role } from '../../../shared/domain';
 import { PRIVATE_FILE_MODE } from '../private-data-dir';
 import { hasErrorCode } from '../base/fs/fs-errors';
+import { lineOfMessage, messageFromLine } from './gptme-line';
 
 const ROLES: readonly Role[] = Object.freeze(['system', 'user', 'assistant', 'tool']);
 
@@ -26,24 +28,41 @@ export function isMessage(value: unknown): value is Message {
   );
 }
 
-function parseLine(line: string): Message | undefined {
+function parseLine(line: string, context: { id: string; timestamp?: string }): Message | undefined {
   try {
-    const value: unknown = JSON.parse(line);
-    return isMessage(value) ? value : undefined;
+    return messageFromLine(JSON.parse(line), context);
     // Stryker disable next-line BlockStatement: an empty catch returns undefined just the same
   } catch {
     return undefined;
   }
 }
 
-/** One message per line; blank lines are ignored, anything else unreadable is counted, never thrown. */
-export function parseMessageLog(text: string): ParsedLog {
+/**
+ * Each non-blank line with its message, if it is one. A line with no id (gptme wrote it) gets one
+ * made from its text, numbered when the same text comes again, so every read gives it the same id.
+ */
+function readLines(text: string, fallbackTimestamp?: string): Array<{ line: string; message?: Message }> {
   const lines = text.split('\n').filter((line) => line.trim().length > 0);
+  const seen = new Map<string, number>();
+  return lines.map((line) => {
+    const hash = createHash('sha256').update(line).digest('hex').slice(0, 16);
+    const n = seen.get(hash) ?? 0;
+    seen.set(hash, n + 1);
+    const id = n ? `gptme-${hash}-${n}` : `gptme-${hash}`;
+    const message = parseLine(line, { id, ...(fallbackTimestamp ? { timestamp: fallbackTimestamp } : {}) });
+    return message ? { line, message } : { line };
+  });
+}
+
+/**
+ * One message per line; blank lines are ignored, anything else unreadable is counted, never thrown.
+ * `fallbackTimestamp` is the time of a line that has none (gptme: the file's modification time).
+ */
+export function parseMessageLog(text: string, fallbackTimestamp?: string): ParsedLog {
   const messages: Message[] = [];
   let unreadable = 0;
   let lastUnreadable = false;
-  for (const line of lines) {
-    const message = parseLine(line);
+  for (const { message } of readLines(text, fallbackTimestamp)) {
     if (message) messages.push(message);
     else unreadable++;
     lastUnreadable = message === undefined;
@@ -59,15 +78,21 @@ export function parseMessageLog(text: string): ParsedLog {
 export async function readMessageLog(file: string): Promise<ParsedLog> {
   try {
     // Stryker disable next-line StringLiteral: readFile reads utf8 for an empty encoding too
-    return parseMessageLog(await readFile(file, 'utf8'));
+    const text = await readFile(file, 'utf8');
+    return parseMessageLog(text, (await stat(file)).mtime.toISOString());
   } catch (error) {
     if (hasErrorCode(error, 'ENOENT')) return { messages: [], skippedLines: 0, truncatedTail: false };
     throw error;
   }
 }
 
+/** One message as the line gptme would write for it. */
+export function serializeMessage(message: Message): string {
+  return `${JSON.stringify(lineOfMessage(message))}\n`;
+}
+
 export function serializeMessages(messages: readonly Message[]): string {
-  return messages.map((message) => `${JSON.stringify(message)}\n`).join('');
+  return messages.map(serializeMessage).join('');
 }
 
 /**
@@ -85,7 +110,7 @@ export async function appendMessage(file: string, message: Message): Promise<voi
       if (last[0] !== 0x0a) prefix = '\n';
     }
     // Stryker disable next-line StringLiteral: appendFile writes utf8 for an empty encoding too
-    await handle.appendFile(`${prefix}${JSON.stringify(message)}\n`, 'utf8');
+    await handle.appendFile(`${prefix}${serializeMessage(message)}`, 'utf8');
   } finally {
     await handle.close();
   }
@@ -105,9 +130,9 @@ export type MessageChange = (message: Message, index: number, all: readonly Mess
 export function rewriteMessageLog(
   text: string,
   change: MessageChange,
+  fallbackTimestamp?: string,
 ): { text: string; messages: Message[] } {
-  const lines = text.split('\n').filter((line) => line.trim().length > 0);
-  const parsed = lines.map((line) => ({ line, message: parseLine(line) }));
+  const parsed = readLines(text, fallbackTimestamp);
   const all = parsed.flatMap((entry) => (entry.message ? [entry.message] : []));
   const out: string[] = [];
   const messages: Message[] = [];
@@ -120,7 +145,7 @@ export function rewriteMessageLog(
     const next = change(entry.message, index++, all);
     if (next === null) continue;
     messages.push(next);
-    out.push(next === entry.message ? `${entry.line}\n` : `${JSON.stringify(next)}\n`);
+    out.push(next === entry.message ? `${entry.line}\n` : serializeMessage(next));
   }
   return { text: out.join(''), messages };
 }

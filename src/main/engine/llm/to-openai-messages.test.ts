@@ -139,3 +139,52 @@ describe('a conversation as the model reads it', () => {
     ]);
   });
 });
+
+describe('a conversation in the order gptme sends it', () => {
+  const call = (id: string) => ({ id, name: 'shell', args: {} });
+
+  it('a message between calls and their results waits until the results are all in', () => {
+    const sent = toOpenAiMessages([
+      msg({ role: 'assistant', tool_calls: [call('a'), call('b')] }),
+      msg({ role: 'system', content: 'warning' }),
+      msg({ role: 'tool', call_id: 'a', content: 'A' }),
+      msg({ role: 'user', content: 'hurry' }),
+      msg({ role: 'tool', call_id: 'b', content: 'B' }),
+      msg({ role: 'system', content: 'after' }),
+      msg({ role: 'assistant', content: 'done' }),
+    ]);
+    expect(sent.map((m) => [m.role, 'tool_call_id' in m ? m.tool_call_id : m.content])).toEqual([
+      ['assistant', null],
+      ['tool', 'a'],
+      ['tool', 'b'],
+      ['system', 'warning'],
+      ['user', 'hurry'],
+      ['system', 'after'],
+      ['assistant', 'done'],
+    ]);
+  });
+
+  it('results of one call that follow each other go as one; waiting messages go before the next reply or at the end', () => {
+    const sent = toOpenAiMessages([
+      msg({ role: 'assistant', tool_calls: [call('a'), call('b')] }),
+      msg({ role: 'tool', call_id: 'a', content: 'part 1' }),
+      msg({ role: 'tool', call_id: 'a', content: 'part 2' }),
+      msg({ role: 'system', content: 'waits' }),
+      msg({ role: 'assistant', content: 'next', tool_calls: [call('c')] }),
+      msg({ role: 'user', content: 'unanswered call: waits to the end' }),
+    ]);
+    expect(sent).toEqual([
+      expect.objectContaining({ role: 'assistant' }),
+      { role: 'tool', tool_call_id: 'a', content: 'part 1\n\npart 2' },
+      { role: 'system', content: 'waits' },
+      expect.objectContaining({ role: 'assistant', content: 'next' }),
+      { role: 'user', content: 'unanswered call: waits to the end' },
+    ]);
+  });
+
+  it('a hidden message is sent (gptme hides it from the user, not the model)', () => {
+    expect(toOpenAiMessages([msg({ role: 'system', content: 'context', hide: true, pinned: true })])).toEqual(
+      [{ role: 'system', content: 'context' }],
+    );
+  });
+});

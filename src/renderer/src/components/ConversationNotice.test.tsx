@@ -140,3 +140,34 @@ describe('desktop controls in a browser tab', () => {
     expect(rc.callsOf('window.new')).toEqual([]);
   });
 });
+
+describe('a conversation whose log has lines that cannot be read', () => {
+  it('opens with what could be read and says how many lines were left out, kept in the file', async () => {
+    const user = userEvent.setup();
+    await renderHost(BROWSER, {
+      'conversation.open': () => ({
+        ...summary,
+        messages: [{ id: 'u', role: 'user', content: 'hello', timestamp: '2026-11-26T12:00:00.000Z' }],
+        skippedLines: 1,
+        truncatedTail: true,
+      }),
+    });
+    await user.click(screen.getByText('Release plan'));
+    const notice = await screen.findByTestId('unreadable-lines-notice');
+    expect(notice.textContent).toContain('2 lines of “Release plan”’s log could not be read');
+    expect(notice.textContent).toContain('Nothing was deleted');
+    expect(await screen.findByText('hello')).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'OK' }));
+    await waitFor(() => expect(screen.queryByTestId('unreadable-lines-notice')).toBeNull());
+  });
+
+  it('says nothing when every line was read', async () => {
+    const user = userEvent.setup();
+    await renderHost(BROWSER, {
+      'conversation.open': () => ({ ...summary, messages: [], skippedLines: 0, truncatedTail: false }),
+    });
+    await user.click(screen.getByText('Release plan'));
+    await waitFor(() => expect(screen.queryByTestId('composer')).not.toBeNull());
+    expect(screen.queryByTestId('unreadable-lines-notice')).toBeNull();
+  });
+});

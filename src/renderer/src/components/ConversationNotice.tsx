@@ -18,6 +18,23 @@ export function ConversationNotice() {
   if (!notice) return null;
   const elsewhere = host?.view === 'window' ? 'another window' : 'another tab';
   const name = `“${listed ?? notice.name}”`;
+  if (notice.kind === 'unreadable') {
+    const lines = notice.lines === 1 ? 'One line' : `${notice.lines} lines`;
+    return (
+      <div className="conversation-notice" role="status" data-testid="unreadable-lines-notice">
+        <span>
+          {lines} of {name}’s log could not be read and {notice.lines === 1 ? 'is' : 'are'} not shown. Nothing
+          was deleted: the file still holds {notice.lines === 1 ? 'it' : 'them'} as{' '}
+          {notice.lines === 1 ? 'it was' : 'they were'}.
+        </span>
+        <span className="banner-actions">
+          <button type="button" onClick={actions.dismissNotice}>
+            OK
+          </button>
+        </span>
+      </div>
+    );
+  }
   if (notice.kind === 'taken') {
     return (
       <div className="conversation-notice" role="status" data-testid="taken-notice">

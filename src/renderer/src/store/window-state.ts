@@ -35,7 +35,10 @@ export interface MessageView extends Message {
 
 /** A conversation that is, or was, somewhere else: said in the window, with what the user can do. */
 type ConversationNotice =
-  { kind: 'open-elsewhere'; conversationId: string; name: string } | { kind: 'taken'; name: string };
+  | { kind: 'open-elsewhere'; conversationId: string; name: string }
+  | { kind: 'taken'; name: string }
+  /** Lines of its log that could not be read: kept in the file, left out here. */
+  | { kind: 'unreadable'; name: string; lines: number };
 
 export type TurnPhase = 'thinking' | 'streaming' | 'waiting' | 'running';
 

@@ -23,13 +23,19 @@ const patchTool = (state: WindowState, callId: string, patch: Partial<ToolCallVi
   return { toolCalls: { ...state.toolCalls, [callId]: { ...current, ...patch } } };
 };
 
+function unreadableNotice(detail: ConversationDetail): WindowState['notice'] {
+  const lines = (detail.skippedLines ?? 0) + (detail.truncatedTail ? 1 : 0);
+  return lines ? { kind: 'unreadable', name: detail.name, lines } : null;
+}
+
 /** Shows a conversation (opened, created or reloaded) in the window. */
 export function showConversation(store: WindowStore, detail: ConversationDetail | null): void {
   store.setState({
     conversation: detail ? { id: detail.id, name: detail.name } : null,
     ...viewOfMessages(detail?.messages ?? []),
-    // A conversation on screen answers any notice about where one was.
-    ...(detail ? { notice: null } : {}),
+    // A conversation on screen answers any notice about where one was; one with lines it could
+    // not read says so (the lines stay in the file).
+    ...(detail ? { notice: unreadableNotice(detail) } : {}),
   });
 }
 
