@@ -25,7 +25,7 @@ export async function buildSystemPrompt(
   ];
   if (config.prompt) parts.push(`Project instructions:\n${config.prompt}`);
   if (workspace) {
-    for (const file of config.files) {
+    for (const file of config.files ?? []) {
       try {
         // A project file names these: a FIFO among them must not hold the turn, a huge file not fill memory.
         const bytes = await readWorkspaceFile(workspace, file, {
