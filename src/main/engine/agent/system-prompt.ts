@@ -1,5 +1,6 @@
 import type { EffectiveConfig } from '../../../shared/config';
 import { readWorkspaceFile } from '../tools/target-file';
+import { defaultContextFiles } from './default-context-files';
 
 const MAX_FILE_CHARS = 20_000;
 // UTF-8 takes at most 3 bytes per UTF-16 unit, so a file cut at 4 bytes a character still decodes
@@ -15,17 +16,25 @@ export async function buildSystemPrompt(
   workspace: string | null,
   offLimits: readonly string[],
 ): Promise<string> {
+  // A project's base_prompt replaces who the assistant is; what the workspace is stays said.
+  const opening = config.basePrompt
+    ? [config.basePrompt]
+    : [
+        "You are Deskmate, an AI assistant working in a local workspace on the user's computer.",
+        'Use the tools to inspect and change files and to run commands; the user approves each write or command.',
+        'Keep answers concise. Use Markdown. Show code in fenced blocks with a language.',
+      ];
   const parts = [
-    "You are Deskmate, an AI assistant working in a local workspace on the user's computer.",
-    'Use the tools to inspect and change files and to run commands; the user approves each write or command.',
-    'Keep answers concise. Use Markdown. Show code in fenced blocks with a language.',
+    ...opening,
     workspace
       ? `The workspace is ${workspace}. Relative paths are relative to it; paths outside it are refused.`
       : 'No workspace folder is open: file and shell tools will fail until the user opens one.',
   ];
   if (config.prompt) parts.push(`Project instructions:\n${config.prompt}`);
   if (workspace) {
-    for (const file of config.files ?? []) {
+    // Unset, the files a gptme user expects; set (even to []), exactly those.
+    const files = config.files ?? (await defaultContextFiles(workspace, offLimits));
+    for (const file of files) {
       try {
         // A project file names these: a FIFO among them must not hold the turn, a huge file not fill memory.
         const bytes = await readWorkspaceFile(workspace, file, {
