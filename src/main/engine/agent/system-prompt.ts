@@ -15,6 +15,8 @@ export async function buildSystemPrompt(
   config: EffectiveConfig,
   workspace: string | null,
   offLimits: readonly string[],
+  /** The project's context command output, formatted (context-command.ts); last, as in gptme. */
+  computed?: string,
 ): Promise<string> {
   // A project's base_prompt replaces who the assistant is; what the workspace is stays said.
   const opening = config.basePrompt
@@ -52,5 +54,6 @@ export async function buildSystemPrompt(
       }
     }
   }
+  if (computed) parts.push(computed);
   return parts.join('\n\n');
 }
