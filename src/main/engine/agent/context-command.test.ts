@@ -117,13 +117,21 @@ describe("a project's context_cmd in a conversation", () => {
     await bounded((await context.chat.send('and again')).done, 10_000, 'a second trusted turn');
     expect(system(2)).toContain('COMPUTED-CONTEXT');
     expect(await readFile(path.join(workspace, 'ran.txt'), 'utf8')).toBe('run\n');
-    // On request, again.
-    await context.chat.refreshContext();
+    // On request (`context.refresh`), again.
+    expect(await engine.router.handle('w', 'context.refresh', {})).toMatchObject({
+      ok: true,
+      value: { run: { output: 'COMPUTED-CONTEXT\n', exitCode: 0, ranAt: expect.any(String) } },
+    });
     expect(await readFile(path.join(workspace, 'ran.txt'), 'utf8')).toBe('run\nrun\n');
-    // Trust taken back: the output leaves the prompt with it.
+    // Trust taken back: the output leaves the prompt with it, and a request runs nothing.
     context.setTrust(false);
+    expect(await engine.router.handle('w', 'context.refresh', {})).toEqual({
+      ok: true,
+      value: { run: null },
+    });
     await bounded((await context.chat.send('last')).done, 10_000, 'a turn after revoking');
     expect(system(3)).not.toContain('COMPUTED-CONTEXT');
+    expect(await readFile(path.join(workspace, 'ran.txt'), 'utf8')).toBe('run\nrun\n');
     engine.registry.dispose();
   });
 });

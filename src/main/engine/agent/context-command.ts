@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import type { ContextCommandRun } from '../../../shared/context-command';
 import { bashOf } from '../tools/shell-session';
 
 /** gptme waits a minute for a context command; so do we, or less when commands are bounded tighter. */
@@ -10,17 +11,7 @@ export const CONTEXT_CMD_MAX_CHARS = 100_000;
 const MAX_STDOUT_BYTES = 4 * CONTEXT_CMD_MAX_CHARS;
 const MAX_STDERR_CHARS = 2_000;
 
-export interface ContextCommandResult {
-  command: string;
-  /** ISO 8601, when it was started. */
-  ranAt: string;
-  output: string;
-  /** Exit code; null when it was stopped (timeout, output cap, abort) or killed by a signal. */
-  exitCode: number | null;
-  stderr: string;
-  cut: boolean;
-  timedOut: boolean;
-}
+export type ContextCommandResult = ContextCommandRun;
 
 export interface ContextCommandOptions {
   cwd: string;
