@@ -363,3 +363,25 @@ describe("gptme's project files, as gptme finds them", () => {
     expect(problem?.message).toMatch(/shell/);
   });
 });
+
+describe('gptme project files a repository chose badly', () => {
+  it('a .github folder or a gptme.local.toml that leads out of the workspace is reported, never read', async () => {
+    const { symlink } = await import('node:fs/promises');
+    const outside = await makeWorkspace({
+      'gptme.toml': 'context_cmd = "from-outside"\n',
+      'local.toml': 'context_cmd = "from-outside"\n',
+    });
+    const ws = await makeWorkspace();
+    await symlink(outside, path.join(ws, '.github'));
+    const [github] = await loadProjectLayers(ws);
+    expect(github?.values).toEqual({});
+    expect(github?.problems[0]?.message).toMatch(/cannot be read: .*outside the workspace/);
+
+    const other = await makeWorkspace({ 'gptme.toml': 'model = "m"\n' });
+    await symlink(path.join(outside, 'local.toml'), path.join(other, 'gptme.local.toml'));
+    const [main, local] = await loadProjectLayers(other);
+    expect(main?.values).toEqual({ model: 'm' });
+    expect(local?.values).toEqual({});
+    expect(local?.problems[0]?.message).toMatch(/cannot be read: .*outside the workspace/);
+  });
+});
