@@ -163,4 +163,20 @@ describe('commands a project file asks to run', () => {
     const [trusted] = applyTrust([withCommands], { trusted: true, toolsBelow: [] });
     expect(trusted?.values).toEqual(withCommands.values);
   });
+
+  it('say a server is disabled, and list the table switches as set', () => {
+    const request = trustRequestOf([
+      layer('/w/gptme.toml', {
+        mcp: {
+          auto_start: false,
+          servers: [{ name: 'off', command: 'srv', enabled: false }, { name: 'bare' }],
+        },
+      }),
+    ]);
+    expect(request.settings).toEqual([
+      { key: 'mcp', value: 'auto_start = false', file: '/w/gptme.toml' },
+      { key: 'mcp server bare', value: '', file: '/w/gptme.toml' },
+      { key: 'mcp server off', value: 'srv  (disabled)', file: '/w/gptme.toml' },
+    ]);
+  });
 });
