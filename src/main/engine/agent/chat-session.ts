@@ -48,7 +48,7 @@ export class ChatSession implements Disposable {
   #starting = false;
   #disposed = false;
   // The project's context_cmd output, run once per conversation (or again on request).
-  #contextRun: { conversationId: string; result: ContextCommandResult } | undefined;
+  #contextRun: { conversationId: string; workspace: string; result: ContextCommandResult } | undefined;
 
   constructor(host: ChatHost) {
     this.#host = host;
@@ -381,7 +381,9 @@ export class ChatSession implements Disposable {
     if (!config.contextCmd) return undefined;
     const last = this.#contextRun;
     const fresh =
-      last?.conversationId === conversationId && last.result.command === config.contextCmd
+      last?.conversationId === conversationId &&
+      last.workspace === this.#host.workspace &&
+      last.result.command === config.contextCmd
         ? last.result
         : await this.refreshContext(signal);
     return fresh ? formatContextOutput(fresh) : undefined;
@@ -402,7 +404,7 @@ export class ChatSession implements Disposable {
       timeoutMs: Math.min(CONTEXT_CMD_TIMEOUT_MS, config.shellTimeoutMs),
       signal: signal ? AbortSignal.any([signal, this.#host.signal]) : this.#host.signal,
     });
-    this.#contextRun = { conversationId, result };
+    this.#contextRun = { conversationId, workspace, result };
     return result;
   }
 

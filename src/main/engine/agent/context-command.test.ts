@@ -134,4 +134,22 @@ describe("a project's context_cmd in a conversation", () => {
     expect(await readFile(path.join(workspace, 'ran.txt'), 'utf8')).toBe('run\nrun\n');
     engine.registry.dispose();
   });
+
+  it('runs again when the conversation moves to another folder with the same command', async () => {
+    for (let i = 0; i < 2; i++) provider.enqueue({ kind: 'stream', text: 'ok' });
+    const engine = await createChatEngine(provider);
+    const toml = { 'gptme.toml': 'context_cmd = "echo here: $(basename $PWD)"\n' };
+    const [first, second] = [await makeWorkspace(toml), await makeWorkspace(toml)];
+    const context = engine.connect('w');
+    const system = (i: number) => String(provider.requests[i]?.body.messages?.[0]?.content);
+    await context.openWorkspace(first);
+    context.setTrust(true);
+    await bounded((await context.chat.send('hi')).done, 10_000, 'a turn in the first folder');
+    await context.openWorkspace(second);
+    context.setTrust(true);
+    await bounded((await context.chat.send('hi')).done, 10_000, 'a turn in the second folder');
+    expect(system(0)).toContain(`here: ${path.basename(first)}`);
+    expect(system(1)).toContain(`here: ${path.basename(second)}`);
+    engine.registry.dispose();
+  });
 });
