@@ -84,6 +84,75 @@ describe('running a context command', () => {
   });
 });
 
+describe('the context command output in the system prompt', () => {
+  const run = {
+    command: 'git status',
+    ranAt: '2026-01-01T00:00:00.000Z',
+    output: 'clean\n',
+    exitCode: 0,
+    stderr: '',
+    cut: false,
+    timedOut: false,
+  };
+
+  it('is the command, when it ran and its output; a warning on stderr of a success is not shown', () => {
+    const text = [
+      "Output of the project's context command (git status), run at 2026-01-01T00:00:00.000Z:",
+      '```\nclean\n```',
+    ].join('\n');
+    expect(formatContextOutput(run)).toBe(text);
+    expect(formatContextOutput({ ...run, stderr: 'warning: slow\n' })).toBe(text);
+  });
+
+  it('says a failure with its exit code and stderr, and a stop without either', () => {
+    expect(
+      formatContextOutput({ ...run, exitCode: 2, stderr: ' bad \n' })
+        .split('\n')
+        .slice(-3),
+    ).toEqual(['[exit code 2]', 'stderr:', 'bad']);
+    expect(
+      formatContextOutput({ ...run, exitCode: 2 })
+        .split('\n')
+        .at(-1),
+    ).toBe('[exit code 2]');
+    expect(
+      formatContextOutput({ ...run, exitCode: null, timedOut: true })
+        .split('\n')
+        .slice(-2),
+    ).toEqual(['```', '[stopped: it ran out of time]']);
+  });
+});
+
+describe('a context command that tries to outlast its bounds', () => {
+  it('is not started at all when its signal is already aborted', async () => {
+    const ws = await makeWorkspace();
+    const result = await runContextCommand('touch started.txt', {
+      cwd: ws,
+      env,
+      timeoutMs: 10_000,
+      signal: AbortSignal.abort(),
+    });
+    expect(result.exitCode).toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(existsSync(path.join(ws, 'started.txt'))).toBe(false);
+  });
+
+  it('does not hold the turn when something it started left its process group and keeps the output open', async () => {
+    const ws = await makeWorkspace();
+    const real = await realpath(ws);
+    try {
+      const result = await bounded(
+        runContextCommand('setsid sleep 30 & echo started; sleep 1000', { cwd: ws, env, timeoutMs: 300 }),
+        5_000,
+        'a context command whose grandchild left its group',
+      );
+      expect(result).toMatchObject({ output: 'started\n', timedOut: true });
+    } finally {
+      for (const { pid } of processesInside(real)) process.kill(pid, 'SIGKILL');
+    }
+  });
+});
+
 describe("a project's context_cmd in a conversation", () => {
   let provider: ScriptedProvider;
   beforeEach(async () => {

@@ -39,6 +39,11 @@ export function runContextCommand(
     let cut = false;
     let timedOut = false;
     let settled = false;
+    // Given up before it began: nothing is started at all.
+    if (options.signal?.aborted) {
+      resolve({ command, ranAt, output: '', exitCode: null, stderr: '', cut, timedOut });
+      return;
+    }
     const child = spawn(bashOf(options.env.PATH), ['--noprofile', '--norc', '-c', command], {
       cwd: options.cwd,
       env: { ...options.env },
@@ -83,7 +88,6 @@ export function runContextCommand(
       stop();
     }, options.timeoutMs);
     options.signal?.addEventListener('abort', onAbort, { once: true });
-    if (options.signal?.aborted) stop();
     child.stdout.on('data', (chunk: Buffer) => {
       const room = MAX_STDOUT_BYTES - stdoutBytes;
       stdout.push(chunk.subarray(0, room));
@@ -94,6 +98,8 @@ export function runContextCommand(
       }
     });
     child.stderr.on('data', (chunk: Buffer) => {
+      // Bounds memory against a flood on stderr; what is returned is cut again below.
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: only memory use tells these apart
       if (stderr.length < MAX_STDERR_CHARS) stderr += chunk.toString('utf8');
     });
     child.on('error', (error) => {
