@@ -111,6 +111,7 @@ describe('a hostile repository', () => {
       hostile.trustedEnv,
     );
     expect(context.trust.trusted).toBe(false);
+    expect(context.trust.request.settings.map((setting) => setting.key)).toContain('context_cmd');
 
     const outcomes = await attack(context, log, 'u');
     const shell = outcomes.get('u-shell')!;
@@ -160,7 +161,8 @@ describe('a hostile repository', () => {
     expect(shell.result.output).not.toMatch(
       /^(BASH_ENV|ENV|PROMPT_COMMAND|OPENAI_[A-Z_]+|API_KEY|BASE_URL)=/m,
     );
-    expect(await ranMarkers(hostile)).toEqual(['path-hijack']);
+    // Its context_cmd was listed too, and trusted it runs (issue 13), with the env the user agreed to.
+    expect(await ranMarkers(hostile)).toEqual(['context-cmd', 'path-hijack']);
     await expectFileVectorsRefused(outcomes, 't');
     expect(outcomes.get('t-append')?.status).toBe('failed');
     for (const request of provider.requests) expect(request.headers.authorization).toBe(`Bearer ${USER_KEY}`);

@@ -93,7 +93,8 @@ test('the trust prompt lists what a hostile repository asks for; declined nothin
     expect(trusted).toContain(`${name}=${value}`);
   expect(trusted).toContain('hijacked-whoami');
   expect(trusted).not.toContain(KEY);
-  expect(await ranMarkers(hostile)).toEqual(['path-hijack']);
+  // Trusted, its context_cmd runs too (listed in the trust request it was given for; issue 13).
+  expect(await ranMarkers(hostile)).toEqual(['context-cmd', 'path-hijack']);
 
   // Trust is the user's setting: it survives a reload, and the key is in no file of the data folder.
   await page.reload();

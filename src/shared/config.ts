@@ -36,14 +36,41 @@ const autoApproveSchema = z.union([
   toolGrantsSchema,
 ]);
 
+const envRecordSchema = z.record(envNameSchema, z.string().max(32_768));
+
+/** One MCP server as gptme's `[[mcp.servers]]` describes it: a command to start, or a URL. */
+const mcpServerSchema = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  enabled: z.boolean().optional(),
+  command: z.string().max(4096).optional(),
+  args: z.array(z.string().max(4096)).max(200).optional(),
+  env: envRecordSchema.optional(),
+  url: z.string().max(2048).optional(),
+  headers: z.record(z.string().max(200), z.string().max(8192)).optional(),
+});
+export type McpServer = z.infer<typeof mcpServerSchema>;
+
+/** gptme's `[mcp]` table. Read, validated and shown for trust; no server is started from it yet. */
+export const mcpConfigSchema = z.strictObject({
+  enabled: z.boolean().optional(),
+  auto_start: z.boolean().optional(),
+  servers: z.array(mcpServerSchema).max(50).optional(),
+});
+export type McpConfig = z.infer<typeof mcpConfigSchema>;
+
 /** Everything a config layer may hold. Every layer is a partial of this. */
 export const configValuesSchema = z.strictObject({
   provider: providerSchema.optional(),
   model: modelIdSchema.optional(),
   temperature: z.number().min(0).max(2).optional(),
   prompt: z.string().max(100_000).optional(),
+  /** Replaces the opening of the system prompt (who the assistant is); gptme's `base_prompt`. */
+  basePrompt: z.string().max(100_000).optional(),
   files: z.array(z.string().min(1).max(4096)).max(200).optional(),
-  env: z.record(envNameSchema, z.string().max(32_768)).optional(),
+  /** A shell command whose output joins the system prompt; gptme's `context_cmd`. Needs trust. */
+  contextCmd: z.string().trim().min(1).max(4096).optional(),
+  env: envRecordSchema.optional(),
+  mcp: mcpConfigSchema.optional(),
   tools: z.array(toolNameSchema).max(TOOL_NAMES.length).optional(),
   autoApprove: autoApproveSchema.optional(),
   maxSteps: z.number().int().min(1).max(500).optional(),
@@ -87,8 +114,11 @@ export const projectConfigSchema = configValuesSchema.pick({
   model: true,
   temperature: true,
   prompt: true,
+  basePrompt: true,
   files: true,
+  contextCmd: true,
   env: true,
+  mcp: true,
   tools: true,
   shellTimeoutMs: true,
 });
@@ -97,8 +127,12 @@ export interface EffectiveConfig {
   model: string;
   temperature?: number;
   prompt: string;
-  files: string[];
+  basePrompt?: string;
+  /** Unset: the files a gptme user expects (README, AGENTS.md, the manifest...); [] includes none. */
+  files?: string[];
+  contextCmd?: string;
   env: Record<string, string>;
+  mcp?: McpConfig;
   tools: ToolName[];
   autoApprove: number | 'always' | ToolGrants;
   maxSteps: number;

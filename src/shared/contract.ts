@@ -18,6 +18,7 @@ import type {
   ToolResult,
   TurnEndReason,
 } from './domain';
+import type { ContextCommandRun } from './context-command';
 import type { RpcErrorShape } from './errors';
 import { EXPORT_FORMATS } from './export-format';
 import type { TrustedFolder, WorkspaceTrust } from './workspace-trust';
@@ -182,6 +183,11 @@ export const requests = Object.freeze({
   'grants.revoke': request<{ grants: ApprovalGrant[] }>()(z.strictObject({ tool: grantedTool })),
   /** A full tool output kept beside this window's conversation; never any other file. */
   'artifact.read': request<ArtifactText>()(z.strictObject({ name: artifactName })),
+  /**
+   * Runs the workspace's `context_cmd` again for this window's conversation (trusted workspaces
+   * only; `run` is null when there is none to run): its next turns see the new output.
+   */
+  'context.refresh': request<{ run: ContextCommandRun | null }>()(empty),
   'config.get': request<ConfigSnapshot>()(empty),
   /** The conversation's own config (the chat layer); the user's settings are `settings.set`. */
   'config.set': request<ConfigSnapshot>()(

@@ -258,7 +258,8 @@ describe('npm run cli on a hostile repository', () => {
       expect(run.stdout).toContain(`${name}=${value}`);
     expect(run.stdout).toContain('hijacked-whoami');
     expect(run.stdout + run.stderr).not.toContain('sk-cli');
-    expect(await ranMarkers(hostile)).toEqual(['path-hijack']);
+    // Trusted, its context_cmd runs too (listed in the trust request it was given for; issue 13).
+    expect(await ranMarkers(hostile)).toEqual(['context-cmd', 'path-hijack']);
     // For this run only: nothing was saved.
     expect(openUserSettings(dataDir, openConfBackend).trustedFolders()).toEqual([]);
   });

@@ -11,6 +11,12 @@ import type { ToolContext } from '../tools/tool';
 import { ApprovalGate, EVERY_TOOL, type ApprovalResponse } from './approval-gate';
 import type { ChatHost } from './chat-host';
 import { LiveTurn } from './live-turn';
+import {
+  formatContextOutput,
+  runContextCommand,
+  CONTEXT_CMD_TIMEOUT_MS,
+  type ContextCommandResult,
+} from './context-command';
 import { buildSystemPrompt } from './system-prompt';
 import { runTurn } from './turn-loop';
 
@@ -41,6 +47,8 @@ export class ChatSession implements Disposable {
   #opening = false;
   #starting = false;
   #disposed = false;
+  // The project's context_cmd output, run once per conversation (or again on request).
+  #contextRun: { conversationId: string; workspace: string; result: ContextCommandResult } | undefined;
 
   constructor(host: ChatHost) {
     this.#host = host;
@@ -337,7 +345,12 @@ export class ChatSession implements Disposable {
           gate: this.#gate,
           signal,
           history: this.#messages,
-          systemPrompt: await buildSystemPrompt(config, this.#host.workspace, [this.#host.services.dataDir]),
+          systemPrompt: await buildSystemPrompt(
+            config,
+            this.#host.workspace,
+            [this.#host.services.dataDir],
+            await this.#contextFor(conversationId, config, signal),
+          ),
           append: (message) => this.#append(message),
           emit: (name, payload) => this.#host.emit(name, this.#live.observe(name, payload)),
           toolContext: (callId, toolSignal) => this.#toolContext(conversationId, callId, toolSignal),
@@ -358,6 +371,43 @@ export class ChatSession implements Disposable {
     })();
     this.#turn = { id: turnId, startedAt, controller, done };
     return { turnId, done };
+  }
+
+  /** The context command's output for this conversation's turn: run at its first turn, then kept. */
+  async #contextFor(
+    conversationId: string,
+    config: EffectiveConfig,
+    signal: AbortSignal,
+  ): Promise<string | undefined> {
+    // Set only in a trusted workspace: an untrusted one's command is withheld, and never run.
+    if (!config.contextCmd) return undefined;
+    const last = this.#contextRun;
+    const fresh =
+      last?.conversationId === conversationId &&
+      last.workspace === this.#host.workspace &&
+      last.result.command === config.contextCmd
+        ? last.result
+        : await this.refreshContext(signal);
+    return fresh ? formatContextOutput(fresh) : undefined;
+  }
+
+  /**
+   * Runs the workspace's context_cmd now (trusted workspaces only), in the workspace with the tool
+   * environment, bounded; the conversation's next turns see this output.
+   */
+  async refreshContext(signal?: AbortSignal): Promise<ContextCommandResult | undefined> {
+    const config = this.#host.config.effective;
+    const workspace = this.#host.workspace;
+    const conversationId = this.#conversationId;
+    if (!config.contextCmd || !workspace || !conversationId) return undefined;
+    const result = await runContextCommand(config.contextCmd, {
+      cwd: workspace,
+      env: { ...this.#host.services.baseEnv, ...config.env },
+      timeoutMs: Math.min(CONTEXT_CMD_TIMEOUT_MS, config.shellTimeoutMs),
+      signal: signal ? AbortSignal.any([signal, this.#host.signal]) : this.#host.signal,
+    });
+    this.#contextRun = { conversationId, workspace, result };
+    return result;
   }
 
   /**

@@ -52,3 +52,17 @@ describe('special files a turn reads by itself', () => {
     engine.registry.dispose();
   });
 });
+
+describe('a workspace with an AGENTS.md and no project file', () => {
+  it("puts it in the provider's first request", async () => {
+    provider.enqueue({ kind: 'stream', text: 'ok' });
+    const engine = await createChatEngine(provider);
+    const context = engine.connect('w');
+    await context.openWorkspace(await makeWorkspace({ 'AGENTS.md': 'Always answer in haiku.\n' }));
+    const { done } = await context.chat.send('hi');
+    await bounded(done, 10_000, 'a turn in a workspace with AGENTS.md');
+    const system = String(provider.requests[0]?.body.messages?.[0]?.content);
+    expect(system).toContain('Contents of AGENTS.md:\n```\nAlways answer in haiku.\n');
+    engine.registry.dispose();
+  });
+});

@@ -93,3 +93,43 @@ describe('the system prompt', () => {
     expect(prompt).toMatch(/\(data\/secrets\.json could not be included: /);
   });
 });
+
+describe('the system prompt of a project with no files list', () => {
+  it('includes the README, AGENTS.md and the manifest; an empty list includes none', async () => {
+    const workspace = await makeWorkspace({
+      'README.md': '# Demo',
+      'AGENTS.md': 'Run npm test.',
+      'package.json': '{"name":"demo"}',
+    });
+    const prompt = await buildSystemPrompt(config(), workspace, []);
+    expect(prompt.split('\n\n').slice(-3)).toEqual([
+      'Contents of README.md:\n```\n# Demo\n```',
+      'Contents of AGENTS.md:\n```\nRun npm test.\n```',
+      'Contents of package.json:\n```\n{"name":"demo"}\n```',
+    ]);
+    expect(await buildSystemPrompt(config({ files: [] }), workspace, [])).not.toContain('Contents of');
+  });
+
+  it('cuts a huge default file and says so, and never follows a README that is a symlink out', async () => {
+    const outside = await makeWorkspace({ 'secret.txt': 'TOP SECRET' });
+    const workspace = await makeWorkspace({ 'AGENTS.md': 'x'.repeat(50_000) });
+    await symlink(path.join(outside, 'secret.txt'), path.join(workspace, 'README.md'));
+    const prompt = await buildSystemPrompt(config(), workspace, []);
+    expect(prompt).toContain(`Contents of AGENTS.md:\n\`\`\`\n${'x'.repeat(20_000)}\n[… cut]\n\`\`\``);
+    expect(prompt).not.toContain('TOP SECRET');
+    expect(prompt).toContain('(README.md could not be included: README.md leads outside the workspace');
+  });
+
+  it("takes a project's base_prompt as its opening, and still names the workspace", async () => {
+    const workspace = await makeWorkspace();
+    const prompt = await buildSystemPrompt(
+      config({ basePrompt: 'You are Bob, a build bot.' }),
+      workspace,
+      [],
+    );
+    expect(prompt.split('\n\n')).toEqual([
+      'You are Bob, a build bot.',
+      `The workspace is ${workspace}. Relative paths are relative to it; paths outside it are refused.`,
+    ]);
+  });
+});

@@ -1,5 +1,6 @@
 import type { EffectiveConfig } from '../../../shared/config';
 import { readWorkspaceFile } from '../tools/target-file';
+import { defaultContextFiles } from './default-context-files';
 
 const MAX_FILE_CHARS = 20_000;
 // UTF-8 takes at most 3 bytes per UTF-16 unit, so a file cut at 4 bytes a character still decodes
@@ -14,18 +15,28 @@ export async function buildSystemPrompt(
   config: EffectiveConfig,
   workspace: string | null,
   offLimits: readonly string[],
+  /** The project's context command output, formatted (context-command.ts); last, as in gptme. */
+  computed?: string,
 ): Promise<string> {
+  // A project's base_prompt replaces who the assistant is; what the workspace is stays said.
+  const opening = config.basePrompt
+    ? [config.basePrompt]
+    : [
+        "You are Deskmate, an AI assistant working in a local workspace on the user's computer.",
+        'Use the tools to inspect and change files and to run commands; the user approves each write or command.',
+        'Keep answers concise. Use Markdown. Show code in fenced blocks with a language.',
+      ];
   const parts = [
-    "You are Deskmate, an AI assistant working in a local workspace on the user's computer.",
-    'Use the tools to inspect and change files and to run commands; the user approves each write or command.',
-    'Keep answers concise. Use Markdown. Show code in fenced blocks with a language.',
+    ...opening,
     workspace
       ? `The workspace is ${workspace}. Relative paths are relative to it; paths outside it are refused.`
       : 'No workspace folder is open: file and shell tools will fail until the user opens one.',
   ];
   if (config.prompt) parts.push(`Project instructions:\n${config.prompt}`);
   if (workspace) {
-    for (const file of config.files) {
+    // Unset, the files a gptme user expects; set (even to []), exactly those.
+    const files = config.files ?? (await defaultContextFiles(workspace, offLimits));
+    for (const file of files) {
       try {
         // A project file names these: a FIFO among them must not hold the turn, a huge file not fill memory.
         const bytes = await readWorkspaceFile(workspace, file, {
@@ -43,5 +54,6 @@ export async function buildSystemPrompt(
       }
     }
   }
+  if (computed) parts.push(computed);
   return parts.join('\n\n');
 }

@@ -9,7 +9,7 @@ describe('the defaults', () => {
       provider: { baseUrl: 'https://api.openai.com/v1' },
       model: 'gpt-4.1-mini',
       prompt: '',
-      files: [],
+      // No files: left unset, the files a gptme user expects are included (system-prompt.ts).
       env: {},
       tools: ['shell', 'read', 'save', 'append', 'patch'],
       autoApprove: 0,

@@ -5,7 +5,6 @@ export const DEFAULT_CONFIG: EffectiveConfig = deepFreeze({
   provider: { baseUrl: 'https://api.openai.com/v1' },
   model: 'gpt-4.1-mini',
   prompt: '',
-  files: [],
   env: {},
   tools: [...TOOL_NAMES],
   autoApprove: 0,

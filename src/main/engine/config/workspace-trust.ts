@@ -1,17 +1,59 @@
 import { createHash } from 'node:crypto';
-import type { ConfigLayer, ConfigProblem, ConfigValues, ToolName } from '../../../shared/config';
+import type { ConfigLayer, ConfigProblem, ConfigValues, McpConfig, ToolName } from '../../../shared/config';
 import type { TrustRequest } from '../../../shared/workspace-trust';
 import { deepFreeze } from '../base/deep-freeze';
 import { envRisk } from './env-risk';
+import { mergeMcp } from './merge';
 
-// What a project file may set only in a trusted workspace: whatever changes the processes tools
-// start. Content (model, temperature, prompt, files, a narrower tools list) needs no trust.
-const TRUST_ONLY: ReadonlyArray<keyof ConfigValues> = Object.freeze(['env', 'shellTimeoutMs']);
+// What a project file may set only in a trusted workspace: whatever starts a process or changes
+// the processes tools start. Content (model, temperature, prompt, files, a narrower tools list)
+// needs no trust.
+const TRUST_ONLY: ReadonlyArray<keyof ConfigValues> = Object.freeze([
+  'env',
+  'shellTimeoutMs',
+  'contextCmd',
+  'mcp',
+]);
+// Named in the trust prompt and in problems as the file spells them.
+const SHOWN_AS: Partial<Record<keyof ConfigValues, string>> = Object.freeze({ contextCmd: 'context_cmd' });
+const shownAs = (key: keyof ConfigValues) => SHOWN_AS[key] ?? key;
+
+/** One line per MCP server (and one for the table's switches), each saying all that would start it. */
+interface McpLine {
+  key: string;
+  value: string;
+  server?: string;
+}
+
+function mcpSettings(mcp: McpConfig): McpLine[] {
+  const pairs = (record: Record<string, string> | undefined, sep: string) =>
+    Object.entries(record ?? {}).map(([name, value]) => `${name}${sep}${value}`);
+  const lines: McpLine[] = [];
+  const switches = [
+    mcp.enabled === undefined ? '' : `enabled = ${mcp.enabled}`,
+    mcp.auto_start === undefined ? '' : `auto_start = ${mcp.auto_start}`,
+  ].filter(Boolean);
+  if (switches.length) lines.push({ key: 'mcp', value: switches.join(', ') });
+  for (const server of mcp.servers ?? []) {
+    const parts = [
+      server.url ?? [server.command ?? '', ...(server.args ?? [])].join(' ').trim(),
+      ...pairs(server.env, '='),
+      ...pairs(server.headers, ': '),
+      ...(server.enabled === false ? ['(disabled)'] : []),
+    ];
+    lines.push({ key: `mcp server ${server.name}`, value: parts.join('  '), server: server.name });
+  }
+  return lines;
+}
 
 /** What trust would add, merged as the layers merge (a later file wins), each entry with its file. */
 export function trustRequestOf(projectLayers: readonly ConfigLayer[]): TrustRequest {
   const env = new Map<string, TrustRequest['env'][number]>();
   const settings = new Map<string, TrustRequest['settings'][number]>();
+  // MCP servers merge by name across the files: each is listed as it would start, with the file
+  // that last changed it.
+  let mcp: McpConfig | undefined;
+  const mcpFiles = new Map<string | undefined, string>();
   for (const layer of projectLayers) {
     const file = layer.path ?? 'project';
     for (const [name, value] of Object.entries(layer.values.env ?? {})) {
@@ -20,13 +62,21 @@ export function trustRequestOf(projectLayers: readonly ConfigLayer[]): TrustRequ
     }
     for (const key of TRUST_ONLY) {
       const value = layer.values[key];
-      if (key !== 'env' && value !== undefined) settings.set(key, { key, value: String(value), file });
+      if (key === 'env' || value === undefined) continue;
+      if (key === 'mcp') {
+        const table = value as McpConfig;
+        mcp = mergeMcp(mcp, table);
+        if (table.enabled !== undefined || table.auto_start !== undefined) mcpFiles.set(undefined, file);
+        for (const server of table.servers ?? []) mcpFiles.set(server.name, file);
+      } else settings.set(key, { key: shownAs(key), value: String(value), file });
     }
+  }
+  for (const { key, value, server } of mcp ? mcpSettings(mcp) : []) {
+    settings.set(key, { key, value, file: mcpFiles.get(server)! });
   }
   const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
   return {
     env: [...env.values()].sort(byName),
-    // Stryker disable next-line MethodExpression,ArrowFunction: shellTimeoutMs is the one trust-only setting so far; sorted for the next
     settings: [...settings.values()].sort((a, b) => a.key.localeCompare(b.key)),
   };
 }
@@ -61,7 +111,7 @@ export function applyTrust(
     if (!options.trusted) {
       const withheld = TRUST_ONLY.filter((key) => values[key] !== undefined);
       for (const key of withheld) {
-        const what = key === 'env' ? `env (${Object.keys(values.env ?? {}).join(', ')})` : key;
+        const what = key === 'env' ? `env (${Object.keys(values.env ?? {}).join(', ')})` : shownAs(key);
         problems.push({
           ...at,
           message: `${what}: not applied, this workspace is not trusted`,

@@ -24,8 +24,8 @@ describe('contexts side by side', () => {
       model: 'model-a',
       prompt: 'A rules',
       env: { WHO: 'a' },
-      files: [],
     });
+    expect(a.config.effective.files).toBeUndefined();
     expect(b.config.effective).toMatchObject({
       model: 'model-b',
       prompt: 'B rules',

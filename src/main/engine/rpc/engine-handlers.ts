@@ -106,6 +106,7 @@ export function createEngineHandlers(registry: ContextRegistry, hooks: HostHooks
       return { grants: context.chat.grants };
     },
     'artifact.read': (context, input) => context.chat.readArtifact(input.name),
+    'context.refresh': async (context) => ({ run: (await context.chat.refreshContext()) ?? null }),
     'models.list': async (context) => {
       const provider = new Provider(context.config.effective, { maxRetries: 1 });
       return { models: await provider.listModels(context.signal) };

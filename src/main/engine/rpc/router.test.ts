@@ -25,6 +25,7 @@ const valid: { [M in RequestName]: RequestInput<M> } = {
   'tool.respond': { callId: 'call1', response: { action: 'auto', count: 2 } },
   'grants.revoke': { tool: 'shell' },
   'artifact.read': { name: 'shell-0a1b2c3d.txt' },
+  'context.refresh': {},
   'config.get': {},
   'config.set': { scope: 'chat', values: { model: 'm', temperature: 1 }, unset: ['tools'] },
   'workspace.open': { path: ABS },

@@ -71,7 +71,7 @@ function RequestList({ request }: { request: TrustRequest }) {
 }
 
 /**
- * Asked in the window whose workspace's project files want to set what the commands run with:
+ * Asked in the window whose workspace's project files want to run commands or set what commands run with:
  * lists exactly what trusting would apply. Declining keeps the window working, restricted. Once
  * trusted, the header badge opens the same panel to see what applies and to revoke it.
  */
@@ -148,9 +148,10 @@ export function TrustPrompt() {
         {trust.changed ? 'This folder’s project files changed since you trusted it' : 'Trust this folder?'}
       </h2>
       <p>
-        Its project files want to set what the commands Deskmate runs here start with. Until you trust it,
-        they are not applied; its instructions, files and model still are, and every command still asks before
-        it runs either way.
+        Its project files want to run commands here (a context command, MCP servers) or set what the commands
+        Deskmate runs here start with. Until you trust it, they are not applied; its instructions, files and
+        model still are. Either way every command the assistant runs still asks first; a context command, once
+        trusted, runs by itself at the start of each conversation.
       </p>
       <RequestList request={trust.request} />
       {refused > 0 && (
