@@ -102,6 +102,10 @@ async function openTab(page: Page): Promise<string> {
 const cards = (page: Page) => page.getByTestId('tool-call');
 
 /** The one conversation's log on disk, as parsed lines. */
+/** A tool result's line, in gptme's form: a system message answering a call by its id. */
+const isToolResultLine = (line: Record<string, unknown>) =>
+  line.role === 'system' && typeof line.call_id === 'string';
+
 async function logLines(): Promise<Array<Record<string, unknown>>> {
   const root = path.join(host.dataDir, 'conversations');
   const [id] = (await readdir(root)).filter((name) => !name.includes('.'));
@@ -147,7 +151,7 @@ test('an edited command: the card, the log and the next request carry what ran, 
   expect(String(result?.content)).toMatch(/edited by the user/);
 
   // The log on disk records the command that ran.
-  const tool = (await logLines()).find((line) => line.role === 'tool')!;
+  const tool = (await logLines()).find(isToolResultLine)!;
   expect(tool.metadata).toMatchObject({ args: { command: 'echo edited' }, edited: true });
   expect(String(tool.content)).toContain('echo edited');
 
@@ -249,7 +253,7 @@ test('a save outside the workspace is refused without asking first', async ({ pa
   await expect(card.locator('.tool-result pre')).toContainText('is outside the workspace');
   // It never waited for the user: the host never announced it as pending.
   await expect(card.getByTestId('tool-approve')).toHaveCount(0);
-  const tool = (await logLines()).find((line) => line.role === 'tool')!;
+  const tool = (await logLines()).find(isToolResultLine)!;
   expect(String(tool.content)).toContain('PathOutsideWorkspace');
   await expect(readFile(path.join(path.dirname(folder), 'outside.txt'))).rejects.toThrow();
 });
