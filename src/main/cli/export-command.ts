@@ -5,8 +5,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EXPORT_FORMATS, isExportFormat } from '../../shared/export-format';
 import { createEngine } from '../engine/create-engine';
-import { defaultDataDir, resolveDataDir } from '../engine/data-dir';
-import { PRIVATE_FILE_MODE, preparePrivateDataDir } from '../engine/private-data-dir';
+import { PRIVATE_FILE_MODE } from '../engine/private-data-dir';
+import { prepareCliDataDir } from './cli-data-dir';
 import { connectCliClient } from './cli-client';
 import type { EnvironmentVariables } from '../engine/config/environment-layer';
 
@@ -54,15 +54,9 @@ export async function runExportCommand(argv: readonly string[], io: ExportIo): P
 
   // `npm run` moves to the package folder; INIT_CWD is where the user typed the command.
   const here = io.env.INIT_CWD || io.cwd;
-  const dataDir = resolveDataDir(
-    values['data-dir']
-      ? { dataDir: path.resolve(here, values['data-dir']), positionals: [] }
-      : { positionals: [] },
-    io.env,
-    defaultDataDir(io.env),
-  );
+  let dataDir: string;
   try {
-    preparePrivateDataDir(dataDir, (warning) => io.stderr.write(`deskmate: warning: ${warning}\n`));
+    dataDir = prepareCliDataDir(io, values['data-dir']);
   } catch (error) {
     return fail(message(error));
   }

@@ -3,8 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { EnvironmentVariables } from '../engine/config/environment-layer';
 import { createEngine } from '../engine/create-engine';
-import { defaultDataDir, resolveDataDir } from '../engine/data-dir';
-import { preparePrivateDataDir } from '../engine/private-data-dir';
+import { prepareCliDataDir } from './cli-data-dir';
 import { connectCliClient } from './cli-client';
 import { createCliPrinter } from './cli-printer';
 import { printable } from '../../shared/printable';
@@ -59,16 +58,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
   // `npm run` moves to the package folder; INIT_CWD is where the user typed the command.
   const here = io.env.INIT_CWD || io.cwd;
-  const dataDir = resolveDataDir(
-    values['data-dir']
-      ? { dataDir: path.resolve(here, values['data-dir']), positionals: [] }
-      : { positionals: [] },
-    io.env,
-    // The app's own folder (Electron's userData): a conversation made here is in the app's list.
-    defaultDataDir(io.env),
-  );
+  let dataDir: string;
   try {
-    preparePrivateDataDir(dataDir, (message) => io.stderr.write(`deskmate: warning: ${message}\n`));
+    dataDir = prepareCliDataDir(io, values['data-dir']);
   } catch (error) {
     io.stderr.write(`deskmate: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
