@@ -5,6 +5,7 @@ import './MessageItem.css';
 import { Icon } from './Icon';
 import { BlockMarkdown } from './Markdown';
 import { MessageActions, MessageTime } from './MessageActions';
+import { SystemNote } from './SystemNote';
 import { ToolCallCard } from './ToolCallCard';
 import { TurnError } from './TurnError';
 
@@ -35,6 +36,7 @@ export const MessageItem = memo(function MessageItem({
   // Only the last message carries its turn's failure: anything after it means the turn went on.
   const failure = useWindowState((s) => (s.messageIds.at(-1) === id ? s.failure : null));
   if (!message) return null;
+  if (message.role === 'system') return <SystemNote id={id} />;
   const empty = !message.content && !message.tool_calls?.length;
   return (
     <>

@@ -82,3 +82,47 @@ describe('a call as it ends live', () => {
     expect(endedStatus('skipped', { ok: false, output: '' })).toBe('skipped');
   });
 });
+
+describe('a gptme conversation in the window', () => {
+  const message = (
+    id: string,
+    role: Message['role'],
+    content: string,
+    extra?: Partial<Message>,
+  ): Message => ({
+    id,
+    role,
+    content,
+    timestamp: at,
+    ...extra,
+  });
+
+  it('shows every message gptme shows its user: visible system messages too, hidden ones not', () => {
+    const view = viewOfMessages([
+      message('prompt', 'system', 'You are gptme.', { hide: true, pinned: true }),
+      message('u', 'user', 'What day is it?'),
+      message('a', 'assistant', "I'll check.\n\n```shell\ndate\n```"),
+      message('out', 'system', 'Ran command: `date`\n\n```stdout\nSun Mar  1\n```'),
+      message('note', 'user', 'a note for the model only', { hide: true }),
+      message('a2', 'assistant', 'It is Sunday.'),
+    ]);
+    expect(view.messageIds).toEqual(['u', 'a', 'out', 'a2']);
+    expect(view.messages.out).toMatchObject({
+      role: 'system',
+      content: expect.stringContaining('Ran command'),
+    });
+  });
+
+  it('shows a result whose call is missing from the log on its own, not nowhere', () => {
+    const view = viewOfMessages([
+      message('u', 'user', 'hi'),
+      result('lost', 'the output of a call cut from the log'),
+    ]);
+    expect(view.messageIds).toEqual(['u', 'r-lost']);
+    expect(view.messages['r-lost']).toMatchObject({
+      role: 'system',
+      content: 'the output of a call cut from the log',
+    });
+    expect(view.toolCalls).toEqual({});
+  });
+});

@@ -65,17 +65,31 @@ function resultOf(message: Message): { status: EngineStatus; result: ToolResult 
   };
 }
 
-/** Builds the view of a whole conversation (opened, resumed or reloaded) in one pass. */
+/**
+ * Builds the view of a whole conversation (opened, resumed or reloaded) in one pass: every message
+ * gptme would show its user, tool results folded into the card of the call they answer.
+ */
 export function viewOfMessages(
   messages: readonly Message[],
 ): Pick<WindowState, 'messageIds' | 'messages' | 'toolCalls' | 'failure'> {
   const messageIds: string[] = [];
   const byId: Record<string, MessageView> = {};
   const toolCalls: Record<string, ToolCallView> = {};
+  const show = (message: Message) => {
+    messageIds.push(message.id);
+    byId[message.id] = message;
+  };
   for (const message of messages) {
+    // gptme hides these from its user (its system prompt, notes for the model): so does the window.
+    if (message.hide) continue;
     if (message.role === 'tool') {
       const call = message.call_id ? toolCalls[message.call_id] : undefined;
-      if (!call) continue;
+      // A result whose call is nowhere before it (a log cut or edited by hand) is shown on its own,
+      // as gptme shows it, rather than lost from view.
+      if (!call) {
+        show({ ...message, role: 'system' });
+        continue;
+      }
       const { status, result } = resultOf(message);
       const ran = message.metadata?.edited ? message.metadata.args : editedArgs(message.content);
       Object.assign(
@@ -85,9 +99,9 @@ export function viewOfMessages(
       );
       continue;
     }
-    if (message.role === 'system') continue;
-    messageIds.push(message.id);
-    byId[message.id] = message;
+    // A visible system message is part of the conversation a gptme user had: in gptme's markdown
+    // tool format it is how a command's output was recorded ("Ran command: …").
+    show(message);
     for (const call of message.tool_calls ?? []) {
       toolCalls[call.id] = {
         callId: call.id,
