@@ -30,7 +30,8 @@ function indent(text: string): string {
 
 /**
  * Prints a turn for a terminal: the reply as it streams, each tool call and its result. Tools
- * that need approval run only with --yes; otherwise they are skipped, and the output says so.
+ * that need approval run only with --yes; otherwise they are skipped, and the output says so. A
+ * command flagged as dangerous is skipped even with --yes, its reason printed.
  */
 export function createCliPrinter(io: PrinterIo, options: { approve: boolean; respond: ToolResponder }) {
   let failed = false;
@@ -56,9 +57,15 @@ export function createCliPrinter(io: PrinterIo, options: { approve: boolean; res
         break;
       }
       case 'tool.pending': {
-        const { callId, tool, args } = payload as EventPayload<'tool.pending'>;
+        const { callId, tool, args, warning } = payload as EventPayload<'tool.pending'>;
         line(`⏺ ${describeCall(tool, args)}`);
-        if (options.approve) {
+        if (warning) {
+          // The window asks about such a call again even under "always"; a terminal run has no one
+          // to ask, so --yes does not cover it (gptme refuses these under auto-approve too).
+          line(`  skipped: ${warning}`);
+          line('  --yes does not cover a command like this one; run it yourself if you mean it');
+          options.respond(callId, { action: 'skip' });
+        } else if (options.approve) {
           options.respond(callId, { action: 'approve' });
         } else {
           line('  skipped: this tool needs approval (run with --yes to allow it)');

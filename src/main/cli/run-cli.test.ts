@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { ConversationStore } from '../engine/conversation-store/conversation-store';
@@ -99,6 +99,29 @@ describe('npm run cli', () => {
       expect.stringMatching(/skipped/),
       expect.stringMatching(/skipped/),
     ]);
+  });
+
+  it('with --yes still skips a dangerous command, and prints why', async () => {
+    const { dataDir, workspace, env } = await setup([
+      {
+        kind: 'stream',
+        text: 'Opening it up.',
+        toolCalls: [
+          { name: 'shell', args: { command: 'chmod 777 notes.txt' } },
+          { name: 'shell', args: { command: 'echo still-runs' } },
+        ],
+      },
+      { kind: 'stream', text: 'Done.' },
+    ]);
+    await writeFile(path.join(workspace, 'notes.txt'), 'private\n', { mode: 0o600 });
+    const run = await runCli(['--data-dir', dataDir, '--workspace', workspace, '--yes', 'Share it'], env);
+    expect(run.code).toBe(0);
+    expect((await stat(path.join(workspace, 'notes.txt'))).mode & 0o777).toBe(0o600);
+    expect(run.stdout).toMatch(/\$ chmod 777 notes\.txt\n {2}skipped: .*makes files writable by every user.*\n {2}--yes does not cover/);
+    // An ordinary command in the same reply still runs under --yes.
+    expect(run.stdout).toContain('still-runs\n');
+    const toolResults = provider!.requests[1]!.body.messages!.filter((m) => m.role === 'tool');
+    expect(String(toolResults[0]!.content)).toMatch(/skipped/i);
   });
 
   it('creates its data folder 0700 and writes only 0600 files, even under umask 000', async () => {
