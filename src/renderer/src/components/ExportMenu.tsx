@@ -1,4 +1,4 @@
-import { useId, useRef, useState } from 'react';
+import { useState } from 'react';
 import {
   EXPORT_FORMATS,
   EXPORT_LABELS,
@@ -8,6 +8,7 @@ import {
 import { useWindow, useWindowState } from '../store/window-context';
 import './ExportMenu.css';
 import { saveTextFile } from './save-file';
+import { useHeaderPopover } from './use-header-popover';
 
 const HINTS: Readonly<Record<ExportFormat, string>> = Object.freeze({
   md: 'Text with headings; opens anywhere',
@@ -26,27 +27,20 @@ export function ExportMenu() {
 
 function Menu({ id }: { id: string }) {
   const { client, actions } = useWindow();
-  const button = useRef<HTMLButtonElement>(null);
-  const panel = useRef<HTMLDivElement>(null);
-  const panelId = useId();
+  const { buttonRef, panelRef, panelId, close, onKeyDown, onBeforeToggle, onToggle } = useHeaderPopover({
+    align: 'right',
+    width: 280,
+    // Opened from the keyboard or the mouse, the first format takes the focus.
+    onOpen: (panel) => panel.querySelector<HTMLButtonElement>('button')?.focus(),
+  });
   const [busy, setBusy] = useState<ExportFormat | null>(null);
-
-  const place = () => {
-    const rect = button.current?.getBoundingClientRect();
-    const list = panel.current;
-    if (!rect || !list) return;
-    const width = list.offsetWidth || 280;
-    list.style.top = `${rect.bottom + 6}px`;
-    list.style.left = `${Math.max(8, Math.min(rect.right - width, window.innerWidth - width - 8))}px`;
-  };
 
   const save = async (format: ExportFormat) => {
     setBusy(format);
     try {
       const { fileName, text } = await client.call('conversation.export', { id, format });
       saveTextFile(fileName, text, EXPORT_MEDIA_TYPES[format]);
-      panel.current?.hidePopover();
-      button.current?.focus();
+      close();
     } catch (error) {
       actions.reportError(`Could not export: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
@@ -55,19 +49,9 @@ function Menu({ id }: { id: string }) {
   };
 
   return (
-    <span
-      className="export-menu"
-      onKeyDown={(e) => {
-        // Esc closes the menu, and only the menu: the window's Esc would stop the running turn.
-        if (e.key !== 'Escape' || !panel.current?.matches(':popover-open')) return;
-        e.stopPropagation();
-        e.preventDefault();
-        panel.current.hidePopover();
-        button.current?.focus();
-      }}
-    >
+    <span className="export-menu" onKeyDown={onKeyDown}>
       <button
-        ref={button}
+        ref={buttonRef}
         type="button"
         data-testid="conversation-export"
         popoverTarget={panelId}
@@ -77,24 +61,18 @@ function Menu({ id }: { id: string }) {
         Export…
       </button>
       <div
-        ref={panel}
+        ref={panelRef}
         id={panelId}
         popover="auto"
+        onBeforeToggle={onBeforeToggle}
+        onToggle={onToggle}
         className="export-panel"
         role="menu"
         aria-label="Export conversation as"
-        onBeforeToggle={(e) => {
-          if ((e as unknown as ToggleEvent).newState === 'open') place();
-        }}
-        onToggle={(e) => {
-          // Opened from the keyboard or the mouse, the first format takes the focus.
-          if ((e as unknown as ToggleEvent).newState === 'open')
-            panel.current?.querySelector<HTMLButtonElement>('button')?.focus();
-        }}
         onKeyDown={(e) => {
           if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
           e.preventDefault();
-          const items = [...(panel.current?.querySelectorAll<HTMLButtonElement>('button') ?? [])];
+          const items = [...(panelRef.current?.querySelectorAll<HTMLButtonElement>('button') ?? [])];
           const at = items.indexOf(document.activeElement as HTMLButtonElement);
           const next = (at + (e.key === 'ArrowDown' ? 1 : items.length - 1)) % items.length;
           items[next]?.focus();

@@ -1,7 +1,7 @@
-import { useEffect, useId, useRef, useState } from 'react';
 import type { ApprovalGrant } from '../../../shared/domain';
 import { useWindow, useWindowState } from '../store/window-context';
 import './GrantsControl.css';
+import { useHeaderPopover } from './use-header-popover';
 
 /** "shell: always", "save: next 3", "every tool: always". */
 export function grantLabel({ tool, grant }: ApprovalGrant): string {
@@ -14,8 +14,6 @@ export function grantsSummary(grants: readonly ApprovalGrant[]): string {
   const tools = grants.map((g) => (g.tool === '*' ? 'every tool' : g.tool));
   return `Allowed: ${tools.length > 2 ? `${tools.length} tools` : tools.join(', ')}`;
 }
-
-const MARGIN = 8;
 
 /** Back to the composer when the list went away with the focus in it: never leave the keyboard on <body>. */
 function refocus(panel: HTMLElement | null): void {
@@ -43,51 +41,15 @@ export function GrantsControl() {
  */
 function Grants({ grants }: { grants: readonly ApprovalGrant[] }) {
   const { actions } = useWindow();
-  const button = useRef<HTMLButtonElement>(null);
-  const panel = useRef<HTMLDivElement>(null);
-  const panelId = useId();
-  const [open, setOpen] = useState(false);
-
-  const place = () => {
-    const rect = button.current?.getBoundingClientRect();
-    const list = panel.current;
-    if (!rect || !list) return;
-    // Before it first opens the list has no size: a guess, corrected once it is shown.
-    const width = list.offsetWidth || 260;
-    list.style.top = `${rect.bottom + 6}px`;
-    list.style.left = `${Math.max(MARGIN, Math.min(rect.left, window.innerWidth - width - MARGIN))}px`;
-  };
-
-  useEffect(() => {
-    if (!open) return;
-    place();
-    // The header's size changes after the window's (the sidebar closes in a narrow window, rows
-    // wrap): placing on `resize` alone would use where the badge was a moment before.
-    const header = button.current?.closest('header') ?? document.body;
-    const observer = new ResizeObserver(() => place());
-    observer.observe(header);
-    window.addEventListener('resize', place);
-    return () => {
-      observer.disconnect();
-      window.removeEventListener('resize', place);
-    };
-  }, [open]);
+  const { buttonRef, panelRef, panelId, onKeyDown, onBeforeToggle, onToggle } = useHeaderPopover({
+    align: 'left',
+    width: 260,
+  });
 
   return (
-    <span
-      className="grants"
-      data-testid="grants"
-      onKeyDown={(e) => {
-        // Esc closes the list, and only the list: the window's Esc would stop the running turn.
-        if (e.key !== 'Escape' || !panel.current?.matches(':popover-open')) return;
-        e.stopPropagation();
-        e.preventDefault();
-        panel.current.hidePopover();
-        button.current?.focus();
-      }}
-    >
+    <span className="grants" data-testid="grants" onKeyDown={onKeyDown}>
       <button
-        ref={button}
+        ref={buttonRef}
         type="button"
         className="grants-badge"
         popoverTarget={panelId}
@@ -96,16 +58,14 @@ function Grants({ grants }: { grants: readonly ApprovalGrant[] }) {
         {grantsSummary(grants)}
       </button>
       <div
-        ref={panel}
+        ref={panelRef}
         id={panelId}
         popover="auto"
+        onBeforeToggle={onBeforeToggle}
+        onToggle={onToggle}
         className="grants-panel"
         role="dialog"
         aria-label="Approval grants"
-        onBeforeToggle={(e) => {
-          if ((e as unknown as ToggleEvent).newState === 'open') place();
-        }}
-        onToggle={(e) => setOpen((e as unknown as ToggleEvent).newState === 'open')}
       >
         <p>Run without asking in this conversation:</p>
         <ul>
@@ -117,7 +77,7 @@ function Grants({ grants }: { grants: readonly ApprovalGrant[] }) {
                 data-testid="grant-revoke"
                 aria-label={`Revoke ${grantLabel(grant)}`}
                 title="Ask again before each call of this tool"
-                onClick={() => void actions.revokeGrant(grant.tool).then(() => refocus(panel.current))}
+                onClick={() => void actions.revokeGrant(grant.tool).then(() => refocus(panelRef.current))}
               >
                 Revoke
               </button>
