@@ -86,6 +86,14 @@ export interface WorkspaceInfo {
   workspace: string | null;
   projectFiles: string[];
   trust: WorkspaceTrust;
+  /** The open conversation's recorded folder, not opened because the user never opened it here. */
+  suggested?: WorkspaceSuggestion;
+}
+
+/** A folder offered to the user (an "Open" action, through workspace.open), never opened for them. */
+export interface WorkspaceSuggestion {
+  folder: string;
+  conversationId: string;
 }
 
 export interface PendingTool {
