@@ -49,6 +49,8 @@ describe('importing gptme conversations', () => {
 
     const first = await importGptmeConversations(store, source);
     expect(first.imported.map((item) => item.id)).toEqual([MARKDOWN, TIDY]);
+    // A message with no time at all is read as the store reads it: with the file's time.
+    expect(first.imported[0]?.notes).toEqual([]);
     expect(first.imported[1]?.notes).toEqual([
       '1 line cannot be read: copied as they are, the window says so',
       'its workspace /srv/gptme-fixture/project is not a folder here: it opens without one',

@@ -66,7 +66,8 @@ export async function readSourceConversation(
       if (isNamedError(error, 'NotFound')) return { ok: false, reason: 'has no conversation.jsonl' };
       return { ok: false, reason: message(error) };
     }
-    const parsed = parseMessageLog(log.toString('utf8'));
+    // A line without a time gets the file's, as when the store reads it (and as gptme does).
+    const parsed = parseMessageLog(log.toString('utf8'), stats!.mtime.toISOString());
     if (parsed.messages.length === 0) {
       return {
         ok: false,
