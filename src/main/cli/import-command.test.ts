@@ -41,7 +41,7 @@ describe('npm run cli -- import', () => {
         '  already present: 0',
         '  unreadable:      0',
         'Notes:',
-        '  2026-03-02-tidy-project: 1 line cannot be read: copied as they are, the window says so; ' +
+        '  2026-03-02-tidy-project: 1 line cannot be read: kept as it is, and the window says so; ' +
           'its workspace /srv/gptme-fixture/project is not a folder here: it opens without one',
         '',
       ].join('\n'),

@@ -33,12 +33,18 @@ function Summary({ summary }: { summary: ImportSummary }) {
         <ul className="import-details" aria-label="Details">
           {summary.unreadable.map((item) => (
             <li key={`u-${item.folder}`} className="bad">
-              <span className="folder">{item.folder}</span> {item.reason}
+              <span className="folder">{item.folder}</span>
+              <span className="note">{item.reason}</span>
             </li>
           ))}
           {noted.map((item) => (
             <li key={`n-${item.folder}`}>
-              <span className="folder">{item.folder}</span> {item.notes.join('; ')}
+              <span className="folder">{item.folder}</span>
+              {item.notes.map((note) => (
+                <span key={note} className="note">
+                  {note}
+                </span>
+              ))}
             </li>
           ))}
         </ul>

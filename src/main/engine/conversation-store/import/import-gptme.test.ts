@@ -52,7 +52,7 @@ describe('importing gptme conversations', () => {
     // A message with no time at all is read as the store reads it: with the file's time.
     expect(first.imported[0]?.notes).toEqual([]);
     expect(first.imported[1]?.notes).toEqual([
-      '1 line cannot be read: copied as they are, the window says so',
+      '1 line cannot be read: kept as it is, and the window says so',
       'its workspace /srv/gptme-fixture/project is not a folder here: it opens without one',
     ]);
     expect(first.alreadyPresent).toEqual([]);
@@ -297,7 +297,7 @@ describe('a hostile source folder', () => {
       {
         folder: 'partly',
         id: 'partly',
-        notes: ['1 line cannot be read: copied as they are, the window says so'],
+        notes: ['1 line cannot be read: kept as it is, and the window says so'],
       },
     ]);
     expect(await readFile(path.join(conversations, 'partly', 'conversation.jsonl'), 'utf8')).toBe(partly);

@@ -79,7 +79,9 @@ export async function readSourceConversation(
     const broken = parsed.skippedLines + (parsed.truncatedTail ? 1 : 0);
     if (broken > 0)
       notes.push(
-        `${broken} line${broken === 1 ? '' : 's'} cannot be read: copied as they are, the window says so`,
+        broken === 1
+          ? '1 line cannot be read: kept as it is, and the window says so'
+          : `${broken} lines cannot be read: kept as they are, and the window says so`,
       );
     const config = await readConfig(held.entry('config.toml'), notes, signal);
     return {
