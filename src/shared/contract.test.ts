@@ -47,6 +47,8 @@ describe('request and event names', () => {
       'grants.changed',
       'conversation.taken',
       'conversations.changed',
+      'import.progress',
+      'window.command',
     ]);
     for (const name of eventNames) expect(isEventName(name), name).toBe(true);
   });

@@ -19,6 +19,7 @@ import type {
   TurnEndReason,
 } from './domain';
 import type { ContextCommandRun } from './context-command';
+import type { ImportProgress, ImportSummary } from './import-summary';
 import type { RpcErrorShape } from './errors';
 import { EXPORT_FORMATS } from './export-format';
 import type { TrustedFolder, WorkspaceTrust } from './workspace-trust';
@@ -86,6 +87,14 @@ export interface WorkspaceInfo {
   workspace: string | null;
   projectFiles: string[];
   trust: WorkspaceTrust;
+  /** The open conversation's recorded folder, not opened because the user never opened it here. */
+  suggested?: WorkspaceSuggestion;
+}
+
+/** A folder offered to the user (an "Open" action, through workspace.open), never opened for them. */
+export interface WorkspaceSuggestion {
+  folder: string;
+  conversationId: string;
 }
 
 export interface PendingTool {
@@ -161,6 +170,12 @@ export const requests = Object.freeze({
   'conversation.export': request<{ fileName: string; text: string }>()(
     z.strictObject({ id, format: z.enum(EXPORT_FORMATS) }),
   ),
+  /**
+   * Copies gptme's conversations into the data folder: from `path`, else from gptme's log folder
+   * on the machine the engine runs on. `import.progress` after every hundred; a conversation
+   * imported before is already present, so a second import adds nothing.
+   */
+  'conversation.import': request<ImportSummary>()(z.strictObject({ path: absolutePath.optional() })),
   'chat.send': request<{ turnId: string }>()(
     z.strictObject({
       text: z.string().min(1).max(1_000_000),
@@ -305,6 +320,10 @@ const events = Object.freeze({
    * a second while a turn streams.
    */
   'conversations.changed': event<Record<string, never>>(),
+  /** This window's import (conversation.import): how far it got, after every hundred conversations. */
+  'import.progress': event<ImportProgress>(),
+  /** A host's menu asks the window to do something it shows itself (the import dialog). */
+  'window.command': event<{ command: 'import-gptme' }>(),
 });
 
 type EventPayloads = { [E in keyof typeof events]: NonNullable<(typeof events)[E]['payload']> };

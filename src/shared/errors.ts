@@ -59,6 +59,7 @@ export const ERROR_NAMES = Object.freeze([
   'PatchNoChange',
   // The data folder and the hosts.
   'DataDirUnusable',
+  'ImportSourceNotFound',
   'Unauthorized',
   'WeakToken',
   'Disconnected',

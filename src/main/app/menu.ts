@@ -19,6 +19,9 @@ export function buildMenu(windows: WindowManager, isMac: boolean): Menu {
     if (context) await context.openWorkspace(folder).catch((error: unknown) => console.warn(error));
     else await windows.open({ workspace: folder });
   };
+  // The window shows the dialog, its progress and its summary; the menu only asks for it.
+  const importFromGptme = () =>
+    windows.contextOf(BrowserWindow.getFocusedWindow())?.emit('window.command', { command: 'import-gptme' });
   const template: MenuItemConstructorOptions[] = [
     ...(isMac ? [{ role: 'appMenu' as const }] : []),
     {
@@ -26,6 +29,7 @@ export function buildMenu(windows: WindowManager, isMac: boolean): Menu {
       submenu: [
         { label: 'New Window', accelerator: 'CmdOrCtrl+N', click: () => void windows.open() },
         { label: 'Open Folder…', accelerator: 'CmdOrCtrl+O', click: () => void openFolder() },
+        { label: 'Import from gptme…', click: importFromGptme },
         { type: 'separator' },
         { label: 'Close Window', accelerator: 'CmdOrCtrl+W', role: 'close' },
         ...(isMac ? [] : [{ type: 'separator' as const }, { role: 'quit' as const }]),

@@ -9,6 +9,7 @@ import { createCliPrinter } from './cli-printer';
 import { printable } from '../../shared/printable';
 import { printTrust } from './print-trust';
 import { EXPORT_USAGE, runExportCommand } from './export-command';
+import { IMPORT_USAGE, runImportCommand } from './import-command';
 
 const USAGE =
   'usage: npm run cli -- [--data-dir DIR] [--workspace DIR] [--model ID] [--yes] [--trust] [--conversation ID] "PROMPT"';
@@ -26,6 +27,7 @@ export interface CliIo {
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   // A subcommand is the first word on its own; a prompt that starts with the same word is quoted whole.
   if (argv[0] === 'export') return runExportCommand(argv.slice(1), io);
+  if (argv[0] === 'import') return runImportCommand(argv.slice(1), io);
   let parsed;
   try {
     parsed = parseArgs({
@@ -47,7 +49,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   const { values, positionals } = parsed;
   if (values.help) {
-    io.stdout.write(`${USAGE}\n${EXPORT_USAGE}\n`);
+    io.stdout.write(`${USAGE}\n${EXPORT_USAGE}\n${IMPORT_USAGE}\n`);
     return 0;
   }
   const prompt = positionals.join(' ').trim();

@@ -11,6 +11,7 @@ import { Sidebar } from './components/Sidebar';
 import { TrustPrompt } from './components/TrustPrompt';
 import { TurnStatus } from './components/TurnStatus';
 import { UndoToast } from './components/UndoToast';
+import { WorkspaceSuggestion } from './components/WorkspaceSuggestion';
 import { useDocumentTitle } from './components/use-document-title';
 import { useDrop } from './components/use-drop';
 import { useSidebar } from './components/use-sidebar';
@@ -121,6 +122,7 @@ function Shell({ value }: { value: WindowContextValue }) {
         <Header typingPath={typingPath} setTypingPath={setTypingPath} />
         <ErrorBanner />
         <ConversationNotice />
+        <WorkspaceSuggestion />
         {!loaded ? (
           <div className="loading">Loading…</div>
         ) : view === 'settings' ? (

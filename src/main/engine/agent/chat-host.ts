@@ -35,7 +35,8 @@ export interface ChatHost {
   restoreChatConfig(values: ChatConfig): void;
   /**
    * Takes an opened conversation's saved choices as the window's: its chat layer, and its folder
-   * if it was elsewhere (a folder that cannot be opened leaves the window where it is).
+   * if it was elsewhere and the user opened or trusted it before (any other is only offered; a
+   * folder that cannot be opened leaves the window where it is).
    */
   adoptConversation(saved: { chat: ChatConfig; workspace: string | null }): Promise<void>;
 

@@ -7,7 +7,7 @@ import {
   type ConfigSnapshot,
   type ToolName,
 } from '../../../shared/config';
-import type { EventName, EventPayload, WorkspaceInfo } from '../../../shared/contract';
+import type { EventName, EventPayload, WorkspaceInfo, WorkspaceSuggestion } from '../../../shared/contract';
 import { UNTRUSTED, type WorkspaceTrust } from '../../../shared/workspace-trust';
 import { NamedError } from '../../../shared/errors';
 import { deepFreeze } from '../base/deep-freeze';
@@ -27,6 +27,7 @@ import type { EngineServices } from './engine-services';
 import { watchProjectFiles } from './project-files-watcher';
 import { throttle } from '../base/throttle';
 import { WorkspaceShell } from './workspace-shell';
+import { isFolder, knownFolder } from './known-folder';
 
 const CONVERSATIONS_CHANGED_MS = 1000;
 
@@ -68,6 +69,8 @@ export class WindowContext implements Disposable, ChatHost {
   #away = false;
   // Watches the open workspace's project files: an edit applies without reopening the folder.
   #projectWatch: Disposable | undefined;
+  // A conversation's recorded folder the user has never opened here: offered, never adopted silently.
+  #suggested: WorkspaceSuggestion | undefined;
 
   constructor(clientId: ClientId, services: EngineServices, sink: EventSink) {
     this.clientId = clientId;
@@ -195,6 +198,7 @@ export class WindowContext implements Disposable, ChatHost {
     const changed = this.#workspace !== resolved;
     this.#workspace = resolved;
     this.#projectLayers = layers;
+    this.#suggested = undefined;
     if (changed) {
       this.#declinedFingerprint = undefined;
       this.#watchProjectFiles(resolved);
@@ -209,10 +213,13 @@ export class WindowContext implements Disposable, ChatHost {
   }
 
   workspaceInfo(): WorkspaceInfo {
+    const suggested = this.#suggested;
     return {
       workspace: this.#workspace,
       projectFiles: this.#projectLayers.flatMap((layer) => (layer.path ? [layer.path] : [])),
       trust: this.#trust,
+      // Only while its conversation is the one open here: a new chat or another one drops it.
+      ...(suggested && suggested.conversationId === this.chat.conversationId ? { suggested } : {}),
     };
   }
 
@@ -331,13 +338,35 @@ export class WindowContext implements Disposable, ChatHost {
 
   /**
    * A conversation opened in this window brings its chat config, and its folder when it was made
-   * elsewhere; a folder that is gone leaves the window where it is.
+   * elsewhere, but only a folder the user has opened in Deskmate (a recent or a trusted one): a
+   * log can come from a stranger (an import), and `read` needs no approval inside the workspace,
+   * so a recorded `/home/user` must not become the workspace by itself. Any other folder is
+   * offered (`suggested`, opened only through workspace.open); a folder that is gone leaves the
+   * window where it is.
    */
   async adoptConversation(saved: { chat: ChatConfig; workspace: string | null }): Promise<void> {
     this.restoreChatConfig(saved.chat);
-    if (saved.workspace && saved.workspace !== this.#workspace) {
-      await this.openWorkspace(saved.workspace).catch(() => undefined);
+    const hadSuggestion = this.#suggested !== undefined;
+    this.#suggested = undefined;
+    const recorded = saved.workspace;
+    if (recorded && recorded !== this.#workspace) {
+      const known = await knownFolder(recorded, this.#knownFolders());
+      if (known) {
+        await this.openWorkspace(known).catch(() => undefined);
+        return;
+      }
+      const conversationId = this.chat.conversationId;
+      if (conversationId && (await isFolder(recorded))) {
+        this.#suggested = { folder: recorded, conversationId };
+      }
     }
+    if (hadSuggestion || this.#suggested) this.emit('workspace.changed', this.workspaceInfo());
+  }
+
+  /** The folders the user opened or trusted here: the ones a conversation may bring without asking. */
+  #knownFolders(): string[] {
+    const { settings } = this.#services;
+    return [...settings.recentWorkspaces(), ...settings.trustedFolders().map((record) => record.path)];
   }
 
   /**

@@ -915,3 +915,36 @@ describe('ConversationStore', () => {
     });
   });
 });
+
+describe('adopting a folder put together elsewhere (an import)', () => {
+  it('moves it in whole under a free id, tells the listeners, and never replaces a taken one', async () => {
+    const { store } = await makeStore();
+    const root = await store.conversationsFolder();
+    expect((await stat(root)).mode & 0o777).toBe(0o700);
+    const staged = path.join(root, '.import-test');
+    await mkdir(staged);
+    await writeFile(path.join(staged, 'conversation.jsonl'), serializeMessages([message('user', 'Hi')]));
+    let changes = 0;
+    store.onDidChange(() => changes++);
+    expect(await store.adopt('taken-one', staged)).toBe(true);
+    expect(changes).toBe(1);
+    expect((await store.open('taken-one')).messages.map((m) => m.content)).toEqual(['Hi']);
+
+    await mkdir(staged);
+    await writeFile(path.join(staged, 'conversation.jsonl'), serializeMessages([message('user', 'Other')]));
+    expect(await store.adopt('taken-one', staged)).toBe(false);
+    expect(changes).toBe(1);
+    expect((await store.open('taken-one')).messages.map((m) => m.content)).toEqual(['Hi']);
+    expect(await readdir(staged)).toEqual(['conversation.jsonl']);
+  });
+
+  it('refuses a folder from outside the conversations folder, and a malformed id', async () => {
+    const { store } = await makeStore();
+    const elsewhere = await tempDir();
+    await expect(store.adopt('fine-id', elsewhere)).rejects.toMatchObject({ name: 'Internal' });
+    const root = await store.conversationsFolder();
+    await expect(store.adopt('..', path.join(root, '.import-x'))).rejects.toMatchObject({
+      name: 'InvalidRequest',
+    });
+  });
+});

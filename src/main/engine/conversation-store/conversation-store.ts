@@ -1,4 +1,4 @@
-import { lstat, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { chatConfigSchema, type ChatConfig } from '../../../shared/config';
 import type { ConversationDetail, ConversationSummary, Message } from '../../../shared/domain';
@@ -293,6 +293,44 @@ export class ConversationStore {
   async setWorkspace(id: string, workspace: string | null): Promise<ChatMeta> {
     const checked = checkWorkspace(workspace);
     return this.#change(id, async (current) => ({ ...current, workspace: checked }));
+  }
+
+  /**
+   * The conversations folder, made if missing: an import puts a conversation together in a hidden
+   * folder there (a name starting with a dot is never an id, so no list sees it) before `adopt`.
+   */
+  async conversationsFolder(): Promise<string> {
+    await mkdir(this.#root, { recursive: true, mode: PRIVATE_DIR_MODE });
+    return this.#root;
+  }
+
+  /**
+   * Moves `staged`, a folder put together in the conversations folder, in as conversation `id`
+   * with one rename, in that conversation's turn: a list sees all of it or nothing. False, and
+   * `staged` left as it is, when `id` exists: nothing is ever replaced.
+   */
+  async adopt(id: string, staged: string): Promise<boolean> {
+    const paths = conversationPaths(this.#root, id);
+    if (path.dirname(staged) !== this.#root)
+      throw new NamedError('Internal', 'A folder to adopt is put together in the conversations folder.');
+    const adopted = await this.#queue.run(id, async () => {
+      try {
+        await lstat(paths.dir);
+        return false;
+      } catch (error) {
+        if (!hasErrorCode(error, 'ENOENT')) throw error;
+      }
+      try {
+        // Another process may have taken the id since: a folder with anything in it is never replaced.
+        await rename(staged, paths.dir);
+      } catch (error) {
+        if (hasErrorCode(error, 'EEXIST') || hasErrorCode(error, 'ENOTEMPTY')) return false;
+        throw error;
+      }
+      return true;
+    });
+    if (adopted) this.#changed();
+    return adopted;
   }
 
   /** Removes the folder, artifacts included. Whether there was one. */

@@ -16,7 +16,8 @@ export interface GptmeChatConfig {
   workspace?: string;
 }
 
-function workspaceOf(value: unknown): string | undefined {
+/** The folder a `[chat] workspace` value names, absolute; undefined for anything else. */
+export function gptmeWorkspaceOf(value: unknown): string | undefined {
   // `@log` is a folder inside gptme's log directory: once the conversation is Deskmate's, it is
   // inside the data folder, which no tool may touch. A relative path meant gptme's working folder.
   if (typeof value !== 'string' || value === '@log') return undefined;
@@ -52,7 +53,7 @@ export async function readGptmeChatConfig(dir: string): Promise<GptmeChatConfig>
   if (trimmed && trimmed.length <= MAX_NAME_LENGTH) result.name = trimmed;
   const checkedModel = modelOf(model);
   if (checkedModel) result.model = checkedModel;
-  const checkedWorkspace = workspaceOf(workspace);
+  const checkedWorkspace = gptmeWorkspaceOf(workspace);
   if (checkedWorkspace) result.workspace = checkedWorkspace;
   return result;
 }

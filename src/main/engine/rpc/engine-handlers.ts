@@ -6,6 +6,8 @@ import type { ContextRegistry } from '../context/context-registry';
 import { holderOf, takeConversation, takeFromAway } from '../context/conversation-takeover';
 import type { WindowContext } from '../context/window-context';
 import { exportConversation } from '../export/export-conversation';
+import { defaultGptmeLogsDir } from '../conversation-store/import/gptme-logs-dir';
+import { importGptmeConversations } from '../conversation-store/import/import-gptme';
 import { Provider } from '../llm/provider';
 import { testConnection } from './test-connection';
 import type { Handlers } from './router';
@@ -87,6 +89,12 @@ export function createEngineHandlers(registry: ContextRegistry, hooks: HostHooks
     'conversation.fork': (_context, input) => conversations.fork(input.id, input.atMessage),
     'conversation.export': (_context, input) =>
       exportConversation(conversations, input.id, input.format, new Date()),
+    // The folder is the engine's machine's: a browser tab imports what the local server can read.
+    'conversation.import': (context, input) =>
+      importGptmeConversations(conversations, input.path ?? defaultGptmeLogsDir(registry.services.baseEnv), {
+        signal: context.signal,
+        onProgress: (progress) => context.emit('import.progress', progress),
+      }),
     'chat.send': async (context, input) => {
       const { turnId } = await context.chat.send(input.text, input.attachments);
       return { turnId };

@@ -18,6 +18,7 @@ const valid: { [M in RequestName]: RequestInput<M> } = {
   'conversation.delete': { id: 'c1' },
   'conversation.fork': { id: 'c1', atMessage: 1 },
   'conversation.export': { id: 'c1', format: 'html' },
+  'conversation.import': { path: '/nowhere/gptme/logs' },
   'chat.send': { text: 'hi', attachments: [ABS] },
   'chat.interrupt': {},
   'chat.retry': {},

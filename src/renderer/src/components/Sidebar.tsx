@@ -3,6 +3,7 @@ import type { ConversationSummary } from '../../../shared/domain';
 import { useWindow, useWindowState } from '../store/window-context';
 import { groupByDate } from './date-groups';
 import { Icon } from './Icon';
+import { ImportFromGptme } from './ImportDialog';
 import './Sidebar.css';
 
 /** How often "just now", "5 min ago" and the date groups are worked out again. */
@@ -242,6 +243,8 @@ export function Sidebar({
           </ul>
         </div>
       )}
+      {/* Outside the content: the menu's item opens the dialog with the sidebar collapsed too. */}
+      <ImportFromGptme showButton={open} />
     </aside>
   );
 }
