@@ -1,0 +1,143 @@
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { bounded } from '../../../../test/support/bounded';
+import { createChatEngine, makeWorkspace, type TestEngine } from '../../../../test/support/engine';
+import { startScriptedProvider, type ScriptedProvider } from '../../../../test/support/scripted-provider';
+import type { ContextView } from '../../../shared/context-view';
+
+let provider: ScriptedProvider;
+let engine: TestEngine | undefined;
+beforeEach(async () => {
+  provider = await startScriptedProvider();
+});
+afterEach(async () => {
+  engine?.registry.dispose();
+  engine = undefined;
+  await provider.close();
+});
+
+const PROJECT = {
+  'AGENTS.md': 'Always run the linter.',
+  'gptme.toml': 'prompt = "Answer in French."\ncontext_cmd = "echo run >> ran.txt; echo CONTEXT-$RANDOM"\n',
+};
+
+async function view(): Promise<ContextView> {
+  const answer = await engine!.router.handle('w', 'context.get', {});
+  if (!answer.ok) throw new Error(JSON.stringify(answer));
+  return answer.value as ContextView;
+}
+
+async function open(files: Record<string, string> = PROJECT) {
+  engine = await createChatEngine(provider);
+  const workspace = await makeWorkspace(files);
+  const context = engine.connect('w');
+  await context.openWorkspace(workspace);
+  return { context, workspace };
+}
+
+const systemOf = (i: number) => String(provider.requests[i]?.body.messages?.[0]?.content);
+
+describe('what a window shows of what the model sees', () => {
+  it('before any turn: the prompt the next request would carry, labelled so, and the command withheld', async () => {
+    const { workspace } = await open();
+    const before = await view();
+    expect(before.prompt.kind).toBe('next');
+    expect(before.prompt.sentAt).toBeUndefined();
+    expect(before.prompt.text).toContain('Contents of AGENTS.md:\n```\nAlways run the linter.\n```');
+    expect(before.prompt.text).toContain('Project instructions:\nAnswer in French.');
+    expect(before.prompt.files).toEqual([{ path: 'AGENTS.md', bytes: 22, chars: 22, tokens: 6, cut: false }]);
+    expect(before.prompt.instructions).toBe(true);
+    // Untrusted: named so the user knows it exists, never run, no output or time.
+    expect(before.contextCmd).toEqual({
+      state: 'untrusted',
+      command: 'echo run >> ran.txt; echo CONTEXT-$RANDOM',
+    });
+    expect(before.prompt.text).not.toContain('CONTEXT-');
+    expect(before.config.find((row) => row.key === 'prompt')).toEqual({
+      key: 'prompt',
+      value: 'Answer in French.',
+      source: 'project',
+      path: path.join(workspace, 'gptme.toml'),
+    });
+    expect(before.config.find((row) => row.key === 'model')).toMatchObject({ source: 'user' });
+    expect(before.config.find((row) => row.key === 'provider.apiKey')).toMatchObject({
+      value: 'set (hidden)',
+      source: 'environment',
+    });
+    expect(JSON.stringify(before)).not.toContain('sk-test-key');
+    expect(JSON.stringify(before)).not.toContain('-key');
+  });
+
+  it('after a turn: the prompt exactly as sent, with the command output and when it ran', async () => {
+    provider.enqueue({ kind: 'stream', text: 'ok' }, { kind: 'stream', text: 'ok' });
+    const { context } = await open();
+    context.setTrust(true);
+    expect((await view()).contextCmd).toEqual({
+      state: 'pending',
+      command: 'echo run >> ran.txt; echo CONTEXT-$RANDOM',
+    });
+    const started = Date.now();
+    await bounded((await context.chat.send('hi')).done, 10_000, 'a trusted turn');
+    const after = await view();
+    expect(after.prompt.kind).toBe('sent');
+    expect(after.prompt.text).toBe(systemOf(0));
+    expect(Date.parse(after.prompt.sentAt!)).toBeGreaterThanOrEqual(started - 1);
+    expect(after.contextCmd.state).toBe('ran');
+    const run = after.contextCmd.state === 'ran' ? after.contextCmd.run : undefined;
+    expect(run).toMatchObject({ exitCode: 0, output: expect.stringMatching(/^CONTEXT-\d+\n$/) });
+    expect(Date.parse(run!.ranAt)).toBeGreaterThanOrEqual(started - 1);
+    expect(systemOf(0)).toContain(run!.output.trim());
+
+    // Run again: the command's section shows the new run; the prompt stays the one that was sent
+    // until the next turn sends the new output.
+    await engine!.router.handle('w', 'context.refresh', {});
+    const refreshed = await view();
+    const again = refreshed.contextCmd.state === 'ran' ? refreshed.contextCmd.run : undefined;
+    expect(again?.ranAt).not.toBe(run!.ranAt);
+    expect(refreshed.prompt.text).toBe(systemOf(0));
+    await bounded((await context.chat.send('again')).done, 10_000, 'a second turn');
+    expect((await view()).prompt.text).toBe(systemOf(1));
+    expect(systemOf(1)).toContain(again!.output.trim());
+  });
+
+  it('trust taken back: the output and its time are no longer shown', async () => {
+    provider.enqueue({ kind: 'stream', text: 'ok' });
+    const { context } = await open();
+    context.setTrust(true);
+    await bounded((await context.chat.send('hi')).done, 10_000, 'a trusted turn');
+    context.setTrust(false);
+    const shown = await view();
+    expect(shown.contextCmd).toEqual({
+      state: 'untrusted',
+      command: 'echo run >> ran.txt; echo CONTEXT-$RANDOM',
+    });
+    expect(shown.config.map((row) => row.key)).not.toContain('context_cmd');
+  });
+
+  it('a new conversation shows the next prompt again, without the last one’s command output', async () => {
+    provider.enqueue({ kind: 'stream', text: 'ok' });
+    const { context } = await open();
+    context.setTrust(true);
+    await bounded((await context.chat.send('hi')).done, 10_000, 'a trusted turn');
+    await context.chat.create();
+    const fresh = await view();
+    expect(fresh.prompt.kind).toBe('next');
+    expect(fresh.prompt.text).not.toContain('CONTEXT-');
+    expect(fresh.contextCmd.state).toBe('pending');
+  });
+
+  it('a folder with no project file and no command: nothing to run, the files gptme would include', async () => {
+    await open({ 'README.md': '# Demo' });
+    const shown = await view();
+    expect(shown.contextCmd).toEqual({ state: 'none' });
+    expect(shown.prompt.files.map((file) => file.path)).toEqual(['README.md']);
+  });
+
+  it('no folder at all: the prompt says so and names no file', async () => {
+    engine = await createChatEngine(provider);
+    engine.connect('w');
+    const shown = await view();
+    expect(shown.prompt).toMatchObject({ kind: 'next', files: [] });
+    expect(shown.prompt.text).toContain('No workspace folder is open');
+  });
+});
