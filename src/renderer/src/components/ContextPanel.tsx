@@ -52,6 +52,7 @@ export function ContextPanelButton() {
   return (
     <button
       type="button"
+      className="context-open"
       data-testid="context-panel-open"
       aria-haspopup="dialog"
       aria-expanded={open}
@@ -289,15 +290,20 @@ function ConfigSection({ rows }: { rows: ConfigValueSource[] }) {
                 <code>{printable(row.key)}</code>
               </th>
               <td className="context-config-value">{printable(row.value)}</td>
-              <td className="context-config-source">
-                <span className={`context-badge context-layer-${row.source}`} title={LAYER_HINTS[row.source]}>
-                  {LAYER_LABELS[row.source]}
-                </span>
-                {row.path && (
-                  <code className="context-config-file" title={printable(row.path)}>
-                    {printable(row.path.split(/[\\/]/).pop() ?? row.path)}
-                  </code>
-                )}
+              <td>
+                <div className="context-config-source">
+                  <span
+                    className={`context-badge context-layer-${row.source}`}
+                    title={LAYER_HINTS[row.source]}
+                  >
+                    {LAYER_LABELS[row.source]}
+                  </span>
+                  {row.path && (
+                    <code className="context-config-file" title={printable(row.path)}>
+                      {printable(row.path.split(/[\\/]/).pop() ?? row.path)}
+                    </code>
+                  )}
+                </div>
               </td>
             </tr>
           ))}

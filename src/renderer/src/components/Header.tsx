@@ -130,6 +130,7 @@ export function Header({
             <TrustBadge />
             <GrantsControl />
             <ConfigWarnings />
+            <ContextPanelButton />
           </>
         )}
       </div>
@@ -163,7 +164,6 @@ export function Header({
         )}
         <ModelPicker />
         <ExportMenu />
-        <ContextPanelButton />
         <button
           type="button"
           data-testid="settings-open"
