@@ -1,3 +1,4 @@
+import { symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bounded } from '../../../../test/support/bounded';
@@ -139,5 +140,30 @@ describe('what a window shows of what the model sees', () => {
     const shown = await view();
     expect(shown.prompt).toMatchObject({ kind: 'next', files: [] });
     expect(shown.prompt.text).toContain('No workspace folder is open');
+  });
+
+  it('a hostile project: files outside are named with the reason and never read, and no key reaches the panel', async () => {
+    provider.enqueue({ kind: 'stream', text: 'ok' });
+    const outside = await makeWorkspace({ 'secret.txt': 'TOP SECRET' });
+    const { context } = await open({
+      'gptme.toml': [
+        `files = ["../${path.basename(outside)}/secret.txt", "${path.join(outside, 'secret.txt')}", "link.txt"]`,
+        'context_cmd = "echo key=$OPENAI_API_KEY; env"',
+        '',
+      ].join('\n'),
+    });
+    await symlink(path.join(outside, 'secret.txt'), path.join(context.workspace!, 'link.txt'));
+    context.setTrust(true);
+    await bounded((await context.chat.send('hi')).done, 10_000, 'a trusted turn');
+    const shown = await view();
+    // The paths that lead out are refused as the project file is read; the symlink as it is followed.
+    expect(shown.prompt.files).toEqual([
+      { path: 'link.txt', error: expect.stringContaining('leads outside the workspace') },
+    ]);
+    const text = JSON.stringify(shown);
+    expect(text).not.toContain('TOP SECRET');
+    expect(text).not.toContain('sk-test-key');
+    const run = shown.contextCmd.state === 'ran' ? shown.contextCmd.run : undefined;
+    expect(run?.output).toMatch(/^key=\n/);
   });
 });
