@@ -176,3 +176,62 @@ describe('the API key', () => {
     expect(rows.map((r) => r.key)).not.toContain('provider.apiKey');
   });
 });
+
+describe('how values are shown', () => {
+  const only = (effectiveOverrides: Partial<EffectiveConfig>, rowLayers: ConfigLayer[] = []) =>
+    configSources({ effective: { ...effective, ...effectiveOverrides }, layers: rowLayers });
+
+  it('puts a prompt on one trimmed line, and cuts only past 160 characters', () => {
+    expect(only({ prompt: '  Answer\n\n  in   French.  ' }).find((r) => r.key === 'prompt')?.value).toBe(
+      'Answer in French.',
+    );
+    const exact = 'p'.repeat(160);
+    expect(only({ prompt: exact }).find((r) => r.key === 'prompt')?.value).toBe(exact);
+  });
+
+  it('leaves out an empty base prompt, as the system prompt does', () => {
+    expect(only({ basePrompt: '' }).map((r) => r.key)).not.toContain('base_prompt');
+  });
+
+  it('lists every grant, and environment variables by name', () => {
+    expect(
+      only({ autoApprove: { shell: 'always', save: 'always' } }).find((r) => r.key === 'autoApprove')?.value,
+    ).toBe('shell: always, save: always');
+    expect(
+      only({})
+        .filter((r) => r.key.startsWith('env.'))
+        .map((r) => r.key),
+    ).toEqual(['env.A_FLAG', 'env.TOKEN_B']);
+  });
+
+  it('names only the MCP switches that are set', () => {
+    expect(only({ mcp: { auto_start: false } }).find((r) => r.key === 'mcp')?.value).toBe(
+      'auto_start = false',
+    );
+    expect(only({ mcp: { enabled: false, servers: [] } }).find((r) => r.key === 'mcp')?.value).toBe(
+      'enabled = false',
+    );
+  });
+
+  it('a layer above that sets no MCP table is not its source', () => {
+    const rows = only({ mcp: { enabled: true } }, [
+      { source: 'project', path: '/w/gptme.toml', values: { mcp: { enabled: true } }, problems: [] },
+      { source: 'chat', values: { model: 'm' }, problems: [] },
+    ]);
+    expect(rows.find((r) => r.key === 'mcp')).toMatchObject({ source: 'project' });
+  });
+
+  it('a layer that does not set a key is never its source, whatever the value reads as', () => {
+    const rows = only({ model: 'undefined' }, [
+      { source: 'user', path: '/data/settings.json', values: { model: 'undefined' }, problems: [] },
+      { source: 'chat', values: {}, problems: [] },
+    ]);
+    expect(rows.find((r) => r.key === 'model')).toMatchObject({ source: 'user' });
+  });
+
+  it('leaves the layers it is given as they were', () => {
+    const frozen = Object.freeze([...layers]);
+    expect(() => configSources({ effective, layers: frozen })).not.toThrow();
+    expect(frozen.map((l) => l.source)).toEqual(layers.map((l) => l.source));
+  });
+});

@@ -1,4 +1,4 @@
-import type { ConfigLayer, ConfigSnapshot, ConfigValues, EffectiveConfig, McpConfig } from './config';
+import type { ConfigLayer, ConfigValues, EffectiveConfig, McpConfig } from './config';
 import type { ConfigValueSource } from './context-view';
 
 // A long prompt is shown whole in the system prompt itself; its config row only says what it is.
@@ -36,6 +36,7 @@ function shown(value: unknown): string {
     return line.length > MAX_SHOWN_CHARS ? `${line.slice(0, MAX_SHOWN_CHARS).trimEnd()}…` : line;
   }
   if (Array.isArray(value)) return value.length ? value.map(String).join(', ') : '(none)';
+  // Stryker disable next-line ConditionalExpression: no config value is null; the check is for the type
   if (typeof value === 'object' && value !== null)
     return Object.entries(value)
       .map(([name, grant]) => `${name}: ${String(grant)}`)
@@ -70,7 +71,8 @@ function rowsOf(effective: EffectiveConfig): Row[] {
     });
   for (const key of PLAIN_KEYS) {
     const value = effective[key];
-    if (value === undefined || (key === 'prompt' && value === '')) continue;
+    // An empty prompt or base prompt is not used (the system prompt leaves it out): no row either.
+    if (value === undefined || value === '') continue;
     rows.push({
       key: SHOWN_AS[key] ?? key,
       value: shown(value),
@@ -89,7 +91,10 @@ function rowsOf(effective: EffectiveConfig): Row[] {
  * Each effective value, with the layer it came from: the highest layer (the last one merged) that
  * holds that very value; a value no layer holds is the built-in default. Never the API key's text.
  */
-export function configSources(snapshot: Pick<ConfigSnapshot, 'effective' | 'layers'>): ConfigValueSource[] {
+export function configSources(snapshot: {
+  effective: EffectiveConfig;
+  layers: readonly ConfigLayer[];
+}): ConfigValueSource[] {
   const highestFirst: readonly ConfigLayer[] = [...snapshot.layers].reverse();
   return rowsOf(snapshot.effective).map(({ key, value, holds }) => {
     const layer = highestFirst.find((candidate) => holds(candidate.values));
