@@ -229,6 +229,18 @@ describe('how values are shown', () => {
     expect(rows.find((r) => r.key === 'model')).toMatchObject({ source: 'user' });
   });
 
+  it('is the highest of two layers that set the same value', () => {
+    const rows = only({ maxSteps: 12 }, [
+      { source: 'user', path: '/data/settings.json', values: { maxSteps: 12 }, problems: [] },
+      { source: 'project', path: '/w/gptme.toml', values: { maxSteps: 12 }, problems: [] },
+    ]);
+    expect(rows.find((r) => r.key === 'maxSteps')).toMatchObject({ source: 'project' });
+  });
+
+  it('says an empty list is empty', () => {
+    expect(only({ tools: [] }).find((r) => r.key === 'tools')?.value).toBe('(none)');
+  });
+
   it('leaves the layers it is given as they were', () => {
     const frozen = Object.freeze([...layers]);
     expect(() => configSources({ effective, layers: frozen })).not.toThrow();
