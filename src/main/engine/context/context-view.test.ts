@@ -134,6 +134,12 @@ describe('what a window shows of what the model sees', () => {
     expect(shown.prompt.files.map((file) => file.path)).toEqual(['README.md']);
   });
 
+  it('an untrusted folder that asks for other things, but no command: still nothing to run', async () => {
+    await open({ '.deskmate.toml': 'shellTimeoutMs = 5000\n[env]\nFOO = "x"\n' });
+    const shown = await view();
+    expect(shown.contextCmd).toEqual({ state: 'none' });
+  });
+
   it('no folder at all: the prompt says so and names no file', async () => {
     engine = await createChatEngine(provider);
     engine.connect('w');
