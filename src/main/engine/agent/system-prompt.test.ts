@@ -143,6 +143,8 @@ describe('what went into the system prompt', () => {
     const files = ['AGENTS.md', 'notes.txt', 'missing.md'];
     const composed = await composeSystemPrompt(config({ files }), workspace, [], 'computed');
     expect(composed.text).toBe(await buildSystemPrompt(config({ files }), workspace, [], 'computed'));
+    // The context command's output comes last, as in gptme.
+    expect(composed.text.split('\n\n').at(-1)).toBe('computed');
     expect(composed.tokens).toBe(Math.ceil(composed.text.length / 4));
     expect(composed.files).toEqual([
       { path: 'AGENTS.md', bytes: 13, chars: 13, tokens: 4, cut: false },
