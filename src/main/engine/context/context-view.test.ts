@@ -127,6 +127,39 @@ describe('what a window shows of what the model sees', () => {
     expect(fresh.contextCmd.state).toBe('pending');
   });
 
+  it('a command run before the first turn: the next prompt carries its output', async () => {
+    const { context } = await open();
+    context.setTrust(true);
+    await context.chat.create();
+    await engine!.router.handle('w', 'context.refresh', {});
+    const shown = await view();
+    const run = shown.contextCmd.state === 'ran' ? shown.contextCmd.run : undefined;
+    expect(shown.prompt.kind).toBe('next');
+    expect(shown.prompt.text).toContain(`\`\`\`\n${run!.output.trim()}\n\`\`\``);
+  });
+
+  it('the same command in another folder has not run there yet', async () => {
+    provider.enqueue({ kind: 'stream', text: 'ok' });
+    const { context } = await open();
+    context.setTrust(true);
+    await bounded((await context.chat.send('hi')).done, 10_000, 'a trusted turn');
+    await context.openWorkspace(await makeWorkspace(PROJECT));
+    context.setTrust(true);
+    expect((await view()).contextCmd).toEqual({
+      state: 'pending',
+      command: 'echo run >> ran.txt; echo CONTEXT-$RANDOM',
+    });
+  });
+
+  it('the next prompt never reads the data folder, even inside the workspace', async () => {
+    const workspace = await makeWorkspace({ 'gptme.toml': 'files = ["data/settings.json"]\n' });
+    engine = await createChatEngine(provider, {}, { dataDir: path.join(workspace, 'data') });
+    await engine.connect('w').openWorkspace(workspace);
+    const shown = await view();
+    expect(shown.prompt.files).toEqual([{ path: 'data/settings.json', error: expect.any(String) }]);
+    expect(shown.prompt.text).not.toContain('scripted-model');
+  });
+
   it('a folder with no project file and no command: nothing to run, the files gptme would include', async () => {
     await open({ 'README.md': '# Demo' });
     const shown = await view();
