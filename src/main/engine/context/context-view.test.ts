@@ -1,4 +1,4 @@
-import { symlink } from 'node:fs/promises';
+import { symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bounded } from '../../../../test/support/bounded';
@@ -155,9 +155,29 @@ describe('what a window shows of what the model sees', () => {
     const workspace = await makeWorkspace({ 'gptme.toml': 'files = ["data/settings.json"]\n' });
     engine = await createChatEngine(provider, {}, { dataDir: path.join(workspace, 'data') });
     await engine.connect('w').openWorkspace(workspace);
+    const next = await view();
+    expect(next.prompt.files).toEqual([{ path: 'data/settings.json', error: expect.any(String) }]);
+    expect(next.prompt.text).not.toContain('scripted-model');
+    // Nor the prompt a turn sends.
+    provider.enqueue({ kind: 'stream', text: 'ok' });
+    await bounded((await engine.registry.get('w')!.chat.send('hi')).done, 10_000, 'a turn');
+    const sent = await view();
+    expect(sent.prompt.kind).toBe('sent');
+    expect(sent.prompt.files).toEqual([{ path: 'data/settings.json', error: expect.any(String) }]);
+    expect(systemOf(0)).not.toContain('scripted-model');
+  });
+
+  it('a command changed in the project file: the old output is not in the next prompt', async () => {
+    const { context, workspace } = await open();
+    context.setTrust(true);
+    await context.chat.create();
+    await engine!.router.handle('w', 'context.refresh', {});
+    await writeFile(path.join(workspace, 'gptme.toml'), 'context_cmd = "echo NEW-COMMAND"\n');
+    await context.reloadProjectFiles();
+    context.setTrust(true);
     const shown = await view();
-    expect(shown.prompt.files).toEqual([{ path: 'data/settings.json', error: expect.any(String) }]);
-    expect(shown.prompt.text).not.toContain('scripted-model');
+    expect(shown.contextCmd).toEqual({ state: 'pending', command: 'echo NEW-COMMAND' });
+    expect(shown.prompt.text).not.toContain('CONTEXT-');
   });
 
   it('a folder with no project file and no command: nothing to run, the files gptme would include', async () => {
