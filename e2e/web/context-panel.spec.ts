@@ -107,6 +107,7 @@ test('an untrusted folder: the command is named, never run, with no output and n
   await expect(panel.getByTestId('context-command-ran-at')).toHaveCount(0);
   await expect(panel.locator('[data-testid=context-config-row][data-key=context_cmd]')).toHaveCount(0);
   expect(existsSync(path.join(folder, 'ran.txt'))).toBe(false);
+  await page.screenshot({ path: `${SHOTS}/context-panel-untrusted-1200-light.png` });
 });
 
 const VARIANTS = [

@@ -136,6 +136,16 @@ describe('the context panel', () => {
     await waitFor(() => expect(screen.getByTestId('context-command-output').textContent).toBe('third\n'));
   });
 
+  it('copies the prompt exactly as sent, hidden characters included', async () => {
+    const user = userEvent.setup();
+    await renderWith(() => viewOf());
+    await user.click(screen.getByTestId('context-panel-open'));
+    const copy = await screen.findByTestId('context-prompt-copy');
+    await user.click(copy);
+    await waitFor(() => expect(copy.textContent).toBe('Copied'));
+    expect(await navigator.clipboard.readText()).toBe(viewOf().prompt.text);
+  });
+
   it('asks nothing while closed', async () => {
     const rc = await renderWith(() => viewOf());
     rc.emit('turn.completed', { conversationId: 'c', turnId: 't', reason: 'stop' });

@@ -109,12 +109,14 @@ function CopyButton({ text }: { text: string }) {
       type="button"
       data-testid="context-prompt-copy"
       title="Copy the system prompt exactly as it is"
-      onClick={() =>
-        void navigator.clipboard
-          ?.writeText(text)
-          .then(() => setCopied('yes'))
-          .catch(() => setCopied('failed'))
-      }
+      onClick={() => {
+        // No clipboard outside a secure context (a tab on another machine's address): said, not silent.
+        if (!navigator.clipboard) return setCopied('failed');
+        void navigator.clipboard.writeText(text).then(
+          () => setCopied('yes'),
+          () => setCopied('failed'),
+        );
+      }}
     >
       {copied === 'yes' ? 'Copied' : copied === 'failed' ? 'Could not copy' : 'Copy'}
     </button>
@@ -193,8 +195,9 @@ function FilesSection({ files }: { files: PromptFile[] }) {
         <p className="context-muted">No project file is in the prompt.</p>
       ) : (
         <ul className="context-files">
-          {files.map((file) => (
-            <FileRow key={file.path} file={file} />
+          {/* A files list may name one file twice: each is a row, as each is in the prompt. */}
+          {files.map((file, at) => (
+            <FileRow key={`${at}:${file.path}`} file={file} />
           ))}
         </ul>
       )}
