@@ -19,6 +19,7 @@ import type {
   TurnEndReason,
 } from './domain';
 import type { ContextCommandRun } from './context-command';
+import type { ContextView } from './context-view';
 import type { ImportProgress, ImportSummary } from './import-summary';
 import type { RpcErrorShape } from './errors';
 import { EXPORT_FORMATS } from './export-format';
@@ -203,6 +204,8 @@ export const requests = Object.freeze({
    * only; `run` is null when there is none to run): its next turns see the new output.
    */
   'context.refresh': request<{ run: ContextCommandRun | null }>()(empty),
+  /** What the model sees from this window: the system prompt, its files, the context command, the config. */
+  'context.get': request<ContextView>()(empty),
   'config.get': request<ConfigSnapshot>()(empty),
   /** The conversation's own config (the chat layer); the user's settings are `settings.set`. */
   'config.set': request<ConfigSnapshot>()(

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import './App.css';
 import { Composer } from './components/Composer';
+import { ContextPanelDialog, ContextPanelProvider } from './components/ContextPanel';
 import { ConversationNotice } from './components/ConversationNotice';
 import { EmptyState } from './components/EmptyState';
 import { ErrorBanner } from './components/ErrorBanner';
@@ -158,7 +159,10 @@ export function App({ client }: { client: RpcClient }) {
   }, [client, value]);
   return (
     <WindowContext.Provider value={value}>
-      <Shell value={value} />
+      <ContextPanelProvider>
+        <Shell value={value} />
+        <ContextPanelDialog />
+      </ContextPanelProvider>
     </WindowContext.Provider>
   );
 }

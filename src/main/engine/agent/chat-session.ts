@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { toolNameSchema, type EffectiveConfig } from '../../../shared/config';
 import type { ArtifactText, LiveTurn as LiveTurnView, PendingTool } from '../../../shared/contract';
+import type { ContextView, SystemPromptView } from '../../../shared/context-view';
 import type { ApprovalGrant, ConversationDetail, ConversationSummary, Message } from '../../../shared/domain';
 import { NamedError, toErrorShape, type RpcErrorShape } from '../../../shared/errors';
 import { readRegularFile } from '../base/fs/regular-file';
@@ -17,7 +18,7 @@ import {
   CONTEXT_CMD_TIMEOUT_MS,
   type ContextCommandResult,
 } from './context-command';
-import { buildSystemPrompt } from './system-prompt';
+import { composeSystemPrompt } from './system-prompt';
 import { runTurn } from './turn-loop';
 
 const MAX_ATTACHMENT_CHARS = 100_000;
@@ -49,6 +50,9 @@ export class ChatSession implements Disposable {
   #disposed = false;
   // The project's context_cmd output, run once per conversation (or again on request).
   #contextRun: { conversationId: string; workspace: string; result: ContextCommandResult } | undefined;
+  // The system prompt of the attached conversation's last request, as it went: what the window's
+  // context panel shows (a prompt is rebuilt for every turn and never logged).
+  #sent: { conversationId: string; sentAt: string; prompt: SystemPromptView } | undefined;
 
   constructor(host: ChatHost) {
     this.#host = host;
@@ -345,12 +349,7 @@ export class ChatSession implements Disposable {
           gate: this.#gate,
           signal,
           history: this.#messages,
-          systemPrompt: await buildSystemPrompt(
-            config,
-            this.#host.workspace,
-            [this.#host.services.dataDir],
-            await this.#contextFor(conversationId, config, signal),
-          ),
+          systemPrompt: await this.#promptFor(conversationId, config, signal),
           append: (message) => this.#append(message),
           emit: (name, payload) => this.#host.emit(name, this.#live.observe(name, payload)),
           toolContext: (callId, toolSignal) => this.#toolContext(conversationId, callId, toolSignal),
@@ -371,6 +370,47 @@ export class ChatSession implements Disposable {
     })();
     this.#turn = { id: turnId, startedAt, controller, done };
     return { turnId, done };
+  }
+
+  /** This turn's system prompt, kept as it goes out for the window to see. */
+  async #promptFor(conversationId: string, config: EffectiveConfig, signal: AbortSignal): Promise<string> {
+    const prompt = await composeSystemPrompt(
+      config,
+      this.#host.workspace,
+      [this.#host.services.dataDir],
+      await this.#contextFor(conversationId, config, signal),
+    );
+    this.#sent = { conversationId, sentAt: new Date().toISOString(), prompt };
+    return prompt.text;
+  }
+
+  /**
+   * The system prompt this conversation's last request carried; before its first one here (or after
+   * a restart: prompts are never logged), the one the next request would carry, labelled as such.
+   */
+  async promptView(): Promise<ContextView['prompt']> {
+    const sent = this.#sent;
+    if (sent && sent.conversationId === this.#conversationId)
+      return { ...sent.prompt, kind: 'sent', sentAt: sent.sentAt };
+    const config = this.#host.config.effective;
+    const run = this.contextRun;
+    // Only an output the next turn would reuse; otherwise that turn runs the command first.
+    const computed = run && run.command === config.contextCmd ? formatContextOutput(run) : undefined;
+    const prompt = await composeSystemPrompt(
+      config,
+      this.#host.workspace,
+      [this.#host.services.dataDir],
+      computed,
+    );
+    return { ...prompt, kind: 'next' };
+  }
+
+  /** The context command's last run for the attached conversation in the open folder, if any. */
+  get contextRun(): ContextCommandResult | undefined {
+    const last = this.#contextRun;
+    return last?.conversationId === this.#conversationId && last.workspace === this.#host.workspace
+      ? last.result
+      : undefined;
   }
 
   /** The context command's output for this conversation's turn: run at its first turn, then kept. */

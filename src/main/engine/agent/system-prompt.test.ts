@@ -5,7 +5,7 @@ import { makeWorkspace } from '../../../../test/support/engine';
 import { tempDir } from '../../../../test/support/temp-dir';
 import type { EffectiveConfig } from '../../../shared/config';
 import { DEFAULT_CONFIG } from '../config/defaults';
-import { buildSystemPrompt } from './system-prompt';
+import { buildSystemPrompt, composeSystemPrompt } from './system-prompt';
 
 const config = (values: Partial<EffectiveConfig> = {}): EffectiveConfig => ({ ...DEFAULT_CONFIG, ...values });
 
@@ -131,5 +131,43 @@ describe('the system prompt of a project with no files list', () => {
       'You are Bob, a build bot.',
       `The workspace is ${workspace}. Relative paths are relative to it; paths outside it are refused.`,
     ]);
+  });
+});
+
+describe('what went into the system prompt', () => {
+  it('is the very text sent, each file with its size, characters and tokens, cut or not', async () => {
+    const workspace = await makeWorkspace({
+      'AGENTS.md': 'Run npm test.',
+      'notes.txt': '€'.repeat(20_001),
+    });
+    const files = ['AGENTS.md', 'notes.txt', 'missing.md'];
+    const composed = await composeSystemPrompt(config({ files }), workspace, [], 'computed');
+    expect(composed.text).toBe(await buildSystemPrompt(config({ files }), workspace, [], 'computed'));
+    // The context command's output comes last, as in gptme.
+    expect(composed.text.split('\n\n').at(-1)).toBe('computed');
+    expect(composed.tokens).toBe(Math.ceil(composed.text.length / 4));
+    expect(composed.files).toEqual([
+      { path: 'AGENTS.md', bytes: 13, chars: 13, tokens: 4, cut: false },
+      // Three bytes a euro: every byte read, only the first 20,000 characters in.
+      { path: 'notes.txt', bytes: 60_003, chars: 20_000, tokens: 5_000, cut: true },
+      { path: 'missing.md', error: expect.stringContaining('missing.md') },
+    ]);
+    expect(composed.text).toContain(
+      `(missing.md could not be included: ${(composed.files[2] as { error: string }).error})`,
+    );
+  });
+
+  it('says whether the base prompt and the instructions were used', async () => {
+    const plain = await composeSystemPrompt(config(), null, []);
+    expect(plain).toMatchObject({ basePrompt: false, instructions: false, files: [] });
+    const project = await composeSystemPrompt(config({ basePrompt: 'Bob.', prompt: 'Be brief.' }), null, []);
+    expect(project).toMatchObject({ basePrompt: true, instructions: true });
+  });
+
+  it('names the default files it found, and no file of a prompt without a folder', async () => {
+    const workspace = await makeWorkspace({ 'README.md': '# Demo', 'AGENTS.md': 'Hi' });
+    const composed = await composeSystemPrompt(config(), workspace, []);
+    expect(composed.files.map((f) => f.path)).toEqual(['README.md', 'AGENTS.md']);
+    expect((await composeSystemPrompt(config({ files: ['README.md'] }), null, [])).files).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import type { EffectiveConfig } from '../../../shared/config';
+import { estimateTokens, type PromptFile, type SystemPromptView } from '../../../shared/context-view';
 import { readWorkspaceFile } from '../tools/target-file';
 import { defaultContextFiles } from './default-context-files';
 
@@ -18,6 +19,16 @@ export async function buildSystemPrompt(
   /** The project's context command output, formatted (context-command.ts); last, as in gptme. */
   computed?: string,
 ): Promise<string> {
+  return (await composeSystemPrompt(config, workspace, offLimits, computed)).text;
+}
+
+/** The system prompt with what went into it: each file named, how much of it, or why none. */
+export async function composeSystemPrompt(
+  config: EffectiveConfig,
+  workspace: string | null,
+  offLimits: readonly string[],
+  computed?: string,
+): Promise<SystemPromptView> {
   // A project's base_prompt replaces who the assistant is; what the workspace is stays said.
   const opening = config.basePrompt
     ? [config.basePrompt]
@@ -33,6 +44,7 @@ export async function buildSystemPrompt(
       : 'No workspace folder is open: file and shell tools will fail until the user opens one.',
   ];
   if (config.prompt) parts.push(`Project instructions:\n${config.prompt}`);
+  const included: PromptFile[] = [];
   if (workspace) {
     // Unset, the files a gptme user expects; set (even to []), exactly those.
     const files = config.files ?? (await defaultContextFiles(workspace, offLimits));
@@ -45,15 +57,31 @@ export async function buildSystemPrompt(
           offLimits,
         });
         const text = bytes.toString('utf8');
-        const body = text.length > MAX_FILE_CHARS ? `${text.slice(0, MAX_FILE_CHARS)}\n[… cut]` : text;
+        const cut = text.length > MAX_FILE_CHARS;
+        const kept = cut ? text.slice(0, MAX_FILE_CHARS) : text;
+        const body = cut ? `${kept}\n[… cut]` : text;
         parts.push(`Contents of ${file}:\n\`\`\`\n${body}\n\`\`\``);
+        included.push({
+          path: file,
+          bytes: bytes.length,
+          chars: kept.length,
+          tokens: estimateTokens(kept),
+          cut,
+        });
       } catch (error) {
-        parts.push(
-          `(${file} could not be included: ${error instanceof Error ? error.message : String(error)})`,
-        );
+        const reason = error instanceof Error ? error.message : String(error);
+        parts.push(`(${file} could not be included: ${reason})`);
+        included.push({ path: file, error: reason });
       }
     }
   }
   if (computed) parts.push(computed);
-  return parts.join('\n\n');
+  const text = parts.join('\n\n');
+  return {
+    text,
+    tokens: estimateTokens(text),
+    files: included,
+    basePrompt: Boolean(config.basePrompt),
+    instructions: Boolean(config.prompt),
+  };
 }

@@ -3,6 +3,7 @@ import type { UserSettings } from '../config/user-settings';
 import type { SettingsView, WindowState, WorkspaceInfo } from '../../../shared/contract';
 import { isNamedError, NamedError } from '../../../shared/errors';
 import type { ContextRegistry } from '../context/context-registry';
+import { contextViewOf } from '../context/context-view';
 import { holderOf, takeConversation, takeFromAway } from '../context/conversation-takeover';
 import type { WindowContext } from '../context/window-context';
 import { exportConversation } from '../export/export-conversation';
@@ -115,6 +116,7 @@ export function createEngineHandlers(registry: ContextRegistry, hooks: HostHooks
     },
     'artifact.read': (context, input) => context.chat.readArtifact(input.name),
     'context.refresh': async (context) => ({ run: (await context.chat.refreshContext()) ?? null }),
+    'context.get': (context) => contextViewOf(context),
     'models.list': async (context) => {
       const provider = new Provider(context.config.effective, { maxRetries: 1 });
       return { models: await provider.listModels(context.signal) };

@@ -27,6 +27,7 @@ const valid: { [M in RequestName]: RequestInput<M> } = {
   'grants.revoke': { tool: 'shell' },
   'artifact.read': { name: 'shell-0a1b2c3d.txt' },
   'context.refresh': {},
+  'context.get': {},
   'config.get': {},
   'config.set': { scope: 'chat', values: { model: 'm', temperature: 1 }, unset: ['tools'] },
   'workspace.open': { path: ABS },

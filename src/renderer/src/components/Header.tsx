@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useWindow, useWindowState } from '../store/window-context';
 import { ConfigWarnings } from './ConfigWarnings';
+import { ContextPanelButton } from './ContextPanel';
 import { ExportMenu } from './ExportMenu';
 import { GrantsControl } from './GrantsControl';
 import './Header.css';
@@ -129,6 +130,7 @@ export function Header({
             <TrustBadge />
             <GrantsControl />
             <ConfigWarnings />
+            <ContextPanelButton />
           </>
         )}
       </div>
