@@ -22,6 +22,9 @@ const PLACE_ATTEMPTS = 3;
 
 type Entry = { name: string; link: boolean };
 
+// Stryker disable next-line ArrowFunction,ConditionalExpression,EqualityOperator,UnaryOperator: see listSource; names in one folder are never equal
+const byName = (a: Entry, b: Entry) => (a.name < b.name ? -1 : 1);
+
 /**
  * Copies the gptme conversations in `source` (a folder of conversation folders, gptme's log
  * folder) into the store: each folder's `conversation.jsonl` and `config.toml`, nothing else
@@ -65,14 +68,11 @@ async function listSource(source: string): Promise<Entry[]> {
     }
     throw fileError(error, source);
   }
+  const entries = dirents
+    .filter((dirent) => !dirent.name.startsWith('.') && (dirent.isDirectory() || dirent.isSymbolicLink()))
+    .map((dirent) => ({ name: dirent.name, link: dirent.isSymbolicLink() }));
   // Stryker disable next-line MethodExpression: the order a disk lists names in is its own (ext4 lists small folders sorted), which no test can choose
-  return (
-    dirents
-      .filter((dirent) => !dirent.name.startsWith('.') && (dirent.isDirectory() || dirent.isSymbolicLink()))
-      .map((dirent) => ({ name: dirent.name, link: dirent.isSymbolicLink() }))
-      // Stryker disable next-line ArrowFunction,ConditionalExpression,EqualityOperator,UnaryOperator: as above, and names in one folder are never equal
-      .sort((a, b) => (a.name < b.name ? -1 : 1))
-  );
+  return entries.sort(byName);
 }
 
 async function importOne(
