@@ -946,6 +946,10 @@ describe('adopting a folder put together elsewhere (an import)', () => {
       message: 'A folder to adopt is put together in the conversations folder.',
     });
     const root = await store.conversationsFolder();
+    // A staged folder that is not there is a bug, not a taken id.
+    await expect(store.adopt('fine-id', path.join(root, '.import-gone'))).rejects.toMatchObject({
+      code: 'ENOENT',
+    });
     await expect(store.adopt('..', path.join(root, '.import-x'))).rejects.toMatchObject({
       name: 'InvalidRequest',
     });
