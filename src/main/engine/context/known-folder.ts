@@ -10,7 +10,7 @@ export async function knownFolder(folder: string, known: readonly string[]): Pro
   const real = await realpath(folder).catch(() => undefined);
   if (real === undefined) return undefined;
   for (const candidate of known) {
-    if (candidate === real || (await realpath(candidate).catch(() => undefined)) === real) return candidate;
+    if ((await realpath(candidate).catch(() => undefined)) === real) return candidate;
   }
   return undefined;
 }

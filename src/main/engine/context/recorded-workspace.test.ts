@@ -130,4 +130,28 @@ describe("a conversation's recorded workspace", () => {
     expect(context.workspace).toBeNull();
     expect(context.workspaceInfo().suggested).toBeUndefined();
   });
+
+  it('is not offered any more once the window starts a new conversation', async () => {
+    const engine = await createChatEngine(provider);
+    const context = engine.connect('w');
+    const { id } = await hostileConversation(engine);
+    await context.chat.open(id);
+    await context.chat.create();
+    expect(context.workspaceInfo().suggested).toBeUndefined();
+  });
+
+  it("that is the window's own folder, or none, changes nothing and says nothing", async () => {
+    const engine = await createChatEngine(provider);
+    const mine = await makeWorkspace();
+    const context = engine.connect('w');
+    await context.openWorkspace(mine);
+    const here = await engine.services.conversations.create({ name: 'Here', workspace: mine });
+    const nowhere = await engine.services.conversations.create({ name: 'Nowhere' });
+    const log = engine.events.get('w')!;
+    log.length = 0;
+    await context.chat.open(here.id);
+    await context.chat.open(nowhere.id);
+    expect(log.filter((e) => e.name === 'workspace.changed')).toEqual([]);
+    expect(context.workspace).toBe(mine);
+  });
 });

@@ -941,10 +941,51 @@ describe('adopting a folder put together elsewhere (an import)', () => {
   it('refuses a folder from outside the conversations folder, and a malformed id', async () => {
     const { store } = await makeStore();
     const elsewhere = await tempDir();
-    await expect(store.adopt('fine-id', elsewhere)).rejects.toMatchObject({ name: 'Internal' });
+    await expect(store.adopt('fine-id', elsewhere)).rejects.toMatchObject({
+      name: 'Internal',
+      message: 'A folder to adopt is put together in the conversations folder.',
+    });
     const root = await store.conversationsFolder();
+    // A staged folder that is not there is a bug, not a taken id.
+    await expect(store.adopt('fine-id', path.join(root, '.import-gone'))).rejects.toMatchObject({
+      code: 'ENOENT',
+    });
     await expect(store.adopt('..', path.join(root, '.import-x'))).rejects.toMatchObject({
       name: 'InvalidRequest',
     });
+  });
+});
+
+describe('adopting, when the id is taken or contested', () => {
+  it('never replaces an empty folder at the id, and makes the conversations folder with its parents', async () => {
+    const dataDir = path.join(await tempDir(), 'not', 'yet');
+    const store = new ConversationStore(dataDir);
+    const root = await store.conversationsFolder();
+    expect(root).toBe(path.join(dataDir, 'conversations'));
+    await mkdir(path.join(root, 'empty'));
+    const staged = path.join(root, '.import-a');
+    await mkdir(staged);
+    await writeFile(path.join(staged, 'conversation.jsonl'), serializeMessages([message('user', 'Hi')]));
+    expect(await store.adopt('empty', staged)).toBe(false);
+    expect(await readdir(path.join(root, 'empty'))).toEqual([]);
+  });
+
+  it('lets one of two stores (the app and the CLI) take an id, and the other keeps its folder', async () => {
+    const { dataDir, store } = await makeStore();
+    const other = new ConversationStore(dataDir);
+    const root = await store.conversationsFolder();
+    const staged = async (name: string, text: string) => {
+      const dir = path.join(root, name);
+      await mkdir(dir);
+      await writeFile(path.join(dir, 'conversation.jsonl'), serializeMessages([message('user', text)]));
+      return dir;
+    };
+    for (let round = 0; round < 10; round++) {
+      const [a, b] = [await staged(`.import-a${round}`, 'A'), await staged(`.import-b${round}`, 'B')];
+      const results = await Promise.all([store.adopt(`c${round}`, a), other.adopt(`c${round}`, b)]);
+      expect(results.filter(Boolean)).toHaveLength(1);
+      const loser = results[0] ? b : a;
+      expect(await readdir(loser)).toEqual(['conversation.jsonl']);
+    }
   });
 });

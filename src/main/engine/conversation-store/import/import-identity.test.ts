@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../../../test/support/temp-dir';
@@ -66,5 +66,27 @@ describe('where an imported log goes', () => {
     await mkdir(path.join(root, 'chat'));
     for (let n = 1; n < 100; n++) await mkdir(path.join(root, `chat-${n}`));
     expect(await placeFor(root, 'chat', log)).toBeUndefined();
+  });
+});
+
+describe('where an imported log goes, in a folder that misleads', () => {
+  const log = Buffer.from('{"role":"user","content":"Hi","timestamp":"2026-03-05T10:00:00"}\n');
+
+  it('follows no symlink for the marker or the log it compares', async () => {
+    const root = await tempDir();
+    const elsewhere = await tempDir();
+    await writeFile(path.join(elsewhere, 'marker'), JSON.stringify({ sha256: sha256Of(log) }));
+    await writeFile(path.join(elsewhere, 'log'), log);
+    await mkdir(path.join(root, 'chat'));
+    await symlink(path.join(elsewhere, 'marker'), path.join(root, 'chat', IMPORT_MARKER));
+    await mkdir(path.join(root, 'chat-1'));
+    await symlink(path.join(elsewhere, 'log'), path.join(root, 'chat-1', 'conversation.jsonl'));
+    expect(await placeFor(root, 'chat', log)).toEqual({ kind: 'free', id: 'chat-2', taken: 'chat' });
+  });
+
+  it('fails, rather than calling an id free, when the folder cannot be looked in', async () => {
+    const file = path.join(await tempDir(), 'not-a-folder');
+    await writeFile(file, 'x');
+    await expect(placeFor(file, 'chat', log)).rejects.toMatchObject({ code: 'ENOTDIR' });
   });
 });

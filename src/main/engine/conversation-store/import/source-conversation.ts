@@ -45,7 +45,6 @@ export async function readSourceConversation(
   try {
     held = await holdFolder(root, path.join(root, name), { create: false, label: 'the folder' });
   } catch (error) {
-    signal?.throwIfAborted();
     return { ok: false, reason: `cannot be opened: ${message(error)}` };
   }
   try {
@@ -83,7 +82,7 @@ export async function readSourceConversation(
           ? '1 line cannot be read: kept as it is, and the window says so'
           : `${broken} lines cannot be read: kept as they are, and the window says so`,
       );
-    const config = await readConfig(held.entry('config.toml'), notes, signal);
+    const config = await readConfig(held.entry('config.toml'), notes);
     return {
       ok: true,
       conversation: { log, ...(config ? { config } : {}), modified: stats!.mtime, notes },
@@ -93,17 +92,16 @@ export async function readSourceConversation(
   }
 }
 
-async function readConfig(file: string, notes: string[], signal?: AbortSignal): Promise<Buffer | undefined> {
+// No signal: 64 KiB is read at once; the import looks at its signal before the next folder.
+async function readConfig(file: string, notes: string[]): Promise<Buffer | undefined> {
   let config: Buffer;
   try {
     config = await readRegularFile(file, {
       maxBytes: MAX_CONFIG_BYTES,
       noFollow: true,
       label: 'config.toml',
-      ...(signal ? { signal } : {}),
     });
   } catch (error) {
-    signal?.throwIfAborted();
     if (!isNamedError(error, 'NotFound')) notes.push(`config.toml left out: ${message(error)}`);
     return undefined;
   }
