@@ -29,11 +29,11 @@ const WRAPPERS = Object.freeze([
   'unbuffer',
 ]);
 // Each wrapper's options that take the next word as a value (a wrong guess would skip the command).
+// nice's `-n 5` needs none: its number is skipped as nice's adjustment.
 const WRAPPER_VALUES: Readonly<Record<string, readonly string[]>> = Object.freeze({
   sudo: ['-u', '-g', '-h', '-p', '-C', '-D', '-U', '-r', '-t', '-T'],
   doas: ['-u', '-C'],
-  env: ['-u', '-C', '-S'],
-  nice: ['-n'],
+  env: ['-u', '-C'],
   timeout: ['-s', '-k'],
   xargs: ['-I', '-L', '-P', '-d', '-E', '-n', '-s', '-a'],
   stdbuf: ['-i', '-o', '-e'],
@@ -71,8 +71,14 @@ function unwrap(words: readonly Word[]): Word[] {
       i++;
       // Options (with their values), timeout's duration, nice's adjustment; then the command. An
       // assignment after the options (`env A=1 git …`) is skipped as any other, above.
-      for (let option = words[i]?.text; option?.startsWith('-'); option = words[i]?.text)
+      for (let option = words[i]?.text; option?.startsWith('-'); option = words[i]?.text) {
+        // `env -S 'git add .'` splits its value into the command and its arguments.
+        if (wrapper === 'env' && (option === '-S' || option === '--split-string')) {
+          const split = splitShellCommand(words[i + 1]?.text ?? '').flatMap((command) => command.words);
+          return unwrap([...split, ...words.slice(i + 2)]);
+        }
         i += WRAPPER_VALUES[wrapper]?.includes(option) ? 2 : 1;
+      }
       if (wrapper === 'timeout' && /^[0-9.]+[smhd]?$/.test(words[i]?.text ?? '')) i++;
       if (wrapper === 'nice' && /^-?[0-9]+$/.test(words[i]?.text ?? '')) i++;
     } else {

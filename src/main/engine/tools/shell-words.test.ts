@@ -32,6 +32,7 @@ describe('splitShellCommand', () => {
 
   it('takes redirections apart from their words', () => {
     expect(wordsOf('cat<in>out 2>err')).toEqual([['cat', 'in', 'out', '2', 'err']]);
+    expect(wordsOf('cat < <(ls)')).toEqual([['cat', '$ls']]);
   });
 
   it('takes quotes and backslashes off, as the command receives its words', () => {
@@ -42,7 +43,7 @@ describe('splitShellCommand', () => {
     expect(wordsOf("echo '' x")).toEqual([['echo', '', 'x']]);
     // In double quotes a backslash escapes only " \ $ and `.
     expect(wordsOf('echo "a\\"b\\\\c\\$d\\`e\\nf"')).toEqual([['echo', 'a"b\\c$d`e\\nf']]);
-    expect(wordsOf('echo "$HOME"')).toEqual([['echo', '$HOME']]);
+    expect(wordsOf('echo "$HOME" "f(x) y"')).toEqual([['echo', '$HOME', 'f(x) y']]);
   });
 
   it('joins lines at a backslash before the line break', () => {
@@ -65,6 +66,7 @@ describe('splitShellCommand', () => {
 
   it('finds the end of a substitution past nested parentheses, quoted ones and escaped ones', () => {
     expect(wordsOf("echo $(a (b) ')' \\) c) d")).toEqual([['echo', "$a (b) ')' \\) c", 'd']]);
+    expect(wordsOf("echo $(a ' ) ' b) d")).toEqual([['echo', "$a ' ) ' b", 'd']]);
     expect(wordsOf('echo "$(a (b) c)" d')).toEqual([['echo', '$a (b) c', 'd']]);
   });
 
@@ -121,6 +123,10 @@ describe('splitShellCommand', () => {
     expect(commandsOf('bash <<< "git add ." ; ls')).toEqual([
       { words: ['bash', 'git add .'], piped: false, heredocs: ['git add .'] },
       { words: ['ls'], piped: false, heredocs: [] },
+    ]);
+    expect(commandsOf('cat x<<<y')).toEqual([{ words: ['cat', 'x', 'y'], piped: false, heredocs: ['y'] }]);
+    expect(commandsOf('cat x<<EOF\ny\nEOF')).toEqual([
+      { words: ['cat', 'x'], piped: false, heredocs: ['y'] },
     ]);
   });
 });

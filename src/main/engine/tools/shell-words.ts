@@ -158,7 +158,8 @@ export function splitShellCommand(source: string): SimpleCommand[] {
       const word = delimiter?.[1] ?? delimiter?.[2] ?? delimiter?.[3];
       if (delimiter && word) opened.push({ delimiter: word.replaceAll('\\', ''), into: heredocs });
       i += 2 + (delimiter?.[0].length ?? 0);
-    } else if (c === '\n' && opened.length > 0) {
+    } else if (c === '\n') {
+      // A line break ends the command; the bodies of the here-documents opened on its line follow.
       endCommand(false);
       i++;
       for (const { delimiter, into } of opened) {
@@ -173,7 +174,7 @@ export function splitShellCommand(source: string): SimpleCommand[] {
         into.push(body.join('\n'));
       }
       opened = [];
-    } else if (c === ';' || c === '&' || c === '\n' || c === '(' || c === ')') {
+    } else if (c === ';' || c === '&' || c === '(' || c === ')') {
       endCommand(false);
       i++;
     } else if (c === ' ' || c === '\t' || c === '<' || c === '>') {
