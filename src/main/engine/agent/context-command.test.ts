@@ -1,7 +1,8 @@
+import { getEventListeners } from 'node:events';
 import { existsSync } from 'node:fs';
 import { readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { bounded } from '../../../../test/support/bounded';
 import { createChatEngine, makeWorkspace } from '../../../../test/support/engine';
 import { processesInside } from '../../../../test/support/process-scan';
@@ -71,6 +72,76 @@ describe('running a context command', () => {
     expect(formatContextOutput(result)).toMatch(/partial\n```\n\[exit code 3\]\nstderr:\nbroken$/);
   });
 
+  it('keeps exactly the cap of output uncut', async () => {
+    const result = await runContextCommand(`head -c ${CONTEXT_CMD_MAX_CHARS} /dev/zero | tr "\\0" "x"`, {
+      cwd: await makeWorkspace(),
+      env,
+      timeoutMs: 10_000,
+    });
+    expect(result.output).toHaveLength(CONTEXT_CMD_MAX_CHARS);
+    expect(result).toMatchObject({ cut: false, exitCode: 0 });
+    expect(formatContextOutput(result)).not.toContain('[… cut');
+  });
+
+  it('lets a long output that ends by itself finish with its exit code; only the prompt gets it cut', async () => {
+    // As much as is read before a flood is stopped: four bytes for each character kept.
+    const result = await runContextCommand(`head -c ${4 * CONTEXT_CMD_MAX_CHARS} /dev/zero | tr "\\0" "x"`, {
+      cwd: await makeWorkspace(),
+      env,
+      timeoutMs: 10_000,
+    });
+    expect(result.output).toHaveLength(CONTEXT_CMD_MAX_CHARS);
+    expect(result).toMatchObject({ cut: true, exitCode: 0, timedOut: false });
+  });
+
+  it('keeps a flood on stderr to a short excerpt', async () => {
+    const result = await runContextCommand('head -c 50000 /dev/zero | tr "\\0" "e" >&2; exit 1', {
+      cwd: await makeWorkspace(),
+      env,
+      timeoutMs: 10_000,
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toBe('e'.repeat(2_000));
+  });
+
+  it('gives a command no input, so one that reads it does not wait', async () => {
+    const result = await runContextCommand('cat; read -r line; echo "after [$line]"', {
+      cwd: await makeWorkspace(),
+      env,
+      timeoutMs: 5_000,
+    });
+    expect(result).toMatchObject({ output: 'after []\n', timedOut: false });
+  });
+
+  it('says why a command could not start', async () => {
+    const ws = await makeWorkspace();
+    const result = await runContextCommand('echo hi', { cwd: path.join(ws, 'gone'), env, timeoutMs: 10_000 });
+    expect(result).toMatchObject({ output: '', exitCode: null, timedOut: false });
+    expect(result.stderr).toMatch(/ENOENT/);
+    expect(formatContextOutput(result)).toMatch(/\nstderr:\n.*ENOENT/);
+  });
+
+  it('leaves no timer running and nothing on its signal once it is done', async () => {
+    const ws = await makeWorkspace();
+    const controller = new AbortController();
+    // Only the clock is faked, to count its timers; the command is a real process.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      // A one-shot CLI run would otherwise wait out the whole minute before it could exit.
+      const result = await runContextCommand('echo quick', {
+        cwd: ws,
+        env,
+        timeoutMs: 60_000,
+        signal: controller.signal,
+      });
+      expect(result.output).toBe('quick\n');
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+
   it('is stopped by its signal', async () => {
     const controller = new AbortController();
     const running = runContextCommand('sleep 1000', {
@@ -116,6 +187,11 @@ describe('the context command output in the system prompt', () => {
         .at(-1),
     ).toBe('[exit code 2]');
     expect(
+      formatContextOutput({ ...run, exitCode: 2, stderr: ' \n' })
+        .split('\n')
+        .at(-1),
+    ).toBe('[exit code 2]');
+    expect(
       formatContextOutput({ ...run, exitCode: null, timedOut: true })
         .split('\n')
         .slice(-2),
@@ -132,7 +208,15 @@ describe('a context command that tries to outlast its bounds', () => {
       timeoutMs: 10_000,
       signal: AbortSignal.abort(),
     });
-    expect(result.exitCode).toBeNull();
+    expect(result).toEqual({
+      command: 'touch started.txt',
+      ranAt: expect.any(String),
+      output: '',
+      exitCode: null,
+      stderr: '',
+      cut: false,
+      timedOut: false,
+    });
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(existsSync(path.join(ws, 'started.txt'))).toBe(false);
   });
@@ -150,6 +234,43 @@ describe('a context command that tries to outlast its bounds', () => {
     } finally {
       for (const { pid } of processesInside(real)) process.kill(pid, 'SIGKILL');
     }
+  });
+
+  it('is stopped even when it ignores the polite signal to stop', async () => {
+    const ws = await makeWorkspace();
+    const real = await realpath(ws);
+    const result = await bounded(
+      runContextCommand("trap '' TERM; echo before; sleep 1000 & sleep 1000", {
+        cwd: ws,
+        env,
+        timeoutMs: 300,
+      }),
+      5_000,
+      'a context command that ignores SIGTERM',
+    );
+    expect(result).toMatchObject({ output: 'before\n', timedOut: true });
+    await expect.poll(() => processesInside(real), { timeout: 3_000 }).toEqual([]);
+  });
+
+  it('can no longer be written to by what left its process group, once it is over', async () => {
+    const ws = await makeWorkspace();
+    const real = await realpath(ws);
+    const late = (stream: string, marker: string) =>
+      `setsid sh -c 'sleep 1; echo late ${stream} && touch ${marker}' &`;
+    const result = await bounded(
+      runContextCommand(`${late('', 'out.txt')} ${late('>&2', 'err.txt')} echo started; sleep 1000`, {
+        cwd: ws,
+        env,
+        timeoutMs: 300,
+      }),
+      5_000,
+      'a context command whose grandchildren left its group',
+    );
+    expect(result).toMatchObject({ output: 'started\n', timedOut: true });
+    // The late writers end either way: killed by the closed pipe, or done writing into an open one.
+    await expect.poll(() => processesInside(real), { timeout: 5_000 }).toEqual([]);
+    expect(existsSync(path.join(ws, 'out.txt'))).toBe(false);
+    expect(existsSync(path.join(ws, 'err.txt'))).toBe(false);
   });
 });
 

@@ -6,8 +6,8 @@ import { bashOf } from '../tools/shell-session';
 export const CONTEXT_CMD_TIMEOUT_MS = 60_000;
 /** About 25,000 tokens, as gptme allows: enough for a repository map, not a flood. */
 export const CONTEXT_CMD_MAX_CHARS = 100_000;
-// 4 bytes a character: output cut at this many bytes still decodes to more than the cap, so a cut
-// is always said.
+// 4 bytes a character: output cut at this many bytes still decodes to more than the cap (UTF-8 needs
+// at most 3 bytes for each UTF-16 unit), so a stopped flood is always said to be cut.
 const MAX_STDOUT_BYTES = 4 * CONTEXT_CMD_MAX_CHARS;
 const MAX_STDERR_CHARS = 2_000;
 
@@ -36,12 +36,10 @@ export function runContextCommand(
     const stdout: Buffer[] = [];
     let stdoutBytes = 0;
     let stderr = '';
-    let cut = false;
     let timedOut = false;
-    let settled = false;
     // Given up before it began: nothing is started at all.
     if (options.signal?.aborted) {
-      resolve({ command, ranAt, output: '', exitCode: null, stderr: '', cut, timedOut });
+      resolve({ command, ranAt, output: '', exitCode: null, stderr: '', cut: false, timedOut });
       return;
     }
     const child = spawn(bashOf(options.env.PATH), ['--noprofile', '--norc', '-c', command], {
@@ -52,16 +50,16 @@ export function runContextCommand(
     });
     const killGroup = () => {
       try {
+        // Without a pid nothing started (a kill without the check would only throw into the catch).
         if (child.pid) process.kill(-child.pid, 'SIGKILL');
       } catch {
         // Already gone.
       }
     };
     // Once stopped, what was printed is the result: a grandchild that left the group and holds the
-    // pipe open must not hold the turn.
+    // pipe open must not hold the turn. Called again by the 'close' that follows a stop, it changes
+    // nothing: the promise is settled and every step here may be repeated.
     const finish = (exitCode: number | null) => {
-      if (settled) return;
-      settled = true;
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
       child.stdout.destroy();
@@ -74,7 +72,7 @@ export function runContextCommand(
         output: long ? text.slice(0, CONTEXT_CMD_MAX_CHARS) : text,
         exitCode,
         stderr: stderr.slice(0, MAX_STDERR_CHARS),
-        cut: cut || long,
+        cut: long,
         timedOut,
       });
     };
@@ -87,15 +85,13 @@ export function runContextCommand(
       timedOut = true;
       stop();
     }, options.timeoutMs);
-    options.signal?.addEventListener('abort', onAbort, { once: true });
+    // Removed by finish, whichever way the run ends.
+    options.signal?.addEventListener('abort', onAbort);
     child.stdout.on('data', (chunk: Buffer) => {
       const room = MAX_STDOUT_BYTES - stdoutBytes;
       stdout.push(chunk.subarray(0, room));
       stdoutBytes += Math.min(chunk.length, room);
-      if (chunk.length > room) {
-        cut = true;
-        stop();
-      }
+      if (chunk.length > room) stop();
     });
     child.stderr.on('data', (chunk: Buffer) => {
       // Bounds memory against a flood on stderr; what is returned is cut again below.

@@ -55,6 +55,19 @@ describe('conversation.export', () => {
     expect(md.value.text).toContain('1 line of this conversation');
   });
 
+  it('counts a cut last line among the missing ones', async () => {
+    const { log, call } = await engineWithConversation();
+    await appendFile(log, 'not json\n{"id":"cut","role":"user","con');
+    const md = await call('md');
+    expect(md.ok && md.value.text).toContain("2 lines of this conversation's log could not be read");
+  });
+
+  it('keeps a long name to 100 characters before its extension', async () => {
+    const { call } = await engineWithConversation('a'.repeat(150));
+    const md = await call('md');
+    expect(md.ok && md.value.fileName).toBe(`${'a'.repeat(100)}.md`);
+  });
+
   it('names the file after the conversation, safely, or after its id when the name has nothing left', async () => {
     const odd = await engineWithConversation('../../etc/passwd <x>');
     const named = await odd.call('md');

@@ -13,6 +13,49 @@ describe('toSafeHtml', () => {
     );
   });
 
+  // What a reply's Markdown (GitHub's flavour) and the page itself are made of.
+  it.each([
+    'article',
+    'blockquote',
+    'code',
+    'dd',
+    'del',
+    'details',
+    'div',
+    'dl',
+    'dt',
+    'em',
+    'h1',
+    'h2',
+    'h3',
+    'h4',
+    'h5',
+    'h6',
+    'header',
+    'li',
+    'main',
+    'ol',
+    'p',
+    'pre',
+    'section',
+    'span',
+    'strong',
+    'summary',
+    'sup',
+    'sub',
+    'table',
+    'tbody',
+    'td',
+    'tfoot',
+    'th',
+    'thead',
+    'time',
+    'tr',
+    'ul',
+  ])('keeps <%s>', (tag) => {
+    expect(toSafeHtml(h(tag, {}, ['x']))).toBe(`<${tag}>x</${tag}>`);
+  });
+
   it('leaves out an element it does not know, keeping its text, and every attribute it does not know', () => {
     expect(
       toSafeHtml(h('div', {}, [h('script', {}, ['alert(1)']), h('iframe', { src: 'x' }, ['frame'])])),

@@ -4,6 +4,7 @@ import {
   hostileConversation,
   workedConversation,
 } from '../../../../test/support/export-fixtures';
+import type { Message } from '../../../shared/domain';
 import { conversationToMarkdown, fenced } from './to-markdown';
 
 const exportedAt = new Date('2026-12-01T08:00:00Z');
@@ -70,6 +71,51 @@ describe('conversationToMarkdown', () => {
     expect(title.startsWith('# &lt;script&gt;window.pwned = 1&lt;/script&gt; &lt;img')).toBe(true);
     expect(md).toContain('## Deskmate · &lt;script&gt;window.pwned = 12&lt;/script&gt;');
     expect(md).toContain('**&lt;img src=x onerror=&quot;window.pwned=11&quot;&gt;**: done');
+  });
+});
+
+describe('conversationToMarkdown, in the details', () => {
+  const message = (extra: Partial<Message>): Message => ({
+    id: 'm',
+    role: 'assistant',
+    content: 'text',
+    timestamp: '2026-11-30T09:00:00',
+    ...extra,
+  });
+
+  it('writes a path holding backticks as code that the backticks cannot end', () => {
+    const md = conversationToMarkdown(
+      conversationOf([message({ role: 'user', files: ['a`b.txt', '`x`', 'c``d'] })], { workspace: 'w`s' }),
+      { exportedAt },
+    );
+    expect(md).toContain('Attached: ``a`b.txt``, `` `x` ``, ```c``d```');
+    expect(md).toContain('· in ``w`s``_');
+  });
+
+  it('leaves out what a conversation does not have: a workspace, a model, an empty text', () => {
+    const md = conversationToMarkdown(
+      conversationOf([message({ content: ' \n ' }), message({ role: 'tool', content: 'plain' })], {
+        workspace: undefined,
+      }),
+      { exportedAt },
+    );
+    expect(md).toBe(
+      [
+        '# Fix the build',
+        '_Exported from Deskmate on 2026-12-01 · 2 messages_',
+        '## Deskmate · 2026-11-30 09:00',
+        '<details><summary>Tool message · 2026-11-30 09:00</summary>\n\n```text\nplain\n```\n\n</details>\n',
+      ].join('\n\n'),
+    );
+  });
+
+  it('shows a shell call without a command as its arguments, and a call never run without output', () => {
+    const md = conversationToMarkdown(
+      conversationOf([message({ tool_calls: [{ id: 'c', name: 'shell', args: { cmd: 'ls' } }] })]),
+      { exportedAt },
+    );
+    expect(md).toContain('**shell**: not run\n\n```json\n{\n  "cmd": "ls"\n}\n```');
+    expect(md).not.toContain('<summary>Output');
   });
 });
 

@@ -10,8 +10,9 @@
 
 import { splitShellCommand, type SimpleCommand, type Word } from './shell-words';
 
-// Words that come before the command itself and change nothing about what it is.
-const KEYWORDS = Object.freeze(['!', '{', '}', 'if', 'then', 'else', 'elif', 'do', 'while', 'until', 'time']);
+// Words that come before the command itself and change nothing about what it is (`}` ends a group:
+// no command follows it).
+const KEYWORDS = Object.freeze(['!', '{', 'if', 'then', 'else', 'elif', 'do', 'while', 'until', 'time']);
 // Commands that run the command after their options: look through them.
 const WRAPPERS = Object.freeze([
   'sudo',
@@ -28,11 +29,11 @@ const WRAPPERS = Object.freeze([
   'unbuffer',
 ]);
 // Each wrapper's options that take the next word as a value (a wrong guess would skip the command).
+// nice's `-n 5` needs none: its number is skipped as nice's adjustment.
 const WRAPPER_VALUES: Readonly<Record<string, readonly string[]>> = Object.freeze({
   sudo: ['-u', '-g', '-h', '-p', '-C', '-D', '-U', '-r', '-t', '-T'],
   doas: ['-u', '-C'],
-  env: ['-u', '-C', '-S'],
-  nice: ['-n'],
+  env: ['-u', '-C'],
   timeout: ['-s', '-k'],
   xargs: ['-I', '-L', '-P', '-d', '-E', '-n', '-s', '-a'],
   stdbuf: ['-i', '-o', '-e'],
@@ -68,12 +69,14 @@ function unwrap(words: readonly Word[]): Word[] {
     } else if (WRAPPERS.includes(base(word))) {
       const wrapper = base(word);
       i++;
-      // Options and (for env) assignments; timeout's duration; then the command.
-      while (
-        words[i]?.text.startsWith('-') ||
-        (wrapper === 'env' && /^[A-Za-z_]\w*=/.test(words[i]?.text ?? ''))
-      ) {
-        const option = words[i]?.text ?? '';
+      // Options (with their values), timeout's duration, nice's adjustment; then the command. An
+      // assignment after the options (`env A=1 git …`) is skipped as any other, above.
+      for (let option = words[i]?.text; option?.startsWith('-'); option = words[i]?.text) {
+        // `env -S 'git add .'` splits its value into the command and its arguments.
+        if (wrapper === 'env' && (option === '-S' || option === '--split-string')) {
+          const split = splitShellCommand(words[i + 1]?.text ?? '').flatMap((command) => command.words);
+          return unwrap([...split, ...words.slice(i + 2)]);
+        }
         i += WRAPPER_VALUES[wrapper]?.includes(option) ? 2 : 1;
       }
       if (wrapper === 'timeout' && /^[0-9.]+[smhd]?$/.test(words[i]?.text ?? '')) i++;
@@ -106,7 +109,7 @@ function gitReason(args: readonly string[]): string | undefined {
   const rest = args.slice(i + 1);
   switch (sub) {
     case 'add':
-      return rest.some((arg) => ['.', './', ':/', '*', '-A', '--all'].includes(arg)) || hasFlag(rest, 'A')
+      return rest.some((arg) => ['.', './', ':/', '*', '--all'].includes(arg)) || hasFlag(rest, 'A')
         ? BULK_GIT
         : undefined;
     case 'commit':
@@ -124,9 +127,8 @@ function gitReason(args: readonly string[]): string | undefined {
     case 'filter-branch':
     case 'filter-repo':
       return DESTRUCTIVE_GIT;
-    default:
-      return undefined;
   }
+  return undefined;
 }
 
 /** Why one simple command is dangerous, if it is. `depth` counts the shells it is nested in. */
@@ -139,8 +141,9 @@ function commandReason(command: SimpleCommand, depth: number): string | undefine
   const shell = SHELLS.includes(name);
   const interpreter = shell || INTERPRETER.test(name);
 
-  // Code handed over as text is read as a command of its own.
-  const codeIndex = args.findIndex((arg) => /^-[a-z]*c$/.test(arg) || arg === '--command');
+  // Code handed over as text is read as a command of its own: `-c`, alone or among other short
+  // options (`-lc`, `-ce`), is followed by the code.
+  const codeIndex = args.findIndex((arg) => /^-[a-z]*c[a-z]*$/.test(arg) || arg === '--command');
   if (shell && codeIndex !== -1) {
     const inner = reasonAt(args[codeIndex + 1] ?? '', depth + 1);
     if (inner) return inner;
@@ -161,10 +164,9 @@ function commandReason(command: SimpleCommand, depth: number): string | undefine
     if (runsDownload) return 'runs a script downloaded from the network, unseen before it runs';
   }
   if (command.piped && interpreter) {
-    // The program comes from the pipe unless it is given (-c, -e, -m, or a script file).
-    const given = args.some(
-      (arg) => /^-[A-Za-z]*[cemE]$/.test(arg) || arg === '--command' || !arg.startsWith('-'),
-    );
+    // The program comes from the pipe unless it is given: a script file, or the code or module
+    // that follows -c, -e or -m (either way a word that is not an option).
+    const given = args.some((arg) => !arg.startsWith('-'));
     if (!given || args.includes('-') || args.includes('-s'))
       return 'runs whatever comes through the pipe as code (for example a script fetched with curl), unseen before it runs';
   }

@@ -1,9 +1,11 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, realpath, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeWorkspace } from '../../../../test/support/engine';
 import { tempDir } from '../../../../test/support/temp-dir';
 import { toolContext } from '../../../../test/support/tool-context';
+import { listFolder } from './list-folder';
 import { readTool } from './read';
 
 // gptme's read lists a folder where Deskmate's used to refuse it (test_tools_read.py: directory
@@ -41,6 +43,34 @@ describe('read on a folder', () => {
       Array.from({ length: 100 }, (_, i) => `f${String(i).padStart(3, '0')}.txt`),
     );
     expect(lines.slice(101)).toEqual(['... and 30 more entries']);
+  });
+
+  it('shows exactly 100 entries without a line for more', async () => {
+    const files = Object.fromEntries(
+      Array.from({ length: 100 }, (_, i) => [`f${String(i).padStart(3, '0')}.txt`, '']),
+    );
+    const { read } = await setup(files);
+    const lines = (await read({ path: '.' })).split('\n');
+    expect(lines).toHaveLength(101);
+    expect(lines.at(-1)).toBe('f099.txt');
+  });
+
+  it('leaves no file open once it has listed a folder', async () => {
+    const { read } = await setup({ 'a.txt': '', 'src/b.ts': '' });
+    const open = () => readdirSync('/proc/self/fd').length;
+    const before = open();
+    for (let i = 0; i < 5; i++) await read({ path: 'src' });
+    expect(open()).toBe(before);
+  });
+
+  it('names a folder that is not there, and creates nothing', async () => {
+    const { workspace } = await setup({ 'a.txt': '' });
+    const listing = listFolder(workspace, 'gone/deeper', {
+      offLimits: [],
+      signal: new AbortController().signal,
+    });
+    await expect(listing).rejects.toThrow(/gone/);
+    expect(existsSync(path.join(workspace, 'gone'))).toBe(false);
   });
 
   it('marks a symbolic link with @ without following it, even one pointing out', async () => {

@@ -30,6 +30,8 @@ const ORDINARY = [
   '/* ... */',
   '...',
   'x = 1  # ... and more',
+  '# .env holds the keys',
+  '//.prettierrc is read first',
 ];
 
 const refusal = (content: string, verb: 'save' | 'append' = 'save') => {
@@ -59,6 +61,10 @@ describe('refusePlaceholderLines', () => {
     expect(refusal('# ...', 'append')?.message).toMatch(
       /^Refused to append a\.py: .*Write out every line to add\.$/,
     );
+  });
+
+  it('names the first of several placeholder lines', () => {
+    expect(refusal('a\n# ... one\nb\n// ... two\n')).toMatchObject({ data: { line: 2 } });
   });
 
   it('finds a placeholder in a CRLF file too', () => {

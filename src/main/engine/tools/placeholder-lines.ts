@@ -11,18 +11,17 @@ const PLACEHOLDER = /^\s*(?:#|\/\/|""")\s*\.{3}/;
  * words the message ("save", "append"); save also points at patch, which changes part of a file.
  */
 export function refusePlaceholderLines(content: string, requested: string, verb: 'save' | 'append'): void {
-  const lines = content.split('\n');
-  const index = lines.findIndex((line) => PLACEHOLDER.test(line));
-  if (index === -1) return;
-  const line = (lines[index] ?? '').trim();
-  const instead =
-    verb === 'save'
-      ? 'Write the complete content of the file, or use patch to change only part of it.'
-      : 'Write out every line to add.';
-  throw new NamedError(
-    'PlaceholderLines',
-    `Refused to ${verb} ${requested}: line ${index + 1} (${JSON.stringify(line)}) is a placeholder for ` +
-      `code left out, and writing it would replace that code. ${instead}`,
-    { path: requested, line: index + 1 },
-  );
+  for (const [index, line] of content.split('\n').entries()) {
+    if (!PLACEHOLDER.test(line)) continue;
+    const instead =
+      verb === 'save'
+        ? 'Write the complete content of the file, or use patch to change only part of it.'
+        : 'Write out every line to add.';
+    throw new NamedError(
+      'PlaceholderLines',
+      `Refused to ${verb} ${requested}: line ${index + 1} (${JSON.stringify(line.trim())}) is a placeholder ` +
+        `for code left out, and writing it would replace that code. ${instead}`,
+      { path: requested, line: index + 1 },
+    );
+  }
 }

@@ -14,7 +14,7 @@ export interface SimpleCommand {
   words: Word[];
   /** Its standard input is the output of the command before it (`a | b`). */
   piped: boolean;
-  /** The bodies of its here-documents (`<<EOF`): data for `cat`, code for a shell. */
+  /** The bodies of its here-documents (`<<EOF`) and here-strings (`<<< '…'`): data for `cat`, code for a shell. */
   heredocs: string[];
 }
 
@@ -30,10 +30,16 @@ export function splitShellCommand(source: string): SimpleCommand[] {
   let substitutions: string[] = [];
   let inWord = false;
   let heredocs: string[] = [];
+  // The next word follows `<<<`: the command's input as well as a word.
+  let hereString = false;
   // Here-documents opened on this line: their bodies start after its line break.
   let opened: Array<{ delimiter: string; into: string[] }> = [];
   const endWord = () => {
-    if (inWord) words.push({ text, substitutions });
+    if (inWord) {
+      words.push({ text, substitutions });
+      if (hereString) heredocs.push(text);
+      hereString = false;
+    }
     text = '';
     substitutions = [];
     inWord = false;
@@ -43,6 +49,7 @@ export function splitShellCommand(source: string): SimpleCommand[] {
     if (words.length > 0) commands.push({ words, piped, heredocs });
     words = [];
     heredocs = [];
+    hereString = false;
     piped = nextPiped;
   };
   /** The index of the `)` closing a group opened just before `start` (quotes respected), or the end. */
@@ -139,7 +146,11 @@ export function splitShellCommand(source: string): SimpleCommand[] {
       const or = next === '|';
       endCommand(!or);
       i += or || next === '&' ? 2 : 1;
-    } else if (c === '<' && next === '<' && source[i + 2] !== '<') {
+    } else if (c === '<' && next === '<' && source[i + 2] === '<') {
+      endWord();
+      hereString = true;
+      i += 3;
+    } else if (c === '<' && next === '<') {
       endWord();
       const delimiter = /^-?[ \t]*(?:'([^'\n]*)'|"([^"\n]*)"|([^\s;&|<>()]+))/.exec(
         source.slice(i + 2, i + 2 + 256),
@@ -147,7 +158,8 @@ export function splitShellCommand(source: string): SimpleCommand[] {
       const word = delimiter?.[1] ?? delimiter?.[2] ?? delimiter?.[3];
       if (delimiter && word) opened.push({ delimiter: word.replaceAll('\\', ''), into: heredocs });
       i += 2 + (delimiter?.[0].length ?? 0);
-    } else if (c === '\n' && opened.length > 0) {
+    } else if (c === '\n') {
+      // A line break ends the command; the bodies of the here-documents opened on its line follow.
       endCommand(false);
       i++;
       for (const { delimiter, into } of opened) {
@@ -162,7 +174,7 @@ export function splitShellCommand(source: string): SimpleCommand[] {
         into.push(body.join('\n'));
       }
       opened = [];
-    } else if (c === ';' || c === '&' || c === '\n' || c === '(' || c === ')') {
+    } else if (c === ';' || c === '&' || c === '(' || c === ')') {
       endCommand(false);
       i++;
     } else if (c === ' ' || c === '\t' || c === '<' || c === '>') {
