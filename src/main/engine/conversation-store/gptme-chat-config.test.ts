@@ -55,3 +55,32 @@ describe("gptme's config.toml beside a log", () => {
     expect(await readGptmeChatConfig(folder)).toEqual({});
   });
 });
+
+describe("each value of gptme's [chat] table, on its own", () => {
+  const read = async (toml: string) => readGptmeChatConfig(await folderWith(toml));
+
+  it("takes a workspace only as an absolute path, the home folder's included, never gptme's @log", async () => {
+    expect(await read('[chat]\nworkspace = "~"\n')).toStrictEqual({ workspace: homedir() });
+    expect(await read('[chat]\nworkspace = "~/proj"\n')).toStrictEqual({
+      workspace: path.join(homedir(), 'proj'),
+    });
+    for (const value of ['"@log"', '"proj"', '"~other/x"', '5'])
+      expect(await read(`[chat]\nworkspace = ${value}\n`)).toStrictEqual({});
+  });
+
+  it('takes a model with or without its provider, and no empty one', async () => {
+    expect(await read('[chat]\nmodel = "gpt-4o"\n')).toStrictEqual({ model: 'gpt-4o' });
+    expect(await read('[chat]\nmodel = "openai/"\n')).toStrictEqual({});
+  });
+
+  it('takes a name of up to 200 characters', async () => {
+    expect(await read(`[chat]\nname = "${'n'.repeat(200)}"\n`)).toStrictEqual({ name: 'n'.repeat(200) });
+    expect(await read(`[chat]\nname = "${'n'.repeat(201)}"\n`)).toStrictEqual({});
+  });
+
+  it('gives nothing for a [chat] that is not a table, or a file that is not TOML', async () => {
+    expect(await read('chat = 5\n')).toStrictEqual({});
+    expect(await read('[env]\nX = "1"\n')).toStrictEqual({});
+    expect(await read('[chat\nname = "x"\n')).toStrictEqual({});
+  });
+});

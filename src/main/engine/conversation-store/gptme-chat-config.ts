@@ -19,8 +19,9 @@ export interface GptmeChatConfig {
 /** The folder a `[chat] workspace` value names, absolute; undefined for anything else. */
 export function gptmeWorkspaceOf(value: unknown): string | undefined {
   // `@log` is a folder inside gptme's log directory: once the conversation is Deskmate's, it is
-  // inside the data folder, which no tool may touch. A relative path meant gptme's working folder.
-  if (typeof value !== 'string' || value === '@log') return undefined;
+  // inside the data folder, which no tool may touch. Like any relative path (which meant gptme's
+  // working folder) it is not absolute, so it is refused below.
+  if (typeof value !== 'string') return undefined;
   const expanded = value === '~' || value.startsWith('~/') ? path.join(homedir(), value.slice(1)) : value;
   return path.isAbsolute(expanded) ? path.normalize(expanded) : undefined;
 }

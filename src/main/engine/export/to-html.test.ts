@@ -104,6 +104,76 @@ describe('conversationToHtml', () => {
     expect(tools[0]!.closest('article')!.querySelector('.markdown')!.textContent).toBe('Let me look.');
   });
 
+  it('has a head that sends no referrer, fits a phone, and says its language and encoding', () => {
+    const html = conversationToHtml(workedConversation(), { exportedAt });
+    const doc = page(html);
+    expect(doc.documentElement.lang).toBe('en');
+    expect(doc.querySelector('meta[charset]')!.getAttribute('charset')).toBe('utf-8');
+    expect(doc.querySelector('meta[name="referrer"]')!.getAttribute('content')).toBe('no-referrer');
+    expect(doc.querySelector('meta[name="viewport"]')!.getAttribute('content')).toContain(
+      'width=device-width',
+    );
+    expect(doc.head.querySelector('title')).not.toBeNull();
+    expect(doc.body.querySelector('main')).not.toBeNull();
+    expect(html.endsWith('</body>\n</html>\n')).toBe(true);
+  });
+
+  it("shows each tool's call the way its card does: a file's path and content, a patch, else the arguments", () => {
+    const at = '2026-11-30T09:00:00';
+    const doc = page(
+      conversationToHtml(
+        conversationOf(
+          [
+            {
+              id: 'a',
+              role: 'assistant',
+              content: 'on it',
+              timestamp: at,
+              tool_calls: [
+                { id: 's', name: 'save', args: { path: 'src/App.TSX', content: 'x' } },
+                { id: 'p', name: 'append', args: { path: 'NOTES', content: 'y' } },
+                { id: 'q', name: 'patch', args: { path: 'a.py', patch: '<<<<<<< ORIGINAL' } },
+                { id: 'c', name: 'shell', args: { cmd: 'ls' } },
+              ],
+            },
+            { id: 'r', role: 'system', call_id: 's', content: 'Saved', timestamp: at },
+            { id: 't', role: 'tool', content: 'stray', timestamp: at },
+          ],
+          { workspace: undefined },
+        ),
+        { exportedAt },
+      ),
+    );
+    expect(doc.querySelector('.meta')!.textContent).toBe('Exported from Deskmate on 2026-12-01 · 3 messages');
+    expect(doc.querySelector('.who')!.textContent).toBe('Deskmate2026-11-30 09:00');
+    const tools = [...doc.querySelectorAll('details.tool')];
+    const body = (i: number) => tools[i]!.querySelector('.tool-body')!;
+    expect(tools.map((tool) => tool.querySelector('.tool-path')?.textContent)).toEqual([
+      'src/App.TSX',
+      'append to NOTES',
+      'a.py',
+      undefined,
+    ]);
+    expect(tools.map((tool) => tool.querySelector('pre > code')!.className)).toEqual([
+      'hljs language-tsx',
+      '',
+      '',
+      'hljs language-json',
+    ]);
+    expect(body(1).querySelector('code')!.textContent).toBe('y');
+    expect(body(2).querySelector('code')!.textContent).toBe('<<<<<<< ORIGINAL');
+    expect(body(3).querySelector('code')!.textContent).toBe('{\n  "cmd": "ls"\n}');
+    // Only a call that ran has an output; each says what it shows.
+    expect([...body(0).querySelectorAll('.tool-label')].map((label) => label.textContent)).toEqual([
+      'Call',
+      'Output',
+    ]);
+    expect(body(0).querySelector('pre.tool-output')!.textContent).toBe('Saved');
+    expect([...body(3).querySelectorAll('.tool-label')].map((label) => label.textContent)).toEqual(['Call']);
+    expect(body(3).querySelector('.tool-output')).toBeNull();
+    expect(doc.querySelector('details.system > summary')!.textContent).toBe('Tool message2026-11-30 09:00');
+  });
+
   it('keeps what has no place in a message folded on its own: system messages, results without a call', () => {
     const doc = page(
       conversationToHtml(
