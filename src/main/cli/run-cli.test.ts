@@ -117,7 +117,9 @@ describe('npm run cli', () => {
     const run = await runCli(['--data-dir', dataDir, '--workspace', workspace, '--yes', 'Share it'], env);
     expect(run.code).toBe(0);
     expect((await stat(path.join(workspace, 'notes.txt'))).mode & 0o777).toBe(0o600);
-    expect(run.stdout).toMatch(/\$ chmod 777 notes\.txt\n {2}skipped: .*makes files writable by every user.*\n {2}--yes does not cover/);
+    expect(run.stdout).toMatch(
+      /\$ chmod 777 notes\.txt\n {2}skipped: .*makes files writable by every user.*\n {2}--yes does not cover/,
+    );
     // An ordinary command in the same reply still runs under --yes.
     expect(run.stdout).toContain('still-runs\n');
     const toolResults = provider!.requests[1]!.body.messages!.filter((m) => m.role === 'tool');
