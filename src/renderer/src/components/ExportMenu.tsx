@@ -27,7 +27,7 @@ export function ExportMenu() {
 
 function Menu({ id }: { id: string }) {
   const { client, actions } = useWindow();
-  const { buttonRef, panelRef, panelId, close, onKeyDown, onBeforeToggle, onToggle } = useHeaderPopover({
+  const { buttonRef, panelRef, panelId, close, onKeyDown, panelProps } = useHeaderPopover({
     align: 'right',
     width: 280,
     // Opened from the keyboard or the mouse, the first format takes the focus.
@@ -62,10 +62,7 @@ function Menu({ id }: { id: string }) {
       </button>
       <div
         ref={panelRef}
-        id={panelId}
-        popover="auto"
-        onBeforeToggle={onBeforeToggle}
-        onToggle={onToggle}
+        {...panelProps}
         className="export-panel"
         role="menu"
         aria-label="Export conversation as"

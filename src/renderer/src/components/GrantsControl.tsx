@@ -41,7 +41,7 @@ export function GrantsControl() {
  */
 function Grants({ grants }: { grants: readonly ApprovalGrant[] }) {
   const { actions } = useWindow();
-  const { buttonRef, panelRef, panelId, onKeyDown, onBeforeToggle, onToggle } = useHeaderPopover({
+  const { buttonRef, panelRef, panelId, onKeyDown, panelProps } = useHeaderPopover({
     align: 'left',
     width: 260,
   });
@@ -57,16 +57,7 @@ function Grants({ grants }: { grants: readonly ApprovalGrant[] }) {
       >
         {grantsSummary(grants)}
       </button>
-      <div
-        ref={panelRef}
-        id={panelId}
-        popover="auto"
-        onBeforeToggle={onBeforeToggle}
-        onToggle={onToggle}
-        className="grants-panel"
-        role="dialog"
-        aria-label="Approval grants"
-      >
+      <div ref={panelRef} {...panelProps} className="grants-panel" role="dialog" aria-label="Approval grants">
         <p>Run without asking in this conversation:</p>
         <ul>
           {grants.map((grant) => (

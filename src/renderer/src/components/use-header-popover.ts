@@ -74,5 +74,13 @@ export function useHeaderPopover({
     setOpen(opened);
     if (opened && panelRef.current) onOpen?.(panelRef.current);
   };
-  return { buttonRef, panelRef, panelId, close, onKeyDown, onBeforeToggle, onToggle };
+  return {
+    buttonRef,
+    panelRef,
+    panelId,
+    close,
+    onKeyDown,
+    /** Spread on the panel, beside `ref={panelRef}`. */
+    panelProps: { id: panelId, popover: 'auto' as const, onBeforeToggle, onToggle },
+  };
 }
