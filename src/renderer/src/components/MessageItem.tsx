@@ -36,7 +36,7 @@ export const MessageItem = memo(function MessageItem({
   // Only the last message carries its turn's failure: anything after it means the turn went on.
   const failure = useWindowState((s) => (s.messageIds.at(-1) === id ? s.failure : null));
   if (!message) return null;
-  if (message.role === 'system') return <SystemNote id={id} />;
+  if (message.role === 'system') return <SystemNote message={message} />;
   const empty = !message.content && !message.tool_calls?.length;
   return (
     <>

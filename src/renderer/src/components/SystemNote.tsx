@@ -1,4 +1,4 @@
-import { useWindowState } from '../store/window-context';
+import type { MessageView } from '../store/window-state';
 import { BlockMarkdown } from './Markdown';
 import { MessageTime } from './MessageActions';
 import './SystemNote.css';
@@ -11,9 +11,7 @@ const FOLD_LINES = 8;
  * tool format), a warning it gave the model, or a tool result whose call is missing from the log.
  * Muted and foldable, so it reads as context beside the exchange rather than as a reply.
  */
-export function SystemNote({ id }: { id: string }) {
-  const message = useWindowState((s) => s.messages[id]);
-  if (!message) return null;
+export function SystemNote({ message }: { message: MessageView }) {
   const lines = message.content.split('\n');
   const first = lines.find((line) => line.trim()) ?? '';
   const body = <BlockMarkdown text={message.content} />;
